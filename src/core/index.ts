@@ -7,3 +7,4 @@ export * from './diagnostic.js';
 export * from './engine.js';
 export * from './host.js';
 export * from './ids.js';
+export * from './backend.js';
