@@ -1,0 +1,395 @@
+/**
+ * The simulated network: L2 segments that carry real IPv4 datagrams.
+ *
+ * Theory of operation
+ * -------------------
+ * Each node interface is an `Attachment` on one `Segment` (a broadcast domain).
+ * `send` takes the bytes the engine produced and decides, per receiving
+ * interface, what happens to them:
+ *
+ *   1. where it goes — multicast (224.0.0.0/4) to every other attachment on the
+ *      segment; unicast to the attachment the segment's ARP view maps the
+ *      destination to (node primary addresses, and VIPs once added or announced
+ *      by a gratuitous ARP);
+ *   2. the rules, in order (turmoil's Rule → Verdict): the first rule with an
+ *      opinion says deliver, drop or hold; no opinion means deliver;
+ *   3. loss: the link's `lossRatio` combined with the sender's own (the `loss`
+ *      event), one draw per copy from the `loss` Rng stream;
+ *   4. delay: `latencyUsMin..latencyUsMax`, one draw per copy from the `latency`
+ *      stream — or none at all when min = max (the default, 100 µs), so runs
+ *      without jitter are exact and consume no randomness.
+ *
+ * The copy then becomes a queue entry; on arrival the receiving interface must
+ * still be up, and the simulation (the `receive` port) decides whether its node
+ * can take a packet (a paused or dead node loses it).
+ *
+ * Rules
+ * -----
+ * - Verdicts are taken when a packet is sent: a packet already in flight when a
+ *   partition starts still arrives, like a frame already on the wire.
+ * - `partition` replaces any earlier partition; one-way cuts accumulate; `heal`
+ *   removes both. Held packets wait for `release`, then travel with a fresh delay.
+ * - Nodes not named in any partition group form one implicit group of their own.
+ * - The ARP view is not cleaned when an address is removed, as real caches are
+ *   not: a unicast to a moved address reaches the old holder, who drops it
+ *   ('address-not-local') until a gratuitous ARP points the segment elsewhere.
+ * - With `filterUnknownVrids` (default on) a VRRP multicast is only handed to
+ *   interfaces with an instance of that VRID. keepalived drops other VRIDs
+ *   silently (logged only with log_unknown_vrids), so nothing observable is lost,
+ *   and a segment with many VRIDs stays fast.
+ * - Lists walked per packet are precomputed and replaced, never mutated, so a
+ *   delivery already queued keeps the member list it was sent with.
+ */
+import { ScenarioError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import type { DurationUs, Instant } from '../core/time.js';
+import type { NodeId, SegmentId } from '../core/ids.js';
+import type { EventQueue, Scheduled } from './event-queue.js';
+import { IPPROTO_VRRP, isMulticastIpv4, type Mac, multicastMac } from './ipv4.js';
+import { ETHERTYPE_IPV4, ethernetFrame, gratuitousArpFrame, type PcapRecord } from './pcap.js';
+
+export interface LinkOptions {
+  /** Smallest one-way delay of a copy. Default 100 µs. */
+  readonly latencyUsMin?: DurationUs;
+  /** Largest one-way delay; default = latencyUsMin (no jitter, no randomness drawn). */
+  readonly latencyUsMax?: DurationUs;
+  /** Fraction of copies lost on every link, 0..1. Default 0. */
+  readonly lossRatio?: number;
+}
+
+export const DEFAULT_LATENCY_US = 100;
+
+export type Verdict = 'deliver' | 'drop' | 'hold';
+
+/** A filter on node-to-node traffic (turmoil style). */
+export interface Rule {
+  /** Names the rule; a dropped copy is reported with this as its code. */
+  readonly kind: string;
+  /** The verdict for a copy from `from` to `to`, or undefined to let later rules decide. */
+  verdict(from: NodeId, to: NodeId): Verdict | undefined;
+}
+
+export type NetworkDropCode = 'partition' | 'oneway' | 'loss' | 'link-down' | 'no-route' | 'address-not-local' | (string & {});
+
+/** One node interface plugged into a segment. */
+export class Attachment {
+  up: boolean;
+  /** Addresses this interface answers for: its primary and the VIPs added to it. */
+  readonly local = new Set<string>();
+
+  constructor(
+    readonly node: NodeId,
+    /** The simulation's index of the node, for O(1) lookups on the hot path. */
+    readonly nodeIndex: number,
+    readonly name: string,
+    readonly address: string,
+    readonly segment: Segment,
+    readonly mac: Mac,
+    /** VRIDs of the instances on this interface (for `filterUnknownVrids`). */
+    readonly vrids: ReadonlySet<number>,
+    up: boolean,
+  ) {
+    this.up = up;
+    this.local.add(address);
+  }
+}
+
+export class Segment {
+  members: readonly Attachment[] = [];
+  byVrid = new Map<number, readonly Attachment[]>();
+  /** The segment's ARP view: who answers for an address. */
+  readonly arp = new Map<string, Attachment>();
+
+  constructor(readonly id: SegmentId) {}
+
+  add(attachment: Attachment): void {
+    this.members = [...this.members, attachment];
+    for (const vrid of attachment.vrids) this.byVrid.set(vrid, [...(this.byVrid.get(vrid) ?? []), attachment]);
+    if (!this.arp.has(attachment.address)) this.arp.set(attachment.address, attachment);
+  }
+}
+
+/** What the network needs from the simulation that hosts it. */
+export interface NetworkPorts {
+  readonly queue: EventQueue;
+  now(): Instant;
+  /** A copy reached an up interface; the simulation hands it to the node or loses it. */
+  receive(to: Attachment, bytes: Uint8Array): void;
+  /** A copy was lost (only called when set: recording drops is optional). */
+  drop?(at: Attachment, from: NodeId, code: NetworkDropCode): void;
+  /** A frame crossed a segment (only called when capturing). */
+  capture?(record: PcapRecord): void;
+}
+
+export interface NetworkOptions extends LinkOptions {
+  readonly latencyRng: Rng;
+  readonly lossRng: Rng;
+  readonly filterUnknownVrids?: boolean;
+}
+
+export interface NetworkStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+}
+
+interface Held {
+  readonly from: Attachment;
+  readonly to: Attachment;
+  readonly bytes: Uint8Array;
+  readonly unicast: string | undefined;
+}
+
+const NO_ATTACHMENTS: readonly Attachment[] = [];
+
+export class SimNetwork {
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0 };
+  private readonly segments = new Map<SegmentId, Segment>();
+  private rules: readonly Rule[] = [];
+  private readonly senderLoss = new Map<NodeId, number>();
+  private held: Held[] = [];
+  private readonly latencyUsMin: number;
+  private readonly latencyUsMax: number;
+  private readonly lossRatio: number;
+  private readonly filterUnknownVrids: boolean;
+
+  constructor(
+    private readonly ports: NetworkPorts,
+    private readonly options: NetworkOptions,
+  ) {
+    this.latencyUsMin = options.latencyUsMin ?? DEFAULT_LATENCY_US;
+    this.latencyUsMax = options.latencyUsMax ?? this.latencyUsMin;
+    this.lossRatio = options.lossRatio ?? 0;
+    this.filterUnknownVrids = options.filterUnknownVrids ?? true;
+    checkLink(this.latencyUsMin, this.latencyUsMax, this.lossRatio);
+  }
+
+  /** The largest one-way delay a copy can take: checkers add it to their bounds. */
+  get maxLatencyUs(): DurationUs {
+    return this.latencyUsMax;
+  }
+
+  segment(id: SegmentId): Segment {
+    let segment = this.segments.get(id);
+    if (segment === undefined) {
+      segment = new Segment(id);
+      this.segments.set(id, segment);
+    }
+    return segment;
+  }
+
+  segmentIds(): SegmentId[] {
+    return [...this.segments.keys()];
+  }
+
+  // ---------------------------------------------------------------- addresses
+
+  addAddress(at: Attachment, address: string): void {
+    at.local.add(address);
+    if (!at.segment.arp.has(address)) at.segment.arp.set(address, at);
+  }
+
+  removeAddress(at: Attachment, address: string): void {
+    if (address !== at.address) at.local.delete(address);
+  }
+
+  /** A gratuitous ARP: the segment now sends `address` to this interface. */
+  announce(at: Attachment, address: string): void {
+    if (!at.up) return;
+    at.segment.arp.set(address, at);
+    this.ports.capture?.({ at: this.ports.now(), frame: gratuitousArpFrame(at.mac, address) });
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** Groups of nodes that can no longer reach each other. Replaces an earlier partition. */
+  partition(groups: readonly (readonly NodeId[])[]): void {
+    const groupOf = new Map<NodeId, number>();
+    groups.forEach((group, i) => group.forEach((node) => groupOf.set(node, i)));
+    const rule: Rule = {
+      kind: 'partition',
+      verdict: (from, to) => ((groupOf.get(from) ?? -1) !== (groupOf.get(to) ?? -1) ? 'drop' : undefined),
+    };
+    this.rules = [...this.rules.filter((r) => r.kind !== 'partition'), rule];
+  }
+
+  /** `from`'s packets no longer reach `to`. */
+  oneway(from: NodeId, to: NodeId): void {
+    const rule: Rule = { kind: 'oneway', verdict: (f, t) => (f === from && t === to ? 'drop' : undefined) };
+    this.rules = [...this.rules, rule];
+  }
+
+  /** Undo every partition and one-way cut (holds stay until `release`). */
+  heal(): void {
+    this.rules = this.rules.filter((r) => r.kind !== 'partition' && r.kind !== 'oneway');
+  }
+
+  /** Keep copies matching (from, to) — either may be omitted for "any" — until `release`. */
+  hold(from?: NodeId, to?: NodeId): void {
+    const rule: Rule = {
+      kind: 'hold',
+      verdict: (f, t) => ((from === undefined || f === from) && (to === undefined || t === to) ? 'hold' : undefined),
+    };
+    this.rules = [...this.rules, rule];
+  }
+
+  /** Drop every hold rule and send the held copies on, each with a fresh delay. */
+  release(): void {
+    this.rules = this.rules.filter((r) => r.kind !== 'hold');
+    const held = this.held;
+    this.held = [];
+    for (const h of held) this.schedule(h.from, h.to, h.bytes, h.unicast);
+  }
+
+  addRule(rule: Rule): void {
+    this.rules = [...this.rules, rule];
+  }
+
+  removeRule(rule: Rule): void {
+    this.rules = this.rules.filter((r) => r !== rule);
+  }
+
+  activeRules(): readonly Rule[] {
+    return this.rules;
+  }
+
+  /** Lose this fraction of the copies `node` sends (on top of the link's own loss). */
+  setSenderLoss(node: NodeId, lossRatio: number): void {
+    checkLink(0, 0, lossRatio);
+    if (lossRatio === 0) this.senderLoss.delete(node);
+    else this.senderLoss.set(node, lossRatio);
+  }
+
+  /** True when no rule, hold or loss is in force: every copy is delivered. */
+  isWhole(): boolean {
+    return this.rules.length === 0 && this.senderLoss.size === 0 && this.lossRatio === 0;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Put `bytes` (a whole IPv4 datagram to `destination`) on the wire from `from`. */
+  send(from: Attachment, destination: string, bytes: Uint8Array): void {
+    this.stats.sent++;
+    if (!from.up) {
+      this.lose(from, from.node, 'link-down');
+      return;
+    }
+    if (isMulticastIpv4(destination)) {
+      this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(multicastMac(destination), from.mac, ETHERTYPE_IPV4, bytes) });
+      this.dispatch(from, this.multicastTargets(from.segment, bytes), bytes, undefined);
+      return;
+    }
+    const to = from.segment.arp.get(destination);
+    if (to === undefined || to === from) {
+      this.lose(from, from.node, 'no-route');
+      return;
+    }
+    this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(to.mac, from.mac, ETHERTYPE_IPV4, bytes) });
+    this.dispatch(from, [to], bytes, destination);
+  }
+
+  private multicastTargets(segment: Segment, bytes: Uint8Array): readonly Attachment[] {
+    if (!this.filterUnknownVrids) return segment.members;
+    const vrid = vrrpVrid(bytes);
+    return vrid === undefined ? segment.members : (segment.byVrid.get(vrid) ?? NO_ATTACHMENTS);
+  }
+
+  private dispatch(from: Attachment, targets: readonly Attachment[], bytes: Uint8Array, unicast: string | undefined): void {
+    const fixed = this.latencyUsMin === this.latencyUsMax;
+    const loss = this.lossFor(from.node);
+    if (fixed && loss === 0 && this.rules.length === 0) {
+      // The hot path: one queue entry hands the packet to the whole list.
+      if (targets.length > 0) this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, targets, bytes, unicast));
+      return;
+    }
+    let batch: Attachment[] | undefined;
+    for (const to of targets) {
+      if (to === from || !this.admit(from, to, bytes, unicast, loss)) continue;
+      if (fixed) (batch ??= []).push(to);
+      else this.schedule(from, to, bytes, unicast);
+    }
+    if (batch !== undefined) this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, batch, bytes, unicast));
+  }
+
+  /** Rules and loss for one copy; false when it does not travel now. */
+  private admit(from: Attachment, to: Attachment, bytes: Uint8Array, unicast: string | undefined, loss: number): boolean {
+    for (const rule of this.rules) {
+      const verdict = rule.verdict(from.node, to.node);
+      if (verdict === undefined || verdict === 'deliver') {
+        if (verdict === 'deliver') break;
+        continue;
+      }
+      if (verdict === 'hold') this.held.push({ from, to, bytes, unicast });
+      else this.lose(to, from.node, rule.kind);
+      return false;
+    }
+    if (loss > 0 && this.options.lossRng.next() < loss) {
+      this.lose(to, from.node, 'loss');
+      return false;
+    }
+    return true;
+  }
+
+  private schedule(from: Attachment, to: Attachment, bytes: Uint8Array, unicast: string | undefined): void {
+    this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, [to], bytes, unicast));
+  }
+
+  private push(delivery: Delivery): void {
+    this.ports.queue.push(delivery);
+  }
+
+  private arrivalAt(): Instant {
+    const delay =
+      this.latencyUsMin === this.latencyUsMax ? this.latencyUsMin : this.options.latencyRng.int(this.latencyUsMin, this.latencyUsMax);
+    return (this.ports.now() + delay) as Instant;
+  }
+
+  private lossFor(node: NodeId): number {
+    const own = this.senderLoss.get(node) ?? 0;
+    return own === 0 ? this.lossRatio : 1 - (1 - this.lossRatio) * (1 - own);
+  }
+
+  /** Called by a Delivery when its time comes. */
+  arrive(from: Attachment, to: Attachment, bytes: Uint8Array, unicast: string | undefined): void {
+    if (!to.up) return this.lose(to, from.node, 'link-down');
+    if (unicast !== undefined && !to.local.has(unicast)) return this.lose(to, from.node, 'address-not-local');
+    this.stats.delivered++;
+    this.ports.receive(to, bytes);
+  }
+
+  private lose(at: Attachment, from: NodeId, code: NetworkDropCode): void {
+    this.stats.dropped++;
+    this.ports.drop?.(at, from, code);
+  }
+}
+
+/** A packet (to one or many interfaces) due at `at`: a class, not a closure, to keep the hot path lean. */
+class Delivery implements Scheduled {
+  constructor(
+    readonly at: Instant,
+    readonly seq: number,
+    private readonly network: SimNetwork,
+    private readonly from: Attachment,
+    private readonly targets: readonly Attachment[],
+    private readonly bytes: Uint8Array,
+    private readonly unicast: string | undefined,
+  ) {}
+
+  run(): void {
+    for (const to of this.targets) if (to !== this.from) this.network.arrive(this.from, to, this.bytes, this.unicast);
+  }
+}
+
+/** The VRID of a VRRP datagram, or undefined when it is not one (then everybody gets it). */
+export function vrrpVrid(bytes: Uint8Array): number | undefined {
+  const first = bytes[0];
+  if (first === undefined || first >> 4 !== 4 || bytes[9] !== IPPROTO_VRRP) return undefined;
+  return bytes[(first & 15) * 4 + 1];
+}
+
+function checkLink(min: number, max: number, lossRatio: number): void {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < min) {
+    throw new ScenarioError('sim-latency-invalid', `latency must be whole microseconds with 0 <= min <= max, got ${min}..${max}`);
+  }
+  if (!(lossRatio >= 0 && lossRatio <= 1)) throw new ScenarioError('sim-loss-invalid', `lossRatio must be within 0..1, got ${lossRatio}`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The simulator behind the Backend port (core/backend.ts): what scenarios run
+ * on by default. `create(spec)` → Cluster, `start()` → StartedCluster (the
+ * Simulation inside is reachable as `.simulation` for sim-only verbs: hold /
+ * release, pcap, subscribe), `stop()` → StoppedCluster.
+ *
+ * Nothing here waits on a real clock: `advance` returns when the virtual clock
+ * has moved; the promises exist only so that the same scenario code can drive
+ * the Docker backend.
+ *
+ * `stop()` ends the run where it is: it does not shut the nodes down (no
+ * observations are added), it only freezes the trace.
+ */
+import type { Backend, Cluster, ClusterEvent, ClusterSpec, Observation, StartedCluster, StoppedCluster } from '../core/backend.js';
+import { ScenarioError } from '../core/errors.js';
+import type { NodeId } from '../core/ids.js';
+import type { DurationUs, Instant } from '../core/time.js';
+import { Simulation } from './simulation.js';
+import type { SimNodeConfig, SimulationOptions } from './types.js';
+
+export type SimBackendOptions = Omit<SimulationOptions, 'seed'>;
+
+export interface SimStartedCluster extends StartedCluster {
+  readonly simulation: Simulation;
+}
+
+export interface SimBackend extends Backend<SimNodeConfig> {
+  create(spec: ClusterSpec<SimNodeConfig>): SimCluster;
+}
+
+export interface SimCluster extends Cluster {
+  start(options?: { readonly deferred?: readonly NodeId[] }): Promise<SimStartedCluster>;
+}
+
+export function createSimBackend(options: SimBackendOptions): SimBackend {
+  return {
+    name: 'sim',
+    create: (spec) => ({
+      start: async (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []),
+    }),
+  };
+}
+
+function startCluster(spec: ClusterSpec<SimNodeConfig>, options: SimBackendOptions, deferred: readonly NodeId[]): SimStartedCluster {
+  const simulation = new Simulation({ ...options, seed: spec.seed });
+  for (const node of spec.nodes) simulation.addNode(node.id, node.config);
+  for (const id of deferred) simulation.node(id); // a deferred name must exist
+  for (const node of spec.nodes) if (!deferred.includes(node.id)) simulation.node(node.id).start();
+  return new RunningSimCluster(simulation);
+}
+
+class RunningSimCluster implements SimStartedCluster {
+  private stopped = false;
+
+  constructor(readonly simulation: Simulation) {}
+
+  now(): Instant {
+    return this.simulation.now();
+  }
+
+  async apply(event: ClusterEvent): Promise<void> {
+    this.checkRunning('apply');
+    this.simulation.apply(event);
+  }
+
+  async advance(duration: DurationUs): Promise<void> {
+    this.checkRunning('advance');
+    this.simulation.advance(duration);
+  }
+
+  observations(): readonly Observation[] {
+    return this.simulation.observations();
+  }
+
+  async stop(): Promise<StoppedCluster> {
+    this.stopped = true;
+    const trace = this.simulation.observations();
+    return { observations: () => trace };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stopped = true;
+  }
+
+  private checkRunning(verb: string): void {
+    if (this.stopped) throw new ScenarioError('sim-cluster-stopped', `cannot ${verb}: the simulated cluster was stopped`);
+  }
+}
