@@ -1,0 +1,246 @@
+/**
+ * The event words: `T WORD NODE [ARG]`, the one line grammar shared by
+ * `vrrp-lab simulate --event`, `.scenario` files and the keepalived recordings.
+ *
+ * Theory of operation: a line is split on blanks into tokens that remember their
+ * column; the first token is a time in seconds (decimals allowed, at most six,
+ * because time is integer microseconds), the second a word from WORDS, the rest
+ * the word's arguments. Every mistake becomes a Diagnostic pointing at the token
+ * that is wrong, never an exception, so a file can report all its mistakes at once.
+ *
+ * Rules:
+ * - Times are parsed from the digits, never through a float, so "3.609375" is
+ *   exactly 3 609 375 µs.
+ * - Node names are checked here only when the caller knows them (`nodes`).
+ * - Scripts and interfaces are checked later, against the node's configuration.
+ */
+import type { ClusterEvent, TimedEvent } from '../core/backend.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { NodeId } from '../core/ids.js';
+import { formatSeconds, instant, type Instant } from '../core/time.js';
+import type { SourceLocation } from '../core/errors.js';
+
+/** A timed event plus where it was written, so later checks can point at it. */
+export interface ScenarioEvent extends TimedEvent {
+  readonly location?: SourceLocation;
+}
+
+export interface Token {
+  readonly text: string;
+  /** 1-based column of the token's first character. */
+  readonly column: number;
+}
+
+/** Split on blanks, remembering columns (1-based, relative to `columnOffset`). */
+export function tokenize(line: string, columnOffset = 0): Token[] {
+  const tokens: Token[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+    tokens.push({ text: m[0], column: m.index + 1 + columnOffset });
+  }
+  return tokens;
+}
+
+/** What each word takes, for parsing and for the usage text. */
+export const EVENT_WORDS = {
+  start: 'NODE',
+  stop: 'NODE',
+  kill: 'NODE',
+  pause: 'NODE',
+  resume: 'NODE',
+  fail: 'NODE SCRIPT',
+  ok: 'NODE SCRIPT',
+  linkdown: 'NODE [INTERFACE]',
+  linkup: 'NODE [INTERFACE]',
+  partition: 'GROUP GROUP… (members joined by commas)',
+  oneway: 'FROM TO',
+  heal: '',
+  loss: 'NODE RATIO',
+} as const satisfies Record<ClusterEvent['kind'], string>;
+
+export type EventWord = keyof typeof EVENT_WORDS;
+
+export const isEventWord = (w: string): w is EventWord => Object.prototype.hasOwnProperty.call(EVENT_WORDS, w);
+
+const TIME_RE = /^(\d+)(?:\.(\d{1,6}))?$/;
+
+/** Seconds as written ("6", "3.5", "0.000001") to microseconds; undefined when malformed. */
+export function parseSeconds(text: string): Instant | undefined {
+  const m = TIME_RE.exec(text);
+  if (m === null) return undefined;
+  const whole = Number(m[1]);
+  const frac = Number((m[2] ?? '').padEnd(6, '0'));
+  const us = whole * 1_000_000 + frac;
+  return Number.isSafeInteger(us) ? instant(us) : undefined;
+}
+
+export interface ParseContext {
+  readonly file: string;
+  readonly line: number;
+  /** Known node ids; when given, unknown nodes are errors. */
+  readonly nodes?: readonly NodeId[];
+}
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/** A diagnostic at one token (or at the end of the line when the token is missing). */
+export function diagnosticAt(ctx: ParseContext, column: number, code: string, message: string, hint?: string): Diagnostic {
+  return { code, severity: 'error', message, file: ctx.file, line: ctx.line, column, ...(hint ? { hint } : {}) };
+}
+
+/** Parse `T WORD ARGS…` given as tokens (the caller may have stripped a leading keyword). */
+export function parseEventTokens(tokens: readonly Token[], ctx: ParseContext, endColumn: number): Parsed<ScenarioEvent> {
+  const [timeTok, wordTok, ...args] = tokens;
+  if (timeTok === undefined) return fail(ctx, endColumn, 'event-missing-time', 'expected an event: T WORD NODE [ARG]');
+  const at = parseSeconds(timeTok.text);
+  if (at === undefined) {
+    return fail(ctx, timeTok.column, 'event-bad-time', `bad time '${timeTok.text}': expected seconds such as 6 or 3.5 (at most 6 decimals)`);
+  }
+  if (wordTok === undefined) return fail(ctx, endColumn, 'event-missing-word', `expected an event word after the time (${wordList()})`);
+  if (!isEventWord(wordTok.text)) {
+    return fail(ctx, wordTok.column, 'event-unknown-word', `unknown event word '${wordTok.text}'`, `known words: ${wordList()}`);
+  }
+  const built = buildEvent(wordTok.text, args, ctx, endColumn);
+  if (!built.ok) return built;
+  const unknown = checkNodes(built.value, args, ctx);
+  if (unknown.length > 0) return { ok: false, diagnostics: unknown };
+  return { ok: true, value: { at, event: built.value, location: { file: ctx.file, line: ctx.line, column: timeTok.column } } };
+}
+
+/** Parse one whole event line such as "6 kill lb1". */
+export function parseEventLine(line: string, ctx: ParseContext): Parsed<ScenarioEvent> {
+  return parseEventTokens(tokenize(line), ctx, line.length + 1);
+}
+
+function wordList(): string {
+  return Object.keys(EVENT_WORDS).join(', ');
+}
+
+function fail(ctx: ParseContext, column: number, code: string, message: string, hint?: string): Parsed<never> {
+  return { ok: false, diagnostics: [diagnosticAt(ctx, column, code, message, hint)] };
+}
+
+function buildEvent(word: EventWord, args: readonly Token[], ctx: ParseContext, endColumn: number): Parsed<ClusterEvent> {
+  const arity = (min: number, max: number, usage: string): Parsed<never> | undefined => {
+    if (args.length < min) return fail(ctx, endColumn, 'event-missing-argument', `'${word}' needs ${usage}`);
+    const extra = args[max];
+    if (extra !== undefined) return fail(ctx, extra.column, 'event-extra-argument', `unexpected '${extra.text}': '${word}' takes ${usage || 'no arguments'}`);
+    return undefined;
+  };
+  const a = (i: number): string => (args[i] as Token).text;
+  switch (word) {
+    case 'start': case 'stop': case 'kill': case 'pause': case 'resume':
+      return arity(1, 1, 'NODE') ?? { ok: true, value: { kind: word, node: a(0) } };
+    case 'fail': case 'ok':
+      return arity(2, 2, 'NODE SCRIPT') ?? { ok: true, value: { kind: word, node: a(0), script: a(1) } };
+    case 'linkdown': case 'linkup':
+      return arity(1, 2, 'NODE [INTERFACE]') ?? { ok: true, value: args.length === 2 ? { kind: word, node: a(0), interface: a(1) } : { kind: word, node: a(0) } };
+    case 'oneway':
+      return arity(2, 2, 'FROM TO') ?? { ok: true, value: { kind: 'oneway', from: a(0), to: a(1) } };
+    case 'heal':
+      return arity(0, 0, '') ?? { ok: true, value: { kind: 'heal' } };
+    case 'partition':
+      return arity(1, Number.MAX_SAFE_INTEGER, 'GROUP [GROUP…] (members joined by commas)') ?? parsePartition(args, ctx);
+    case 'loss':
+      return arity(2, 2, 'NODE RATIO') ?? parseLoss(args, ctx);
+  }
+}
+
+function parsePartition(args: readonly Token[], ctx: ParseContext): Parsed<ClusterEvent> {
+  const seen = new Set<string>();
+  const groups: string[][] = [];
+  for (const tok of args) {
+    const members = tok.text.split(',');
+    if (members.some((m) => m === '')) return fail(ctx, tok.column, 'event-bad-group', `bad group '${tok.text}': members are node names joined by commas, e.g. lb1,lb2`);
+    for (const m of members) {
+      if (seen.has(m)) return fail(ctx, tok.column, 'event-duplicate-member', `node '${m}' is in two partition groups`);
+      seen.add(m);
+    }
+    groups.push(members);
+  }
+  return { ok: true, value: { kind: 'partition', groups } };
+}
+
+function parseLoss(args: readonly Token[], ctx: ParseContext): Parsed<ClusterEvent> {
+  const [node, ratio] = args as [Token, Token];
+  const value = Number(ratio.text);
+  if (!/^\d+(\.\d+)?$/.test(ratio.text) || value > 1) {
+    return fail(ctx, ratio.column, 'event-bad-ratio', `bad loss ratio '${ratio.text}': expected a number from 0 (no loss) to 1 (all lost)`);
+  }
+  return { ok: true, value: { kind: 'loss', node: node.text, lossRatio: value } };
+}
+
+/** The nodes an event names, in the order they are written. */
+export function eventNodes(event: ClusterEvent): NodeId[] {
+  switch (event.kind) {
+    case 'partition': return event.groups.flat();
+    case 'oneway': return [event.from, event.to];
+    case 'heal': return [];
+    default: return [event.node];
+  }
+}
+
+function checkNodes(event: ClusterEvent, args: readonly Token[], ctx: ParseContext): Diagnostic[] {
+  const known = ctx.nodes;
+  if (known === undefined) return [];
+  return nodeTokens(event, args)
+    .filter((t) => !known.includes(t.text))
+    .map((t) => diagnosticAt(ctx, t.column, 'event-unknown-node', `unknown node '${t.text}'`, `nodes: ${known.join(', ') || '(none)'}`));
+}
+
+/** The tokens that name nodes, with partition members split out at their own columns. */
+function nodeTokens(event: ClusterEvent, args: readonly Token[]): Token[] {
+  switch (event.kind) {
+    case 'heal': return [];
+    case 'oneway': return args.slice(0, 2);
+    case 'partition': return args.flatMap(splitMembers);
+    default: return args.slice(0, 1);
+  }
+}
+
+function splitMembers(tok: Token): Token[] {
+  const out: Token[] = [];
+  let column = tok.column;
+  for (const text of tok.text.split(',')) {
+    out.push({ text, column });
+    column += text.length + 1;
+  }
+  return out;
+}
+
+/** The event back in words: `formatEvent(parseEventLine("6 kill lb1").event)` is "kill lb1". */
+export function formatEvent(event: ClusterEvent): string {
+  switch (event.kind) {
+    case 'partition': return `partition ${event.groups.map((g) => g.join(',')).join(' ')}`;
+    case 'oneway': return `oneway ${event.from} ${event.to}`;
+    case 'heal': return 'heal';
+    case 'fail': case 'ok': return `${event.kind} ${event.node} ${event.script}`;
+    case 'linkdown': case 'linkup': return event.interface ? `${event.kind} ${event.node} ${event.interface}` : `${event.kind} ${event.node}`;
+    case 'loss': return `loss ${event.node} ${event.lossRatio}`;
+    default: return `${event.kind} ${event.node}`;
+  }
+}
+
+export const formatTimedEvent = (e: TimedEvent): string => `${formatSeconds(e.at)} ${formatEvent(e.event)}`;
+
+/** Events in time order; equal times keep the order they were written (a stable sort). */
+export function sortEvents<E extends TimedEvent>(events: readonly E[]): E[] {
+  return events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i).map((x) => x.e);
+}
+
+// ---------------------------------------------------------------- builders
+
+/** Small constructors for writing scenarios in code: `at(6, kill('lb1'))`. */
+export const start = (node: NodeId): ClusterEvent => ({ kind: 'start', node });
+export const stop = (node: NodeId): ClusterEvent => ({ kind: 'stop', node });
+export const kill = (node: NodeId): ClusterEvent => ({ kind: 'kill', node });
+export const pause = (node: NodeId): ClusterEvent => ({ kind: 'pause', node });
+export const resume = (node: NodeId): ClusterEvent => ({ kind: 'resume', node });
+export const failScript = (node: NodeId, script: string): ClusterEvent => ({ kind: 'fail', node, script });
+export const okScript = (node: NodeId, script: string): ClusterEvent => ({ kind: 'ok', node, script });
+export const linkdown = (node: NodeId, iface?: string): ClusterEvent => (iface ? { kind: 'linkdown', node, interface: iface } : { kind: 'linkdown', node });
+export const linkup = (node: NodeId, iface?: string): ClusterEvent => (iface ? { kind: 'linkup', node, interface: iface } : { kind: 'linkup', node });
+export const partition = (...groups: (readonly NodeId[])[]): ClusterEvent => ({ kind: 'partition', groups });
+export const oneway = (from: NodeId, to: NodeId): ClusterEvent => ({ kind: 'oneway', from, to });
+export const heal = (): ClusterEvent => ({ kind: 'heal' });
+export const at = (seconds: number, event: ClusterEvent): ScenarioEvent => ({ at: instant(Math.round(seconds * 1_000_000)), event });

@@ -1,0 +1,275 @@
+/**
+ * Expectations: what a scenario says must be true of its timeline, as data, so a
+ * `.scenario` file, a vitest test and the CLI all check them the same way.
+ *
+ * Theory of operation: a Predicate is a fact about one instant (who is master,
+ * who holds a VIP, a lane's state or priority). An Expectation places it in time
+ * — at an instant, always over an interval, eventually within an interval — or
+ * is a whole-run invariant (never two masters). Because a timeline only changes
+ * at its change points, "always" and "eventually" are decided exactly by
+ * evaluating the predicate at the interval's start and at every change point
+ * inside it; nothing is sampled.
+ *
+ * Rules:
+ * - Intervals include both ends.
+ * - A failure message says what was expected, what the timeline shows instead
+ *   and at which instant, and lists the timeline around that instant.
+ */
+import type { SourceLocation } from '../core/errors.js';
+import type { NodeId } from '../core/ids.js';
+import { formatSeconds, type Instant } from '../core/time.js';
+import {
+  changePoints,
+  disturbedAt,
+  holdersAt,
+  lanesOf,
+  mastersAt,
+  priorityAt,
+  stateAt,
+  type InstanceSelector,
+  type LaneState,
+  type Timeline,
+} from './timeline.js';
+import { renderExcerpt } from './timeline-text.js';
+
+export type Predicate =
+  /** The nodes whose instance is MASTER, exactly (empty = nobody). */
+  | { readonly kind: 'master'; readonly instance: InstanceSelector; readonly nodes: readonly NodeId[] }
+  /** The nodes that have the VIP configured, exactly (empty = nobody). */
+  | { readonly kind: 'holder'; readonly vip: string; readonly nodes: readonly NodeId[] }
+  | { readonly kind: 'state'; readonly node: NodeId; readonly instance: string; readonly state: LaneState }
+  | { readonly kind: 'priority'; readonly node: NodeId; readonly instance: string; readonly priority: number };
+
+export interface NeverTwoMastersOptions {
+  /** Ignore overlaps while a partition, one-way cut, pause or loss is active (plus `settleUs` after it ends). */
+  readonly exceptDuringPartition?: boolean;
+  /** Overlaps at most this long are a takeover in flight, not split brain (default 0.1 s). */
+  readonly graceUs?: number;
+  /** After a heal or resume, the time the routers get to sort themselves out (default 4 s: one Master_Down_Interval). */
+  readonly settleUs?: number;
+}
+
+type ExpectationBody =
+  | { readonly kind: 'at'; readonly at: Instant; readonly predicate: Predicate }
+  | { readonly kind: 'always'; readonly from: Instant; readonly to: Instant; readonly predicate: Predicate }
+  | { readonly kind: 'eventually'; readonly from: Instant; readonly to: Instant; readonly predicate: Predicate }
+  /** After `after`, within `within`, the instance has one master and it is `to` (or, without `to`, not the one it had at `after`). */
+  | { readonly kind: 'failover'; readonly instance: InstanceSelector; readonly after: Instant; readonly withinUs: number; readonly to?: NodeId }
+  | ({ readonly kind: 'never-two-masters' } & NeverTwoMastersOptions);
+
+export type Expectation = ExpectationBody & { readonly location?: SourceLocation };
+
+export interface ExpectationResult {
+  readonly expectation: Expectation;
+  readonly ok: boolean;
+  /** The expectation in words. */
+  readonly description: string;
+  /** Why it failed, with the timeline around the instant that matters. */
+  readonly message?: string;
+  /** The instant the verdict rests on (the failure, or the failover time). */
+  readonly at?: Instant;
+}
+
+const DEFAULT_GRACE_US = 100_000;
+const DEFAULT_SETTLE_US = 4_000_000;
+const AROUND_US = 4_000_000;
+
+// ---------------------------------------------------------------- predicates
+
+const list = (nodes: readonly NodeId[]): string => (nodes.length === 0 ? 'nobody' : nodes.join(' and '));
+const instanceName = (s: InstanceSelector): string => (typeof s === 'number' ? `VRID ${s}` : s);
+
+export function describePredicate(p: Predicate): string {
+  switch (p.kind) {
+    case 'master': return `the master of ${instanceName(p.instance)} is ${list(p.nodes)}`;
+    case 'holder': return `${p.vip} is held by ${list(p.nodes)}`;
+    case 'state': return `${p.node} ${p.instance} is ${p.state}`;
+    case 'priority': return `${p.node} ${p.instance} has effective priority ${p.priority}`;
+  }
+}
+
+/** What the timeline shows at t for the predicate's subject, in words, and whether it matches. */
+export function evaluate(tl: Timeline, p: Predicate, t: Instant): { readonly ok: boolean; readonly actual: string } {
+  switch (p.kind) {
+    case 'master': {
+      const m = mastersAt(tl, p.instance, t);
+      return { ok: sameSet(m, p.nodes), actual: `the master of ${instanceName(p.instance)} is ${list(m)}` };
+    }
+    case 'holder': {
+      const h = holdersAt(tl, p.vip, t);
+      return { ok: sameSet(h, p.nodes), actual: `${p.vip} is held by ${list(h)}` };
+    }
+    case 'state': {
+      const s = stateAt(tl, p.node, p.instance, t);
+      return { ok: s === p.state, actual: s === undefined ? `there is no lane ${p.node} ${p.instance}` : `${p.node} ${p.instance} is ${s}` };
+    }
+    case 'priority': {
+      const v = priorityAt(tl, p.node, p.instance, t);
+      return { ok: v === p.priority, actual: `${p.node} ${p.instance} has ${v === undefined ? 'no known priority' : `effective priority ${v}`}` };
+    }
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sb = new Set(b);
+  return a.length === sb.size && a.every((x) => sb.has(x));
+}
+
+// ---------------------------------------------------------------- expectations
+
+export function describeExpectation(e: Expectation): string {
+  const s = (t: Instant): string => `${formatSeconds(t)} s`;
+  switch (e.kind) {
+    case 'at': return `at ${s(e.at)}, ${describePredicate(e.predicate)}`;
+    case 'always': return `from ${s(e.from)} to ${s(e.to)}, always: ${describePredicate(e.predicate)}`;
+    case 'eventually': return `between ${s(e.from)} and ${s(e.to)}, eventually: ${describePredicate(e.predicate)}`;
+    case 'failover':
+      return `${instanceName(e.instance)} fails over${e.to ? ` to ${e.to}` : ''} within ${formatSeconds(e.withinUs)} s after ${s(e.after)}`;
+    case 'never-two-masters': return `never two masters for one VRID${e.exceptDuringPartition ? ' (except while the network is not whole)' : ''}`;
+  }
+}
+
+export function checkExpectation(tl: Timeline, e: Expectation): ExpectationResult {
+  const description = describeExpectation(e);
+  switch (e.kind) {
+    case 'at': {
+      const v = evaluate(tl, e.predicate, e.at);
+      return v.ok ? pass(e, description, e.at) : failure(tl, e, description, e.at, `at ${formatSeconds(e.at)} s ${v.actual}`);
+    }
+    case 'always': return checkAlways(tl, e, description);
+    case 'eventually': return checkEventually(tl, e, description);
+    case 'failover': return checkFailover(tl, e, description);
+    case 'never-two-masters': return checkNeverTwoMasters(tl, e, description);
+  }
+}
+
+export function checkAll(tl: Timeline, expectations: readonly Expectation[]): ExpectationResult[] {
+  return expectations.map((e) => checkExpectation(tl, e));
+}
+
+/** The instants at which a predicate can change inside [from, to]: from itself and every change point in (from, to]. */
+function instantsIn(tl: Timeline, from: Instant, to: Instant): Instant[] {
+  return [from, ...changePoints(tl).filter((t) => t > from && t <= to)];
+}
+
+function checkAlways(tl: Timeline, e: Expectation & { kind: 'always' }, description: string): ExpectationResult {
+  for (const t of instantsIn(tl, e.from, e.to)) {
+    const v = evaluate(tl, e.predicate, t);
+    if (!v.ok) return failure(tl, e, description, t, `at ${formatSeconds(t)} s ${v.actual}`);
+  }
+  return pass(e, description);
+}
+
+function checkEventually(tl: Timeline, e: Expectation & { kind: 'eventually' }, description: string): ExpectationResult {
+  for (const t of instantsIn(tl, e.from, e.to)) if (evaluate(tl, e.predicate, t).ok) return pass(e, description, t);
+  const v = evaluate(tl, e.predicate, e.to);
+  return failure(tl, e, description, e.to, `it never happened; at ${formatSeconds(e.to)} s ${v.actual}`);
+}
+
+function checkFailover(tl: Timeline, e: Expectation & { kind: 'failover' }, description: string): ExpectationResult {
+  const before = mastersAt(tl, e.instance, e.after);
+  const deadline = (e.after + e.withinUs) as Instant;
+  for (const t of instantsIn(tl, e.after, deadline)) {
+    const m = mastersAt(tl, e.instance, t);
+    if (m.length !== 1) continue;
+    if (e.to !== undefined ? m[0] === e.to : !before.includes(m[0] as string)) return pass(e, description, t);
+  }
+  const end = mastersAt(tl, e.instance, deadline);
+  return failure(tl, e, description, deadline, `the master of ${instanceName(e.instance)} was ${list(before)} at ${formatSeconds(e.after)} s and is ${list(end)} at ${formatSeconds(deadline)} s`);
+}
+
+/** Every VRID's lanes: same VRID on the same interface name (one shared segment per name). */
+function routerGroups(tl: Timeline): { name: string; lanes: { node: NodeId; instance: string }[] }[] {
+  const groups = new Map<string, { node: NodeId; instance: string }[]>();
+  for (const lane of tl.lanes) {
+    const meta = tl.instances.find((i) => i.node === lane.node && i.instance === lane.instance);
+    const key = meta ? `VRID ${meta.vrid} on ${meta.interface}` : lane.instance;
+    groups.set(key, [...(groups.get(key) ?? []), { node: lane.node, instance: lane.instance }]);
+  }
+  return [...groups].map(([name, lanes]) => ({ name, lanes }));
+}
+
+/** Intervals [from, to) in which two or more of a group's lanes are MASTER. */
+export function splitBrainIntervals(tl: Timeline): { group: string; from: Instant; to: Instant; masters: NodeId[] }[] {
+  const points = changePoints(tl);
+  const out: { group: string; from: Instant; to: Instant; masters: NodeId[] }[] = [];
+  for (const g of routerGroups(tl)) {
+    points.forEach((t, i) => {
+      const masters = g.lanes.filter((l) => stateAt(tl, l.node, l.instance, t) === 'MASTER').map((l) => l.node);
+      if (masters.length < 2) return;
+      const to = (points[i + 1] ?? tl.until) as Instant;
+      const last = out[out.length - 1];
+      if (last && last.group === g.name && last.to === t && sameSet(last.masters, masters)) last.to = to;
+      else if (to > t) out.push({ group: g.name, from: t, to, masters });
+    });
+  }
+  return out;
+}
+
+function checkNeverTwoMasters(tl: Timeline, e: Expectation & { kind: 'never-two-masters' }, description: string): ExpectationResult {
+  const grace = e.graceUs ?? DEFAULT_GRACE_US;
+  const settle = e.settleUs ?? DEFAULT_SETTLE_US;
+  for (const sb of splitBrainIntervals(tl)) {
+    const pieces = e.exceptDuringPartition ? undisturbedPieces(tl, sb.from, sb.to, settle) : [{ from: sb.from, to: sb.to }];
+    const bad = pieces.find((p) => p.to - p.from > grace);
+    if (bad) {
+      const why = `${sb.masters.join(' and ')} were both MASTER for ${sb.group} from ${formatSeconds(bad.from)} s to ${formatSeconds(bad.to)} s`;
+      return failure(tl, e, description, bad.from as Instant, why);
+    }
+  }
+  return pass(e, description);
+}
+
+/** The parts of [from, to) during which the network was whole (and had been for `settleUs`). */
+function undisturbedPieces(tl: Timeline, from: Instant, to: Instant, settleUs: number): { from: number; to: number }[] {
+  // Disturbance status is constant between consecutive cuts, so testing each piece's start decides it.
+  const bounds = tl.disturbances.flatMap((d) => [d.from, d.to === undefined ? to : d.to + settleUs]);
+  const cuts = [...new Set([from, to, ...bounds.filter((t) => t > from && t < to)])].sort((x, y) => x - y);
+  const pieces: { from: number; to: number }[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i] as number;
+    const b = cuts[i + 1] as number;
+    if (disturbedAt(tl, a as Instant, settleUs) !== undefined) continue;
+    const last = pieces[pieces.length - 1];
+    if (last && last.to === a) last.to = b;
+    else pieces.push({ from: a, to: b });
+  }
+  return pieces;
+}
+
+function pass(e: Expectation, description: string, at?: Instant): ExpectationResult {
+  return { expectation: e, ok: true, description, ...(at === undefined ? {} : { at }) };
+}
+
+function failure(tl: Timeline, e: Expectation, description: string, t: Instant, actual: string): ExpectationResult {
+  const from = Math.max(0, t - AROUND_US) as Instant;
+  const to = (t + AROUND_US) as Instant;
+  const where = e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : '';
+  const message = [
+    `${where}expected: ${description}`,
+    `but:      ${actual}`,
+    `timeline around ${formatSeconds(t)} s (${formatSeconds(from)} s … ${formatSeconds(to)} s):`,
+    ...renderExcerpt(tl, from, to).map((l) => `  ${l}`),
+    `seed ${tl.seed}`,
+  ].join('\n');
+  return { expectation: e, ok: false, description, message, at: t };
+}
+
+// ---------------------------------------------------------------- builders
+
+export const masterIs = (instance: InstanceSelector, ...nodes: NodeId[]): Predicate => ({ kind: 'master', instance, nodes });
+export const holderIs = (vip: string, ...nodes: NodeId[]): Predicate => ({ kind: 'holder', vip, nodes });
+export const stateIs = (node: NodeId, instance: string, state: LaneState): Predicate => ({ kind: 'state', node, instance, state });
+export const priorityIs = (node: NodeId, instance: string, priority: number): Predicate => ({ kind: 'priority', node, instance, priority });
+
+const us = (seconds: number): Instant => Math.round(seconds * 1_000_000) as Instant;
+export const atTime = (seconds: number, predicate: Predicate): Expectation => ({ kind: 'at', at: us(seconds), predicate });
+export const always = (fromS: number, toS: number, predicate: Predicate): Expectation => ({ kind: 'always', from: us(fromS), to: us(toS), predicate });
+export const eventually = (fromS: number, toS: number, predicate: Predicate): Expectation => ({ kind: 'eventually', from: us(fromS), to: us(toS), predicate });
+export const failoverWithin = (instance: InstanceSelector, afterS: number, withinS: number, to?: NodeId): Expectation => ({
+  kind: 'failover', instance, after: us(afterS), withinUs: us(withinS), ...(to === undefined ? {} : { to }),
+});
+export const neverTwoMasters = (options: NeverTwoMastersOptions = {}): Expectation => ({ kind: 'never-two-masters', ...options });
+
+/** Lanes that exist for an instance selector — for checks that need to say "no such instance". */
+export const knownInstance = (tl: Timeline, s: InstanceSelector): boolean => lanesOf(tl, s).length > 0;
