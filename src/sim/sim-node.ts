@@ -178,10 +178,15 @@ export class SimNode {
 
   /** From now on the node's script `script` exits with `exitCode`. */
   setScriptExit(script: string, exitCode: number): void {
-    if (!this.config.vrrp.scripts.some((s) => s.name === script)) {
-      throw new ScenarioError('sim-unknown-script', `node ${this.id} has no vrrp_script '${script}'`);
-    }
+    this.checkScript(script);
     this.scriptExit.set(script, exitCode);
+  }
+
+  checkScript(script: string): void {
+    if (!this.config.vrrp.scripts.some((s) => s.name === script)) {
+      const known = this.config.vrrp.scripts.map((s) => s.name).join(', ') || 'none';
+      throw new ScenarioError('sim-unknown-script', `node ${this.id} has no vrrp_script '${script}' (scripts: ${known})`);
+    }
   }
 
   /** Deliver now, queue for resume, or forget (node down: its config tells the next start). */

@@ -143,8 +143,11 @@ export class Simulation {
     this.queue.schedule(at, run);
   }
 
+  /** Reject names that do not exist before anything is recorded or changed. */
   private validate(event: ClusterEvent): void {
     if ('node' in event) this.node(event.node);
+    if (event.kind === 'linkdown' || event.kind === 'linkup') this.interfaceName(event.node, event.interface);
+    if (event.kind === 'fail' || event.kind === 'ok') this.node(event.node).checkScript(event.script);
     if (event.kind === 'partition') for (const group of event.groups) for (const id of group) this.node(id);
     if (event.kind === 'oneway') {
       this.node(event.from);
@@ -187,10 +190,17 @@ export class Simulation {
   }
 
   private setLink(id: NodeId, name: string | undefined, up: boolean): void {
+    this.node(id).setLink(this.interfaceName(id, name), up);
+  }
+
+  /** The interface an event names, or the node's first one when it names none. */
+  private interfaceName(id: NodeId, name: string | undefined): string {
     const node = this.node(id);
-    const first = node.config.vrrp.interfaces[0];
-    if (name === undefined && first === undefined) throw new ScenarioError('sim-unknown-interface', `node ${id} has no interfaces`);
-    node.setLink(name ?? (first?.name as string), up);
+    const chosen = name ?? node.config.vrrp.interfaces[0]?.name;
+    if (chosen === undefined || !node.attachments.has(chosen)) {
+      throw new ScenarioError('sim-unknown-interface', `node ${id} has no interface '${chosen ?? '(none)'}'`);
+    }
+    return chosen;
   }
 
   /** Keep copies from `from` to `to` (either omitted = any) in the network until `release`. */
