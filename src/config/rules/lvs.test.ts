@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { lvsFindings, worstCaseDetectionSeconds } from './lvs.js';
+import { at, clusterNode } from './cluster.test-utils.js';
+import type { CheckerView, RealServerView, VirtualServerView } from './cluster-view.js';
+
+const tcp = (line: number, extra: Partial<CheckerView> = {}): CheckerView => ({
+  kind: 'TCP_CHECK',
+  at: at('lb.conf', line),
+  connectTimeout: 5,
+  retry: 1,
+  delayBeforeRetry: 1,
+  delayLoop: 60,
+  ...extra,
+});
+const rs = (address: string, port: number | undefined, line: number, extra: Partial<RealServerView> = {}): RealServerView => ({
+  address,
+  ...(port !== undefined ? { port } : {}),
+  at: at('lb.conf', line),
+  weight: 1,
+  checkers: [],
+  ...extra,
+});
+const vs = (extra: Partial<VirtualServerView> = {}): VirtualServerView => ({
+  label: '192.0.2.80 80',
+  at: at('lb.conf', 10),
+  address: '192.0.2.80',
+  port: 80,
+  delayLoop: 60,
+  realServers: [rs('192.0.2.21', 80, 20)],
+  ...extra,
+});
+const run = (v: VirtualServerView) => lvsFindings(clusterNode('lb', [], [v]));
+
+describe('lvsFindings', () => {
+  it('reminds about the DR ARP problem on the lb_kind line (seed 003)', () => {
+    const [d] = run(vs({ lbKind: { value: 'DR', at: at('lb.conf', 13) } }));
+    expect(d).toMatchObject({ code: 'lvs-dr-arp', severity: 'info', line: 13 });
+    expect(d!.message).toContain('must hold 192.0.2.80 on lo');
+    expect(d!.hint).toContain('arp_ignore=1');
+    expect(d!.hint).toContain('arp_announce=2');
+  });
+
+  it('says nothing of ARP for NAT', () => {
+    expect(run(vs({ lbKind: { value: 'NAT', at: at('lb.conf', 13) } }))).toEqual([]);
+  });
+
+  it('rejects a port remap under DR, on the real server line', () => {
+    const ds = run(vs({ lbKind: { value: 'DR', at: at('lb.conf', 13) }, realServers: [rs('192.0.2.21', 8080, 20), rs('192.0.2.22', 80, 25)] }));
+    const remap = ds.filter((d) => d.code === 'lvs-dr-port-mismatch');
+    expect(remap).toHaveLength(1);
+    expect(remap[0]).toMatchObject({ severity: 'error', line: 20 });
+    expect(remap[0]!.message).toContain('keepalived silently resets this real server to port 80');
+  });
+
+  it('flags a quorum larger than the sum of weights', () => {
+    const [d] = run(vs({ quorum: { value: 5, at: at('lb.conf', 15) }, realServers: [rs('192.0.2.21', 80, 20), rs('192.0.2.22', 80, 25, { weight: 2 })] }));
+    expect(d).toMatchObject({ code: 'lvs-quorum-unreachable', line: 15 });
+    expect(d!.message).toContain('(3)');
+    expect(run(vs({ quorum: { value: 1, at: at('lb.conf', 15) } }))).toEqual([]);
+  });
+
+  it('flags a sorry server that is also a real server', () => {
+    const [d] = run(vs({ sorryServer: { value: { address: '192.0.2.21', port: 80 }, at: at('lb.conf', 16) } }));
+    expect(d).toMatchObject({ code: 'lvs-sorry-is-real', line: 16 });
+  });
+
+  it('computes the worst-case time of a failing check from keepalived\'s retry loop', () => {
+    expect(worstCaseDetectionSeconds(tcp(1, { retry: 2, connectTimeout: 3, delayBeforeRetry: 1 }))).toBe(11);
+    expect(worstCaseDetectionSeconds(tcp(1, { kind: 'MISC_CHECK', retry: 0, miscTimeout: 4 }))).toBe(4);
+  });
+
+  it('flags a check cycle longer than delay_loop', () => {
+    const slow = rs('192.0.2.21', 80, 20, { checkers: [tcp(21, { retry: 2, connectTimeout: 3, delayLoop: 6 })] });
+    const [d] = run(vs({ realServers: [slow] }));
+    expect(d).toMatchObject({ code: 'lvs-check-slower-than-loop', line: 21 });
+    expect(d!.message).toContain('3 attempts × 3 s connect_timeout + 2 × 1 s delay_before_retry = 11 s, longer than delay_loop 6 s');
+    const fast = rs('192.0.2.21', 80, 20, { checkers: [tcp(21, { retry: 1, connectTimeout: 2, delayLoop: 6 })] });
+    expect(run(vs({ realServers: [fast] }))).toEqual([]);
+  });
+});
