@@ -20,3 +20,5 @@ export {
   type RouterInfo,
   type RouterOf,
 } from './checkers.js';
+export { writePcapFile } from './pcap-file.js';
+export { benchTopology, runBench, type BenchShape, type BenchResult } from './bench-topology.js';

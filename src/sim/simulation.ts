@@ -43,6 +43,7 @@ export class Simulation {
   readonly seed: number;
   readonly network: SimNetwork;
   private clock: Instant = ZERO;
+  private entriesRun = 0;
   private readonly queue = new EventQueue();
   private readonly log: ObservationLog;
   private readonly nodeList: SimNode[] = [];
@@ -228,9 +229,15 @@ export class Simulation {
       const entry = queue.pop();
       if (entry === undefined) break;
       this.clock = entry.at;
+      this.entriesRun++;
       entry.run();
     }
     this.clock = end;
+  }
+
+  /** Queue entries run so far (deliveries, wake-ups, script results, events). */
+  get eventsRun(): number {
+    return this.entriesRun;
   }
 
   /**
@@ -246,6 +253,7 @@ export class Simulation {
       const entry = this.queue.pop();
       if (entry === undefined) break;
       this.clock = entry.at;
+      this.entriesRun++;
       entry.run();
       if (predicate()) return true;
     }
