@@ -93,6 +93,10 @@ export interface VrrpInstanceConfig {
   readonly garpMasterRepeat: number;
   readonly garpMasterDelayUs: DurationUs;
   readonly garpLowerPrioRepeat: number;
+  /** keepalived's garp_lower_prio_delay: a second lower-priority burst this long after the first. Default garpMasterDelayUs. */
+  readonly garpLowerPrioDelayUs?: DurationUs;
+  /** keepalived's check_unicast_src: drop unicast adverts whose source is not a listed peer. Default false. */
+  readonly checkUnicastSrc?: boolean;
 }
 
 export interface SyncGroupConfig {
@@ -187,6 +191,10 @@ export type DropReason =
   | { readonly code: 'address-list-mismatch'; readonly missing: string; readonly rfc: '3768§7.1' }
   | { readonly code: 'ip-total-length-mismatch'; readonly totalLength: number; readonly length: number; readonly rfc: '3768§7.1' }
   | { readonly code: 'unicast-source-not-peer'; readonly source: string; readonly rfc: 'keepalived' }
+  /** A multicast advert on a unicast instance, or the reverse. */
+  | { readonly code: 'destination-kind-mismatch'; readonly multicast: boolean; readonly rfc: 'keepalived' }
+  /** A BACKUP that may preempt discards a lower-priority advert (the Master_Down_Timer keeps running). */
+  | { readonly code: 'lower-priority'; readonly priority: number; readonly ours: number; readonly rfc: '3768§6.4.2' }
   | { readonly code: 'own-packet'; readonly rfc: 'keepalived' };
 
 export type DropCode = DropReason['code'];

@@ -1,0 +1,28 @@
+/** The VRRPv2 engine (RFC 3768 + keepalived 2.2.7 behaviour): public API. */
+export * from './types.js';
+export { vrrpEngine } from './engine.js';
+export type { VrrpNodeState, InstanceView, DropCounts, WantState } from './state.js';
+export { instanceView, instanceViews, scriptViews, dropCounts, isStopped, linkIsUp, type ScriptView } from './views.js';
+export {
+  encodeAdvertisement,
+  decodeAdvertisement,
+  parseIpv4,
+  formatIpv4,
+  passwordKey,
+  internetChecksum,
+  toHex,
+  fromHex,
+  VRRP_MULTICAST_GROUP,
+  IPPROTO_VRRP,
+  PRIORITY_OWNER,
+  PRIORITY_STOP,
+  AUTH_NONE,
+  AUTH_PASS,
+  type Advertisement,
+  type AdvertisementFields,
+  type Ipv4,
+} from './packet.js';
+export { checkAdvertisement, type ReceiveContext } from './receive.js';
+export { skewTimeUs, skewMinUs, masterDownIntervalUs, DEFAULT_DOWN_TIMER_ADVERTS } from './timers.js';
+export { effectivePriority, scriptResult, initialScriptCounter, type ScriptStatus, type ScriptCounter } from './priority.js';
+export { vrrpInstance, vrrpNode, vrrpScript } from './defaults.js';
