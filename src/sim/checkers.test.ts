@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterEvent, Observation, StateName } from '../core/backend.js';
 import type { Instant } from '../core/time.js';
 import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, routerDirectory } from './checkers.js';
-import { fakeNodeConfig } from './fake-engine.test-utils.js';
+import { nodeConfig } from './topology.test-utils.js';
 
 const nodes = [
-  { id: 'a', config: { vrrp: fakeNodeConfig('a', '192.0.2.1', 200) } },
-  { id: 'b', config: { vrrp: fakeNodeConfig('b', '192.0.2.2', 100) } },
-  { id: 'c', config: { vrrp: fakeNodeConfig('c', '192.0.2.3', 100) } },
+  { id: 'a', config: { vrrp: nodeConfig('a', '192.0.2.1', 200) } },
+  { id: 'b', config: { vrrp: nodeConfig('b', '192.0.2.2', 100) } },
+  { id: 'c', config: { vrrp: nodeConfig('c', '192.0.2.3', 100) } },
 ];
 const routerOf = routerDirectory(nodes);
 
@@ -20,7 +20,7 @@ const end = (us: number) => us as Instant;
 describe('routerDirectory', () => {
   it('groups instances by segment and VRID', () => {
     expect(routerOf('a', 'VI_1')).toEqual({ router: '192.0.2.0/24#51', address: '192.0.2.1', preempt: true });
-    const other = routerDirectory([{ id: 'x', config: { vrrp: fakeNodeConfig('x', '198.51.100.1', 100) } }]);
+    const other = routerDirectory([{ id: 'x', config: { vrrp: nodeConfig('x', '198.51.100.1', 100) } }]);
     expect(other('x', 'VI_1')?.router).toBe('198.51.100.0/24#51');
   });
 });

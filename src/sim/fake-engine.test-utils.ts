@@ -9,7 +9,7 @@
 import type { Instant } from '../core/time.js';
 import type { Engine } from '../core/engine.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput, VrrpInstanceConfig } from '../vrrp/types.js';
-import { parseIpv4, writeIpv4 } from './ipv4.js';
+import { writeIpv4 } from './ipv4.js';
 
 export interface FakeState {
   readonly config: VrrpNodeConfig;
@@ -160,40 +160,4 @@ function writeChecksum(buf: Uint8Array, start: number, length: number, at: numbe
   const c = ~sum & 0xffff;
   buf[at] = c >> 8;
   buf[at + 1] = c & 255;
-}
-
-/** A one-instance node config for the fake engine (and a shape the real engine accepts too). */
-export function fakeNodeConfig(node: string, address: string, priority: number, options: { vip?: string; vrid?: number; scripts?: readonly string[] } = {}): VrrpNodeConfig {
-  if (parseIpv4(address) === undefined) throw new Error(`bad address ${address}`);
-  return {
-    node,
-    interfaces: [{ name: 'eth0', address, prefixLength: 24 }],
-    scripts: (options.scripts ?? []).map((name) => ({ name, intervalUs: 1_000_000, timeoutUs: 0, weight: 0, reverse: false, rise: 1, fall: 1 })),
-    syncGroups: [],
-    instances: [
-      {
-        name: 'VI_1',
-        interface: 'eth0',
-        vrid: options.vrid ?? 51,
-        priority,
-        initialState: 'BACKUP',
-        advertIntUs: 1_000_000,
-        version: 2,
-        nopreempt: false,
-        preemptDelayUs: 0,
-        auth: { type: 'none' },
-        virtualAddresses: [{ address: options.vip ?? '192.0.2.100', prefixLength: 24 }],
-        trackScripts: [],
-        trackInterfaces: [],
-        unicastPeers: [],
-        downTimerAdverts: 3,
-        lowerPrioNoAdvert: false,
-        higherPrioSendAdvert: false,
-        dontTrackPrimary: false,
-        garpMasterRepeat: 5,
-        garpMasterDelayUs: 5_000_000,
-        garpLowerPrioRepeat: 5,
-      },
-    ],
-  };
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fakeEngine, fakeNodeConfig } from './fake-engine.test-utils.js';
+import { fakeEngine } from './fake-engine.test-utils.js';
+import { nodeConfig } from './topology.test-utils.js';
 import { formatMac, multicastMac } from './ipv4.js';
 import { decodePcap, encodePcap, ETHERTYPE_ARP, ETHERTYPE_IPV4, gratuitousArpFrame, LINKTYPE_ETHERNET } from './pcap.js';
 import { writePcapFile } from './pcap-file.js';
@@ -17,8 +18,8 @@ const ethertype = (frame: Uint8Array) => ((frame[12] ?? 0) << 8) | (frame[13] ??
 /** Two nodes; a wins, then stops (priority 0), b takes over. Every frame is captured. */
 function capturedRun(engine: VrrpEngineLike) {
   const sim = new Simulation({ seed: 5, engine, capture: true });
-  sim.addNode('a', { vrrp: fakeNodeConfig('a', '192.0.2.1', 200) });
-  sim.addNode('b', { vrrp: fakeNodeConfig('b', '192.0.2.2', 100) });
+  sim.addNode('a', { vrrp: nodeConfig('a', '192.0.2.1', 200) });
+  sim.addNode('b', { vrrp: nodeConfig('b', '192.0.2.2', 100) });
   sim.node('a').start();
   sim.node('b').start();
   sim.advance(6 * S);

@@ -158,13 +158,16 @@ export class SimNode {
 
   // ---------------------------------------------------------------- inputs from the world
 
-  /** A packet reached one of this node's up interfaces. */
+  /**
+   * A packet reached one of this node's up interfaces. A paused node loses it
+   * (recorded: the pause caused it); a down node has no socket to lose it from,
+   * so its kernel discards it and nothing is recorded.
+   */
   receive(at: Attachment, bytes: Uint8Array): void {
     if (this.currentStatus === 'running') {
       this.deliver({ kind: 'packet', interface: at.name, bytes });
-    } else if (this.world.log.wants('dropped')) {
-      const code = this.currentStatus === 'paused' ? 'node-paused' : 'node-down';
-      this.world.log.record({ kind: 'dropped', at: this.world.now(), node: this.id, interface: at.name, reason: { code } });
+    } else if (this.currentStatus === 'paused' && this.world.log.wants('dropped')) {
+      this.world.log.record({ kind: 'dropped', at: this.world.now(), node: this.id, interface: at.name, reason: { code: 'node-paused' } });
     }
   }
 

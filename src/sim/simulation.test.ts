@@ -8,7 +8,8 @@ import type { Observation } from '../core/backend.js';
 import type { Engine } from '../core/engine.js';
 import type { Instant } from '../core/time.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from '../vrrp/types.js';
-import { fakeEngine, fakeNodeConfig, type FakeState } from './fake-engine.test-utils.js';
+import { fakeEngine, type FakeState } from './fake-engine.test-utils.js';
+import { nodeConfig } from './topology.test-utils.js';
 import { Simulation } from './simulation.js';
 import type { SimulationOptions } from './types.js';
 import { SimulationFailure } from './errors.js';
@@ -19,8 +20,8 @@ const mdi = (p: number) => 3 * S + skew(p);
 
 function pair(options: Partial<SimulationOptions> = {}) {
   const sim = new Simulation({ seed: 42, engine: fakeEngine, ...options });
-  sim.addNode('a', { vrrp: fakeNodeConfig('a', '192.0.2.1', 200, { scripts: ['chk'] }) });
-  sim.addNode('b', { vrrp: fakeNodeConfig('b', '192.0.2.2', 100) });
+  sim.addNode('a', { vrrp: nodeConfig('a', '192.0.2.1', 200, { scripts: ['chk'] }) });
+  sim.addNode('b', { vrrp: nodeConfig('b', '192.0.2.2', 100) });
   sim.node('a').start();
   sim.node('b').start();
   return sim;
@@ -116,7 +117,7 @@ describe('Simulation with a fake engine', () => {
 
   it('a node started on a down link is told so in its config', () => {
     const sim = new Simulation({ seed: 1, engine: fakeEngine });
-    sim.addNode('a', { vrrp: fakeNodeConfig('a', '192.0.2.1', 100) });
+    sim.addNode('a', { vrrp: nodeConfig('a', '192.0.2.1', 100) });
     sim.apply({ kind: 'linkdown', node: 'a' });
     sim.apply({ kind: 'start', node: 'a' });
     expect((sim.node('a').engineState as FakeState).config.interfaces[0]?.up).toBe(false);
@@ -211,7 +212,7 @@ describe('Simulation with a fake engine', () => {
   it('an engine that keeps asking for a past wake-up is stopped, not spun forever', () => {
     const stuck: Engine<VrrpNodeConfig, FakeState, VrrpInput, VrrpOutput> = { ...fakeEngine, nextDeadline: () => 5 as Instant };
     const sim = new Simulation({ seed: 9, engine: stuck });
-    sim.addNode('a', { vrrp: fakeNodeConfig('a', '192.0.2.1', 100) });
+    sim.addNode('a', { vrrp: nodeConfig('a', '192.0.2.1', 100) });
     sim.node('a').start();
     expect(() => sim.advance(10)).toThrow(/keeps asking for a wake-up/);
   });
