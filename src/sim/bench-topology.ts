@@ -27,7 +27,7 @@ export function benchTopology(shape: BenchShape): { id: NodeId; config: SimNodeC
   for (let v = 0; v < shape.vrids; v++) {
     for (let m = 0; m < members; m++) {
       const n = (v * members + m) % shape.nodes;
-      instances[n]?.push(benchInstance(v + 1, 200 - 10 * m));
+      instances[n]?.push(benchInstance(v + 1, Math.max(1, 250 - 2 * m)));
     }
   }
   return instances.map((list, n) => {

@@ -2,7 +2,7 @@
 export { Simulation } from './simulation.js';
 export { SimNode, type NodeStatus } from './sim-node.js';
 export type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
-export { createSimBackend, type SimBackend, type SimBackendOptions, type SimCluster, type SimStartedCluster } from './sim-backend.js';
+export { createSimBackend, simBackend, type SimBackend, type SimBackendOptions, type SimCluster, type SimStartedCluster } from './sim-backend.js';
 export { EventQueue, compareScheduled, type Scheduled } from './event-queue.js';
 export { SimNetwork, Attachment, Segment, DEFAULT_LATENCY_US, vrrpVrid, type LinkOptions, type Rule, type Verdict, type NetworkDropCode } from './network.js';
 export { ObservationLog, OBSERVATION_KINDS, DEFAULT_OBSERVED_KINDS, CLUSTER_WIDE, traceHash, canonicalJson } from './observations.js';

@@ -15,10 +15,12 @@ import type { Backend, Cluster, ClusterEvent, ClusterSpec, Observation, StartedC
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import type { DurationUs, Instant } from '../core/time.js';
+import { vrrpEngine } from '../vrrp/index.js';
 import { Simulation } from './simulation.js';
 import type { SimNodeConfig, SimulationOptions } from './types.js';
 
-export type SimBackendOptions = Omit<SimulationOptions, 'seed'>;
+/** Everything but the seed (each ClusterSpec brings its own); the engine defaults to src/vrrp's. */
+export type SimBackendOptions = Omit<SimulationOptions, 'seed' | 'engine'> & { readonly engine?: SimulationOptions['engine'] };
 
 export interface SimStartedCluster extends StartedCluster {
   readonly simulation: Simulation;
@@ -32,7 +34,7 @@ export interface SimCluster extends Cluster {
   start(options?: { readonly deferred?: readonly NodeId[] }): Promise<SimStartedCluster>;
 }
 
-export function createSimBackend(options: SimBackendOptions): SimBackend {
+export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
   return {
     name: 'sim',
     create: (spec) => ({
@@ -42,7 +44,7 @@ export function createSimBackend(options: SimBackendOptions): SimBackend {
 }
 
 function startCluster(spec: ClusterSpec<SimNodeConfig>, options: SimBackendOptions, deferred: readonly NodeId[]): SimStartedCluster {
-  const simulation = new Simulation({ ...options, seed: spec.seed });
+  const simulation = new Simulation({ ...options, engine: options.engine ?? vrrpEngine, seed: spec.seed });
   for (const node of spec.nodes) simulation.addNode(node.id, node.config);
   for (const id of deferred) simulation.node(id); // a deferred name must exist
   for (const node of spec.nodes) if (!deferred.includes(node.id)) simulation.node(node.id).start();
@@ -86,3 +88,6 @@ class RunningSimCluster implements SimStartedCluster {
     if (this.stopped) throw new ScenarioError('sim-cluster-stopped', `cannot ${verb}: the simulated cluster was stopped`);
   }
 }
+
+/** The simulator with the project's VRRP engine, default options (100 µs links, every observation but `sent`). */
+export const simBackend: SimBackend = createSimBackend();
