@@ -19,7 +19,8 @@ import { instant } from '../core/time.js';
 import { vrrpEngine } from './engine.js';
 import type { VrrpNodeState } from './state.js';
 import { instanceView, type InstanceView } from './views.js';
-import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from './types.js';
+import { vrrpInstance, vrrpNode, vrrpScript } from './defaults.js';
+import type { InterfaceConfig, VrrpInput, VrrpInstanceConfig, VrrpNodeConfig, VrrpOutput, VrrpScriptConfig } from './types.js';
 
 export interface Logged {
   readonly at: number;
@@ -233,4 +234,30 @@ export class Cluster {
 }
 
 export const seconds = (s: number): number => Math.round(s * 1_000_000);
+
+export const VIP = '192.0.2.100';
+
+/**
+ * A load balancer like the fixtures': eth0 192.0.2.1x/24, one instance VI_1
+ * (VRID 51, VIP 192.0.2.100) with keepalived's defaults plus `instance`.
+ */
+export function lb(
+  name: string,
+  address: string,
+  instance: Partial<VrrpInstanceConfig>,
+  extra: { scripts?: VrrpScriptConfig[]; interfaces?: InterfaceConfig[]; instances?: VrrpInstanceConfig[]; syncGroups?: VrrpNodeConfig['syncGroups'] } = {},
+): VrrpNodeConfig {
+  return vrrpNode({
+    node: name,
+    interfaces: [{ name: 'eth0', address, prefixLength: 24 }, ...(extra.interfaces ?? [])],
+    instances: [
+      vrrpInstance({ name: 'VI_1', interface: 'eth0', vrid: 51, virtualAddresses: [{ address: VIP, prefixLength: 24 }], ...instance }),
+      ...(extra.instances ?? []),
+    ],
+    scripts: extra.scripts ?? [],
+    syncGroups: extra.syncGroups ?? [],
+  });
+}
+
+export { vrrpInstance, vrrpScript };
 export type { Instant };
