@@ -28,6 +28,9 @@
  * - Violations are data, never exceptions: the caller decides to fail a test
  *   and print the seed.
  * - Feed observations in trace order, then call `finish(end)` once.
+ * - They need the `transitioned`, `priority-changed` and `event` kinds: a
+ *   simulation recording fewer cannot be judged (a kill it never saw leaves a
+ *   dead master in the model).
  */
 import type { Observation, StateName } from '../core/backend.js';
 import type { NodeId } from '../core/ids.js';

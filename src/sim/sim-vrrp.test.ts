@@ -146,6 +146,32 @@ describe('VRRP in the simulator', () => {
     expect(violations(sim, nodes)).toEqual([]);
   });
 
+  it('linkdown on the master: it faults at once, its goodbye cannot leave the dead link, the backup times out', () => {
+    const { sim, nodes } = cluster();
+    sim.advance(10 * S);
+    sim.apply({ kind: 'linkdown', node: 'a' });
+    sim.advance(10 * S);
+    expect(sim.observations().filter((o) => o.kind === 'transitioned' && o.node === 'a').at(-1)).toMatchObject({ at: 10 * S, to: 'FAULT' });
+    expect(masterAt(sim, 'b')).toEqual([mdi(150) + 6 * S + DELAY + mdi(100)]);
+    sim.apply({ kind: 'linkup', node: 'a' });
+    sim.advance(10 * S);
+    expect(masterAt(sim, 'a')).toEqual([mdi(150), 20 * S + mdi(150)]);
+    expect(violations(sim, nodes)).toEqual([]);
+  });
+
+  it('unicast peers: adverts go to each peer address, and failover times are the same', () => {
+    const unicast = (spec: NodeSpec, peer: string): NodeSpec => ({ ...spec, options: { instance: { unicastPeers: [peer] } } });
+    const { sim, nodes } = cluster([unicast(A, B.address), unicast(B, A.address)], { observe: ['transitioned', 'priority-changed', 'event', 'sent'] });
+    sim.advance(10 * S);
+    sim.apply({ kind: 'kill', node: 'a' });
+    sim.advance(10 * S);
+    expect(masterAt(sim, 'a')).toEqual([mdi(150)]);
+    expect(masterAt(sim, 'b')).toEqual([mdi(150) + 6 * S + DELAY + mdi(100)]);
+    const sent = sim.observations().filter((o) => o.kind === 'sent');
+    expect(new Set(sent.map((o) => o.kind === 'sent' && `${o.node}->${o.destination}`))).toEqual(new Set(['a->192.0.2.2', 'b->192.0.2.1']));
+    expect(violations(sim, nodes)).toEqual([]);
+  });
+
   it('the same seed gives the same trace hash', () => {
     const run = (seed: number) => {
       const { sim } = cluster([A, B, { id: 'c', address: '192.0.2.3', priority: 120 }], { seed, link: { latencyUsMin: 50, latencyUsMax: 2_000, lossRatio: 0.01 } });
