@@ -13,7 +13,7 @@ interface Arrival {
 }
 
 /** A network of nodes on one segment, with the queue driven by hand. */
-function lab(names: readonly string[], link: LinkOptions = {}, seed = 1, vrids: readonly number[] = [51]) {
+function lab(names: readonly string[], link: LinkOptions & { segments?: Record<string, LinkOptions> } = {}, seed = 1, vrids: readonly number[] = [51]) {
   const queue = new EventQueue();
   let now = 0 as Instant;
   const arrivals: Arrival[] = [];
@@ -212,8 +212,17 @@ describe('SimNetwork rules', () => {
     expect(times(4)).not.toEqual(first);
   });
 
+  it('a segment can override the network-wide delay; unset fields inherit it', () => {
+    const l = lab(['a', 'b'], { latencyUsMin: 100, lossRatio: 0, segments: { lan: { latencyUsMin: 2_500 } } });
+    l.advert('a');
+    l.run();
+    expect(l.arrivals.map((x) => x.at)).toEqual([2_500]);
+    expect(l.net.maxLatencyUs).toBe(2_500);
+  });
+
   it('rejects impossible link settings with a stable code', () => {
     expect(() => lab(['a'], { latencyUsMin: 10, latencyUsMax: 5 })).toThrow(expect.objectContaining({ code: 'sim-latency-invalid' }));
     expect(() => lab(['a'], { lossRatio: 2 })).toThrow(expect.objectContaining({ code: 'sim-loss-invalid' }));
+    expect(() => lab(['a'], { segments: { lan: { latencyUsMin: -1 } } })).toThrow(expect.objectContaining({ code: 'sim-latency-invalid' }));
   });
 });

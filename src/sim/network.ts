@@ -19,6 +19,9 @@
  *      stream — or none at all when min = max (the default, 100 µs), so runs
  *      without jitter are exact and consume no randomness.
  *
+ * Delay and loss are set for the whole network and may be overridden per
+ * segment (`NetworkOptions.segments`).
+ *
  * The copy then becomes a queue entry; on arrival the receiving interface must
  * still be up, and the simulation (the `receive` port) decides whether its node
  * can take a packet (a paused or dead node loses it).
@@ -58,6 +61,21 @@ export interface LinkOptions {
 }
 
 export const DEFAULT_LATENCY_US = 100;
+
+/** Link settings with the defaults filled in; every segment has one. */
+export interface Link {
+  readonly latencyUsMin: DurationUs;
+  readonly latencyUsMax: DurationUs;
+  readonly lossRatio: number;
+}
+
+function resolveLink(options: LinkOptions, fallback?: Link): Link {
+  const latencyUsMin = options.latencyUsMin ?? fallback?.latencyUsMin ?? DEFAULT_LATENCY_US;
+  const latencyUsMax = options.latencyUsMax ?? (options.latencyUsMin !== undefined ? latencyUsMin : (fallback?.latencyUsMax ?? latencyUsMin));
+  const lossRatio = options.lossRatio ?? fallback?.lossRatio ?? 0;
+  checkLink(latencyUsMin, latencyUsMax, lossRatio);
+  return { latencyUsMin, latencyUsMax, lossRatio };
+}
 
 export type Verdict = 'deliver' | 'drop' | 'hold';
 
@@ -100,7 +118,11 @@ export class Segment {
   /** The segment's ARP view: who answers for an address. */
   readonly arp = new Map<string, Attachment>();
 
-  constructor(readonly id: SegmentId) {}
+  constructor(
+    readonly id: SegmentId,
+    /** Delay and loss of every copy carried on this segment. */
+    readonly link: Link,
+  ) {}
 
   add(attachment: Attachment): void {
     this.members = [...this.members, attachment];
@@ -122,6 +144,8 @@ export interface NetworkPorts {
 }
 
 export interface NetworkOptions extends LinkOptions {
+  /** Per-segment overrides of the link settings above (unset fields inherit them). */
+  readonly segments?: Readonly<Record<SegmentId, LinkOptions>>;
   readonly latencyRng: Rng;
   readonly lossRng: Rng;
   readonly filterUnknownVrids?: boolean;
@@ -148,31 +172,30 @@ export class SimNetwork {
   private rules: readonly Rule[] = [];
   private readonly senderLoss = new Map<NodeId, number>();
   private held: Held[] = [];
-  private readonly latencyUsMin: number;
-  private readonly latencyUsMax: number;
-  private readonly lossRatio: number;
+  private readonly defaultLink: Link;
   private readonly filterUnknownVrids: boolean;
 
   constructor(
     private readonly ports: NetworkPorts,
     private readonly options: NetworkOptions,
   ) {
-    this.latencyUsMin = options.latencyUsMin ?? DEFAULT_LATENCY_US;
-    this.latencyUsMax = options.latencyUsMax ?? this.latencyUsMin;
-    this.lossRatio = options.lossRatio ?? 0;
+    this.defaultLink = resolveLink(options);
     this.filterUnknownVrids = options.filterUnknownVrids ?? true;
-    checkLink(this.latencyUsMin, this.latencyUsMax, this.lossRatio);
+    for (const [id, link] of Object.entries(options.segments ?? {})) this.segments.set(id, new Segment(id, resolveLink(link, this.defaultLink)));
   }
 
-  /** The largest one-way delay a copy can take: checkers add it to their bounds. */
+  /** The largest one-way delay a copy can take on any segment: checkers add it to their bounds. */
   get maxLatencyUs(): DurationUs {
-    return this.latencyUsMax;
+    let max = this.defaultLink.latencyUsMax;
+    for (const segment of this.segments.values()) max = Math.max(max, segment.link.latencyUsMax);
+    return max;
   }
 
+  /** The segment named `id`, created with the default link when first named. */
   segment(id: SegmentId): Segment {
     let segment = this.segments.get(id);
     if (segment === undefined) {
-      segment = new Segment(id);
+      segment = new Segment(id, this.defaultLink);
       this.segments.set(id, segment);
     }
     return segment;
@@ -262,7 +285,7 @@ export class SimNetwork {
 
   /** True when no rule, hold or loss is in force: every copy is delivered. */
   isWhole(): boolean {
-    return this.rules.length === 0 && this.senderLoss.size === 0 && this.lossRatio === 0;
+    return this.rules.length === 0 && this.senderLoss.size === 0 && [...this.segments.values()].every((g) => g.link.lossRatio === 0);
   }
 
   // ---------------------------------------------------------------- sending
@@ -295,11 +318,12 @@ export class SimNetwork {
   }
 
   private dispatch(from: Attachment, targets: readonly Attachment[], bytes: Uint8Array, unicast: string | undefined): void {
-    const fixed = this.latencyUsMin === this.latencyUsMax;
-    const loss = this.lossFor(from.node);
+    const link = from.segment.link;
+    const fixed = link.latencyUsMin === link.latencyUsMax;
+    const loss = this.lossFor(from.node, link);
     if (fixed && loss === 0 && this.rules.length === 0) {
       // The hot path: one queue entry hands the packet to the whole list.
-      if (targets.length > 0) this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, targets, bytes, unicast));
+      if (targets.length > 0) this.push(new Delivery(this.arrivalAt(link), this.ports.queue.takeSeq(), this, from, targets, bytes, unicast));
       return;
     }
     let batch: Attachment[] | undefined;
@@ -308,7 +332,7 @@ export class SimNetwork {
       if (fixed) (batch ??= []).push(to);
       else this.schedule(from, to, bytes, unicast);
     }
-    if (batch !== undefined) this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, batch, bytes, unicast));
+    if (batch !== undefined) this.push(new Delivery(this.arrivalAt(link), this.ports.queue.takeSeq(), this, from, batch, bytes, unicast));
   }
 
   /** Rules and loss for one copy; false when it does not travel now. */
@@ -331,22 +355,22 @@ export class SimNetwork {
   }
 
   private schedule(from: Attachment, to: Attachment, bytes: Uint8Array, unicast: string | undefined): void {
-    this.push(new Delivery(this.arrivalAt(), this.ports.queue.takeSeq(), this, from, [to], bytes, unicast));
+    this.push(new Delivery(this.arrivalAt(from.segment.link), this.ports.queue.takeSeq(), this, from, [to], bytes, unicast));
   }
 
   private push(delivery: Delivery): void {
     this.ports.queue.push(delivery);
   }
 
-  private arrivalAt(): Instant {
-    const delay =
-      this.latencyUsMin === this.latencyUsMax ? this.latencyUsMin : this.options.latencyRng.int(this.latencyUsMin, this.latencyUsMax);
+  private arrivalAt(link: Link): Instant {
+    const { latencyUsMin: min, latencyUsMax: max } = link;
+    const delay = min === max ? min : this.options.latencyRng.int(min, max);
     return (this.ports.now() + delay) as Instant;
   }
 
-  private lossFor(node: NodeId): number {
+  private lossFor(node: NodeId, link: Link): number {
     const own = this.senderLoss.get(node) ?? 0;
-    return own === 0 ? this.lossRatio : 1 - (1 - this.lossRatio) * (1 - own);
+    return own === 0 ? link.lossRatio : 1 - (1 - link.lossRatio) * (1 - own);
   }
 
   /** Called by a Delivery when its time comes. */

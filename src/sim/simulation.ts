@@ -65,7 +65,13 @@ export class Simulation {
         ...(this.log.wants('dropped') ? { drop: (at: Attachment, from: NodeId, code: NetworkDropCode) => this.recordDrop(at, from, code) } : {}),
         ...(frames !== undefined ? { capture: (record: PcapRecord) => frames.push(record) } : {}),
       },
-      { ...options.link, latencyRng: rng.fork('latency'), lossRng: rng.fork('loss'), filterUnknownVrids: options.filterUnknownVrids ?? true },
+      {
+        ...options.link,
+        ...(options.segments !== undefined ? { segments: options.segments } : {}),
+        latencyRng: rng.fork('latency'),
+        lossRng: rng.fork('loss'),
+        filterUnknownVrids: options.filterUnknownVrids ?? true,
+      },
     );
     this.world = {
       seed: options.seed,

@@ -29,6 +29,8 @@ export interface SimulationOptions {
   readonly engine: VrrpEngineLike;
   /** Delay and loss of every link. Default: 100 µs, no jitter, no loss. */
   readonly link?: LinkOptions;
+  /** Per-segment overrides of `link`, by segment id (see SimNodeConfig.segments). */
+  readonly segments?: Readonly<Record<SegmentId, LinkOptions>>;
   /** Hand a VRRP multicast only to interfaces with that VRID (keepalived drops others silently). Default true. */
   readonly filterUnknownVrids?: boolean;
   /** Time from a `run-script` request to its `script-result`. Default 0. */
