@@ -1,0 +1,190 @@
+/**
+ * Builds the typed model from the syntax tree, top-level block by block, in
+ * file order (keepalived's handlers run in that order, and some checks — a
+ * track_script must name a vrrp_script defined above it — depend on it).
+ */
+import type { BfdInstance, Draft, KeepalivedConfig, TrackFile, TrackGroup, TrackProcess, UnknownKeyword, VrrpScript } from './model.js';
+import { needArg, rawOf, report, unsignedArg, valueOf, type BuildContext } from './build-context.js';
+import { applyGlobalDefs, newGlobalDefs } from './build-global.js';
+import { buildIpAddress, buildRoute, buildRule } from './build-address.js';
+import { applyVirtualServer, buildVirtualServerGroup, newVirtualServer } from './build-lvs.js';
+import {
+  applyHandlers, closeGarpGroup, closeInstance, closeScript, closeTrackFile, GARP_GROUP_HANDLERS, INSTANCE_HANDLERS,
+  newInstance, newSyncGroup, SCRIPT_HANDLERS, SYNC_GROUP_HANDLERS, TRACK_FILE_HANDLERS, TRACK_PROCESS_HANDLERS,
+  trackGroupMembers, type VrrpScope,
+} from './build-vrrp.js';
+import type { BlockNode, Statement } from './parser.js';
+
+type Model = Draft<KeepalivedConfig>;
+type RootHandler = (m: Model, stmt: Statement, ctx: BuildContext, scope: VrrpScope) => void;
+
+const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
+  global_defs: (m, stmt, ctx) => applyGlobalDefs(m.globalDefs as ReturnType<typeof newGlobalDefs>, stmt, ctx),
+  vrrp_instance: (m, stmt, ctx, scope) => {
+    const name = stmt.args[0];
+    if (!name || stmt.skipped) return;
+    const inst = newInstance(name.text, stmt);
+    if (stmt.block?.end) inst.end = stmt.block.end;
+    applyHandlers(inst, stmt.block, INSTANCE_HANDLERS, ctx, scope);
+    if (stmt.block) closeInstance(inst, ctx, stmt.block);
+    m.vrrpInstances.push(inst);
+  },
+  vrrp_script: (m, stmt, ctx, scope) => {
+    const name = needArg(ctx, stmt, 1);
+    if (!name) return;
+    const s: Draft<VrrpScript> = { name: name.text, loc: stmt.loc, statements: [] };
+    if (stmt.block?.end) s.end = stmt.block.end;
+    applyHandlers(s, stmt.block, SCRIPT_HANDLERS, ctx, scope);
+    if (stmt.block) closeScript(s, ctx, stmt.block);
+    scope.scripts.push(s);
+    m.vrrpScripts.push(s);
+  },
+  track_file: trackFile,
+  vrrp_track_file: trackFile,
+  vrrp_track_process: (m, stmt, ctx, scope) => {
+    const name = needArg(ctx, stmt, 1);
+    if (!name) return;
+    const p: Draft<TrackProcess> = { name: name.text, loc: stmt.loc, statements: [] };
+    if (stmt.block?.end) p.end = stmt.block.end;
+    applyHandlers(p, stmt.block, TRACK_PROCESS_HANDLERS, ctx, scope);
+    if (stmt.block && !stmt.block.endedBySkip && !p.process) {
+      report(ctx, 'track-process-no-process', 'error', stmt.block.end ?? stmt.loc, `vrrp_track_process ${p.name} has no process: keepalived ignores it`);
+    }
+    scope.trackProcesses.push(p);
+    m.trackProcesses.push(p);
+  },
+  vrrp_sync_group: (m, stmt, ctx, scope) => {
+    const name = stmt.args[0];
+    if (!name || stmt.skipped) return;
+    const g = newSyncGroup(name.text, stmt);
+    if (stmt.block?.end) g.end = stmt.block.end;
+    applyHandlers(g, stmt.block, SYNC_GROUP_HANDLERS, ctx, scope);
+    m.syncGroups.push(g);
+  },
+  garp_group: (m, stmt, ctx, scope) => {
+    const g = { loc: stmt.loc, statements: [], interfaces: [] } as Draft<KeepalivedConfig['garpGroups'][number]>;
+    if (stmt.block?.end) g.end = stmt.block.end;
+    applyHandlers(g, stmt.block, GARP_GROUP_HANDLERS, ctx, scope);
+    if (stmt.block) closeGarpGroup(g, ctx, stmt.block);
+    m.garpGroups.push(g);
+  },
+  track_group: (m, stmt, ctx, scope) => {
+    const name = stmt.args[0];
+    if (!name || stmt.skipped) return;
+    const g: Draft<TrackGroup> = { name: name.text, loc: stmt.loc, statements: [], members: [] };
+    for (const s of stmt.block?.statements ?? []) {
+      g.statements.push(rawOf(s));
+      if (s.known && !s.skipped && s.keyword.text === 'group') trackGroupMembers(g, s, ctx);
+    }
+    scope.trackGroups.push(g);
+    m.trackGroups.push(g);
+  },
+  static_ipaddress: (m, stmt, ctx) => {
+    for (const item of stmt.values?.items ?? []) {
+      const ip = buildIpAddress(ctx, item, true);
+      if (ip) m.staticAddresses.push(ip);
+    }
+  },
+  static_routes: (m, stmt, ctx) => {
+    for (const item of stmt.values?.items ?? []) {
+      const r = buildRoute(ctx, item, true);
+      if (r) m.staticRoutes.push(r);
+    }
+  },
+  static_rules: (m, stmt, ctx) => {
+    for (const item of stmt.values?.items ?? []) {
+      const r = buildRule(ctx, item, true);
+      if (r) m.staticRules.push(r);
+    }
+  },
+  virtual_server_group: (m, stmt, ctx) => {
+    const g = buildVirtualServerGroup(stmt, ctx);
+    if (g) m.virtualServerGroups.push(g);
+  },
+  virtual_server: (m, stmt, ctx) => {
+    if (stmt.skipped) return;
+    const vs = newVirtualServer(stmt, ctx);
+    if (!vs) return;
+    if (stmt.block?.end) vs.end = stmt.block.end;
+    applyVirtualServer(vs, stmt.block, ctx);
+    m.virtualServers.push(vs);
+  },
+  bfd_instance: (m, stmt, ctx) => {
+    const name = needArg(ctx, stmt, 1);
+    if (!name) return;
+    const b: Draft<BfdInstance> = { name: name.text, loc: stmt.loc, statements: [] };
+    for (const s of stmt.block?.statements ?? []) {
+      b.statements.push(rawOf(s));
+      if (!s.known) continue;
+      bfdStatement(b, s, ctx);
+    }
+    m.bfdInstances.push(b);
+  },
+};
+
+function trackFile(m: Model, stmt: Statement, ctx: BuildContext, scope: VrrpScope): void {
+  const deprecated = stmt.keyword.text === 'vrrp_track_file';
+  if (deprecated) report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'vrrp_track_file is deprecated: use track_file');
+  const name = needArg(ctx, stmt, 1);
+  if (!name) return;
+  const f: Draft<TrackFile> = { name: name.text, loc: stmt.loc, statements: [], deprecatedKeyword: deprecated };
+  if (stmt.block?.end) f.end = stmt.block.end;
+  applyHandlers(f, stmt.block, TRACK_FILE_HANDLERS, ctx, scope);
+  if (stmt.block) closeTrackFile(f, ctx, stmt.block);
+  scope.trackFiles.push(f);
+  m.trackFiles.push(f);
+}
+
+function bfdStatement(b: Draft<BfdInstance>, s: Statement, ctx: BuildContext): void {
+  const ms = (min: number, max: number) => unsignedArg(ctx, s, 1, min, max, { code: 'bfd-option-invalid' });
+  switch (s.keyword.text) {
+    case 'neighbor_ip':
+    case 'neighbour_ip': {
+      const t = needArg(ctx, s, 1);
+      if (t) b.neighborIp = valueOf(t.text, t.loc);
+      break;
+    }
+    case 'source_ip': {
+      const t = needArg(ctx, s, 1);
+      if (t) b.sourceIp = valueOf(t.text, t.loc);
+      break;
+    }
+    case 'min_rx': { const v = ms(1, 1000); if (v) b.minRxMs = v; break; }
+    case 'min_tx': { const v = ms(1, 1000); if (v) b.minTxMs = v; break; }
+    case 'idle_tx': { const v = ms(1, 1000); if (v) b.idleTxMs = v; break; }
+    case 'multiplier': { const v = ms(1, 255); if (v) b.multiplier = v; break; }
+    case 'passive': b.passive = valueOf(true, s.loc); break;
+    case 'ttl': case 'hoplimit': { const v = ms(1, 255); if (v) b.ttl = v; break; }
+    case 'max_hops': { const v = ms(0, 255); if (v) b.maxHops = v; break; }
+    case 'weight': { const v = unsignedArg(ctx, s, 1, 0, 253, { code: 'bfd-option-invalid' }); if (v) b.weight = v; break; }
+    default: break;
+  }
+}
+
+export function emptyModel(): Model {
+  return {
+    files: [], globalDefs: newGlobalDefs(), vrrpScripts: [], trackFiles: [], trackProcesses: [], vrrpInstances: [],
+    syncGroups: [], garpGroups: [], trackGroups: [], staticAddresses: [], staticRoutes: [], staticRules: [],
+    virtualServerGroups: [], virtualServers: [], bfdInstances: [], rootStatements: [], unknown: [],
+  };
+}
+
+export function buildModel(root: BlockNode, ctx: BuildContext): Model {
+  const m = emptyModel();
+  const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [] };
+  for (const stmt of root.statements) {
+    if (!stmt.known) continue;
+    const h = ROOT_HANDLERS[stmt.keyword.text];
+    if (h) h(m, stmt, ctx, scope);
+    else m.rootStatements.push(rawOf(stmt));
+  }
+  collectUnknown(root, m.unknown);
+  return m;
+}
+
+function collectUnknown(block: BlockNode, out: UnknownKeyword[]): void {
+  for (const s of block.statements) {
+    if (!s.known) out.push({ keyword: s.keyword.text, args: s.args.map((a) => a.text), loc: s.loc, block: block.kind });
+    if (s.block) collectUnknown(s.block, out);
+  }
+}
