@@ -1,6 +1,6 @@
 /** The deterministic simulator: public surface. */
 export { Simulation } from './simulation.js';
-export { SimNode, type NodeStatus } from './sim-node.js';
+export { SimNode, type NodeStatus, type HeldAddress } from './sim-node.js';
 export type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
 export { createSimBackend, simBackend, type SimBackend, type SimBackendOptions, type SimCluster, type SimStartedCluster } from './sim-backend.js';
 export { EventQueue, compareScheduled, type Scheduled } from './event-queue.js';

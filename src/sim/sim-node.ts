@@ -59,7 +59,8 @@ export interface World {
   now(): Instant;
 }
 
-interface HeldAddress {
+/** An address the engine added (VIPs); primaries are not listed. */
+export interface HeldAddress {
   readonly instance: string;
   readonly interface: string;
   readonly address: string;
@@ -100,7 +101,7 @@ export class SimNode {
     return this.host?.state;
   }
 
-  /** Addresses the node holds now (primaries excluded), as "interface/address". */
+  /** Addresses the engine has added and not removed (primaries excluded). */
   heldAddresses(): readonly HeldAddress[] {
     return [...this.addresses.values()];
   }
