@@ -1,0 +1,400 @@
+/**
+ * From keepalived's configuration model (src/config) to the VRRP engine's
+ * configuration (src/vrrp/types.ts), for one node.
+ *
+ * Theory of operation: keepalived 2.2.7 does not run a file as written. After
+ * parsing, vrrp_complete_instance and vrrp_complete_init fill in defaults and
+ * correct what they will not run (research/keepalived.md §2.3, §2.9–§2.13,
+ * §4.9). This module applies the same corrections, in keepalived's order, so
+ * the engine runs what keepalived would run:
+ *
+ * - priority unset: 255 with `state MASTER`, else 100; state unset: MASTER for
+ *   priority 255, else BACKUP; a `state` word keepalived does not know: BACKUP;
+ * - auth: dropped in strict mode, in VRRPv3, and without a password; the PASS
+ *   key is the first 8 bytes; AH with `state MASTER` on a non-owner forces BACKUP;
+ * - unicast keywords without peers: multicast;
+ * - advert_int: VRRPv2 rounds to whole seconds (at least 1), v3 to 10 ms;
+ * - nopreempt: cleared for priority 255 and for `state MASTER`; preempt_delay:
+ *   cleared for `state MASTER`, strict mode and nopreempt;
+ * - strict mode: down_timer_adverts 3, no lower-priority GARPs, lower_prio_no_advert
+ *   on, higher_prio_send_advert off;
+ * - trackers: a track_interface naming the instance's own interface is ignored;
+ *   an owner (255) drops every weighted tracker; in a sync group (without
+ *   sync_group_tracking_weight) a weighted track_script is dropped, but a
+ *   weighted track_interface keeps its weight — keepalived 2.2.7 registers the
+ *   interface before it zeroes the weight, so the weight still acts [E14];
+ *   trackers of a vrrp_sync_group block apply to every member, weight cleared
+ *   when a member is an owner;
+ * - sync groups: a member named twice or missing is ignored; when any member is
+ *   not an owner, every member starts wanting BACKUP.
+ *
+ * Rules:
+ * - Nothing here reads files or the clock; the model comes parsed.
+ * - What the engine cannot run (IPv6, AH, track_file, …) is a diagnostic:
+ *   an error when it changes who becomes master, a warning when it is ignored.
+ */
+import type { Diagnostic, Severity } from '../core/diagnostic.js';
+import type { NodeId } from '../core/ids.js';
+import { secondsToUs, type DurationUs } from '../core/time.js';
+import type { KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
+import type {
+  AuthConfig,
+  TrackedInterface,
+  TrackedScript,
+  VirtualAddress,
+  VrrpInstanceConfig,
+  VrrpNodeConfig,
+  VrrpScriptConfig,
+  SyncGroupConfig,
+} from '../vrrp/types.js';
+import type { AddressNeeds, AssignedInterface } from './addresses.js';
+
+const PRIORITY_OWNER = 255;
+const US = 1_000_000;
+const CENTI_US = 10_000;
+
+export interface Mapped<T> {
+  readonly value: T;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+class Notes {
+  readonly list: Diagnostic[] = [];
+  add(severity: Severity, code: string, loc: Loc | undefined, message: string, hint?: string): void {
+    this.list.push({ code, severity, message, ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}), ...(hint ? { hint } : {}) });
+  }
+}
+
+// ---------------------------------------------------------------- instance settings
+
+/** One instance as keepalived will run it, before addresses are known. */
+export interface ResolvedInstance {
+  readonly source: VrrpInstance;
+  readonly name: string;
+  readonly interface: string;
+  readonly vrid: number;
+  readonly config: Omit<VrrpInstanceConfig, 'interface'>;
+}
+
+function knownState(inst: VrrpInstance): 'MASTER' | 'BACKUP' | undefined {
+  if (inst.state) return inst.state.value;
+  // A state word keepalived does not know ("state EQUAL") means BACKUP; the model leaves it out.
+  const written = inst.statements.find((s) => s.keyword === 'state');
+  return written ? 'BACKUP' : undefined;
+}
+
+function strictOf(model: KeepalivedConfig, inst: VrrpInstance): boolean {
+  return inst.strictMode?.value ?? model.globalDefs.vrrpStrict?.value ?? false;
+}
+
+function versionOf(model: KeepalivedConfig, inst: VrrpInstance): 2 | 3 {
+  return inst.version?.value ?? model.globalDefs.vrrpVersion?.value ?? 2;
+}
+
+/** keepalived's priority/state defaults and the strict-mode owner rule. */
+function priorityAndState(inst: VrrpInstance, strict: boolean): { priority: number; state: 'MASTER' | 'BACKUP' } {
+  const written = knownState(inst);
+  const priority = inst.priority?.value ?? (written === 'MASTER' ? PRIORITY_OWNER : 100);
+  let state = written ?? (priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
+  if (strict && (state === 'MASTER') !== (priority === PRIORITY_OWNER)) state = priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
+  return { priority, state };
+}
+
+function authOf(inst: VrrpInstance, strict: boolean, version: 2 | 3, notes: Notes): { auth: AuthConfig; ah: boolean } {
+  const a = inst.authentication;
+  const type = a?.type?.value;
+  if (type === undefined || strict || version === 3) return { auth: { type: 'none' }, ah: false };
+  const key = a?.pass?.value ?? '';
+  if (key === '') return { auth: { type: 'none' }, ah: false };
+  if (type === 'AH') {
+    notes.add('error', 'simulate-ah-unsupported', a?.type?.loc, `(${inst.name}) IPsec-AH authentication is not simulated`, 'use auth_type PASS or no authentication to simulate this instance');
+    return { auth: { type: 'none' }, ah: true };
+  }
+  // keepalived keeps the first 8 bytes of the password
+  return { auth: { type: 'pass', password: Buffer.from(key, 'utf8').subarray(0, 8).toString('utf8') }, ah: false };
+}
+
+/** keepalived's advert_int rounding: VRRPv2 to whole seconds (nearest, at least 1), v3 to 10 ms. */
+export function effectiveAdvertIntUs(configuredUs: number | undefined, version: 2 | 3): DurationUs {
+  let us = configuredUs === undefined || configuredUs === 0 ? US : configuredUs;
+  if (version === 2) {
+    if (us >= 256 * US) return 255 * US;
+    if (us % US !== 0) us = Math.max(US, us + US / 2 - ((us + US / 2) % US));
+    return us;
+  }
+  if (us >= 4096 * CENTI_US) return 4095 * CENTI_US;
+  if (us % CENTI_US !== 0) us = Math.max(CENTI_US, us + CENTI_US / 2 - ((us + CENTI_US / 2) % CENTI_US));
+  return us;
+}
+
+function preemption(inst: VrrpInstance, priority: number, state: 'MASTER' | 'BACKUP', strict: boolean): { nopreempt: boolean; preemptDelayUs: number } {
+  let nopreempt = inst.nopreempt?.value ?? false;
+  let delay = inst.preemptDelayUs?.value ?? 0;
+  if (priority === PRIORITY_OWNER) nopreempt = false;
+  if (state === 'MASTER') {
+    nopreempt = false;
+    delay = 0;
+  }
+  if (strict || nopreempt) delay = 0;
+  return { nopreempt, preemptDelayUs: delay };
+}
+
+function garpAndAdverts(model: KeepalivedConfig, inst: VrrpInstance, strict: boolean) {
+  const g = model.globalDefs;
+  const masterRepeat = Math.max(1, inst.garpMasterRepeat?.value ?? g.vrrpGarpMasterRepeat?.value ?? 5);
+  const masterDelayS = inst.garpMasterDelayS?.value ?? g.vrrpGarpMasterDelayS?.value ?? 5;
+  const lowerRepeat = strict ? 0 : (inst.garpLowerPrioRepeat?.value ?? g.vrrpGarpLowerPrioRepeat?.value ?? masterRepeat);
+  const lowerDelayS = strict ? 0 : (inst.garpLowerPrioDelayS?.value ?? g.vrrpGarpLowerPrioDelayS?.value ?? masterDelayS);
+  return {
+    garpMasterRepeat: masterRepeat,
+    garpMasterDelayUs: secondsToUs(masterDelayS),
+    garpLowerPrioRepeat: lowerRepeat,
+    garpLowerPrioDelayUs: secondsToUs(lowerDelayS),
+    downTimerAdverts: strict ? 3 : (inst.downTimerAdverts?.value ?? g.vrrpDownTimerAdverts?.value ?? 3),
+    lowerPrioNoAdvert: strict ? true : (inst.lowerPrioNoAdvert?.value ?? g.vrrpLowerPrioNoAdvert?.value ?? false),
+    higherPrioSendAdvert: strict ? false : (inst.higherPrioSendAdvert?.value ?? g.vrrpHigherPrioSendAdvert?.value ?? false),
+  };
+}
+
+function unicastOf(inst: VrrpInstance, notes: Notes): { peers: string[]; sourceAddress?: string } {
+  const peers = inst.unicastPeers.filter((p) => p.family === 'inet').map((p) => p.address);
+  if (inst.unicastConfigured && peers.length === 0 && inst.unicastFaultNoPeer?.value) {
+    notes.add('warning', 'simulate-unicast-fault-no-peer', inst.loc, `(${inst.name}) unicast_fault_no_peer without peers keeps keepalived in FAULT; simulated as multicast`);
+  }
+  const src = inst.unicastSrcIp?.value ?? inst.mcastSrcIp?.value;
+  return { peers, ...(src && !src.includes(':') ? { sourceAddress: src } : {}) };
+}
+
+function virtualAddresses(inst: VrrpInstance, primary: string, notes: Notes): VirtualAddress[] {
+  const v4 = inst.virtualIpaddresses.filter((a) => a.family === 'inet').slice(0, 255);
+  if (inst.virtualIpaddressesExcluded.length > 0) {
+    notes.add('warning', 'simulate-excluded-vips-ignored', inst.virtualIpaddressesExcluded[0]?.loc, `(${inst.name}) virtual_ipaddress_excluded is not simulated (those addresses are never advertised)`);
+  }
+  return v4.map((a) => ({ address: a.address, prefixLength: a.prefixLength, ...(a.dev && a.dev.value !== primary ? { interface: a.dev.value } : {}) }));
+}
+
+// ---------------------------------------------------------------- trackers
+
+interface ScriptTable {
+  readonly byName: ReadonlyMap<string, VrrpScript>;
+}
+
+function scriptRefs(refs: readonly TrackRef[], table: ScriptTable, owner: string, notes: Notes): TrackedScript[] {
+  const out: TrackedScript[] = [];
+  for (const ref of refs) {
+    const s = table.byName.get(ref.name);
+    if (s === undefined || s.script === undefined) {
+      notes.add('warning', 'simulate-track-script-missing', ref.loc, `(${owner}) track script ${ref.name} not found, ignoring`);
+      continue;
+    }
+    if (out.some((t) => t.script === ref.name)) continue; // keepalived: "duplicate track_script - ignoring"
+    out.push({ script: ref.name, weight: ref.weight?.value ?? s.weight?.value ?? 0, reverse: ref.reverse?.value ?? s.reverse?.value ?? false });
+  }
+  return out;
+}
+
+function interfaceRefs(refs: readonly TrackRef[], ownInterface: string | undefined, owner: string, notes: Notes): TrackedInterface[] {
+  const out: TrackedInterface[] = [];
+  for (const ref of refs) {
+    if (ref.name === ownInterface) {
+      notes.add('info', 'simulate-own-interface-tracked', ref.loc, `(${owner}) Ignoring track_interface ${ref.name} since own interface`);
+      continue;
+    }
+    out.push({ interface: ref.name, weight: ref.weight?.value ?? 0, reverse: ref.reverse?.value ?? false });
+  }
+  return out;
+}
+
+interface GroupInfo {
+  readonly groups: SyncGroupConfig[];
+  /** instance name → its group's name */
+  readonly groupOf: ReadonlyMap<string, string>;
+  readonly trackingWeight: ReadonlyMap<string, boolean>;
+  /** group name → some member has priority 255 */
+  readonly hasOwner: ReadonlyMap<string, boolean>;
+}
+
+function syncGroups(model: KeepalivedConfig, instances: readonly VrrpInstance[]): GroupInfo {
+  const instanceNames = new Set(instances.map((i) => i.name));
+  const isOwner = (name: string): boolean => {
+    const inst = instances.find((i) => i.name === name);
+    return inst !== undefined && priorityAndState(inst, strictOf(model, inst)).priority === PRIORITY_OWNER;
+  };
+  const hasOwner = new Map<string, boolean>();
+  const groupOf = new Map<string, string>();
+  const groups: SyncGroupConfig[] = [];
+  const trackingWeight = new Map<string, boolean>();
+  for (const g of model.syncGroups) {
+    const members: string[] = [];
+    for (const m of g.members) {
+      if (!instanceNames.has(m.value)) continue; // "doesn't exist - ignoring"
+      if (groupOf.has(m.value)) continue; // "cannot exist in more than one sync group"
+      members.push(m.value);
+    }
+    if (members.length === 0) continue; // "no matching virtual router found - removing"
+    for (const m of members) groupOf.set(m, g.name);
+    groups.push({ name: g.name, members });
+    trackingWeight.set(g.name, g.syncGroupTrackingWeight?.value ?? false);
+    hasOwner.set(g.name, members.some(isOwner));
+  }
+  return { groups, groupOf, trackingWeight, hasOwner };
+}
+
+// ---------------------------------------------------------------- the node
+
+export function resolveInstances(model: KeepalivedConfig, notes = new Notes()): { instances: ResolvedInstance[]; groups: GroupInfo; notes: Notes } {
+  const table: ScriptTable = { byName: new Map(model.vrrpScripts.map((s) => [s.name, s])) };
+  const usable = model.vrrpInstances.filter((i) => i.family !== 'inet6');
+  for (const i of model.vrrpInstances) if (i.family === 'inet6') notes.add('error', 'simulate-ipv6-unsupported', i.loc, `(${i.name}) IPv6 VRRP instances are not simulated`);
+  const groups = syncGroups(model, usable);
+  const instances: ResolvedInstance[] = [];
+  for (const inst of usable) {
+    const r = resolveInstance(model, inst, table, groups, notes);
+    if (r) instances.push(r);
+  }
+  applySyncGroupStartState(instances, groups);
+  return { instances, groups, notes };
+}
+
+function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: ScriptTable, groups: GroupInfo, notes: Notes): ResolvedInstance | undefined {
+  const vrid = inst.virtualRouterId?.value;
+  const iface = inst.interface?.value;
+  if (vrid === undefined) {
+    notes.add('error', 'simulate-vrid-unset', inst.loc, `(${inst.name}) the virtual router id must be set; keepalived refuses to run this configuration`);
+    return undefined;
+  }
+  if (iface === undefined) {
+    notes.add('error', 'simulate-interface-unset', inst.loc, `(${inst.name}) has no interface; the simulator needs one to place the node on a segment`);
+    return undefined;
+  }
+  const strict = strictOf(model, inst);
+  const version = versionOf(model, inst);
+  const decided = priorityAndState(inst, strict);
+  const priority = decided.priority;
+  let state = decided.state;
+  const { auth, ah } = authOf(inst, strict, version, notes);
+  if (ah && state === 'MASTER' && priority !== PRIORITY_OWNER) state = 'BACKUP';
+  const group = groups.groupOf.get(inst.name);
+  const trackers = trackersOf(model, inst, table, { priority, group, groupTrackingWeight: group ? groups.trackingWeight.get(group) === true : false, groupHasOwner: group ? groups.hasOwner.get(group) === true : false }, notes);
+  const unicast = unicastOf(inst, notes);
+  const config: Omit<VrrpInstanceConfig, 'interface'> = {
+    name: inst.name,
+    vrid,
+    priority,
+    initialState: state,
+    advertIntUs: effectiveAdvertIntUs(inst.advertIntUs?.value, version),
+    version,
+    ...preemption(inst, priority, state, strict),
+    auth,
+    virtualAddresses: virtualAddresses(inst, iface, notes),
+    ...trackers,
+    ...(unicast.sourceAddress ? { sourceAddress: unicast.sourceAddress } : {}),
+    unicastPeers: unicast.peers,
+    dontTrackPrimary: inst.dontTrackPrimary?.value ?? false,
+    checkUnicastSrc: inst.checkUnicastSrc?.value ?? model.globalDefs.vrrpCheckUnicastSrc?.value ?? false,
+    ...garpAndAdverts(model, inst, strict),
+  };
+  for (const what of ['trackFiles', 'trackProcesses', 'trackBfds'] as const) {
+    const first = inst[what][0];
+    if (first) notes.add('warning', 'simulate-tracker-ignored', first.loc, `(${inst.name}) ${what.replace('track', 'track_').toLowerCase().replace(/s$/, '')} is not simulated; it is ignored`);
+  }
+  return { source: inst, name: inst.name, interface: iface, vrid, config };
+}
+
+function trackersOf(
+  model: KeepalivedConfig,
+  inst: VrrpInstance,
+  table: ScriptTable,
+  ctx: { priority: number; group: string | undefined; groupTrackingWeight: boolean; groupHasOwner: boolean },
+  notes: Notes,
+): { trackScripts: TrackedScript[]; trackInterfaces: TrackedInterface[] } {
+  let scripts = scriptRefs(inst.trackScripts, table, inst.name, notes);
+  let interfaces = interfaceRefs(inst.trackInterfaces, inst.interface?.value, inst.name, notes);
+  const owner = ctx.priority === PRIORITY_OWNER;
+  const syncNoWeight = ctx.group !== undefined && !ctx.groupTrackingWeight;
+  if (owner || syncNoWeight) {
+    const why = syncNoWeight ? 'SYNC group' : 'address owner';
+    for (const s of scripts.filter((x) => x.weight !== 0)) notes.add('info', 'simulate-weighted-script-dropped', inst.loc, `(${inst.name}) ignoring tracked script ${s.script} with weights due to ${why}`);
+    scripts = scripts.filter((x) => x.weight === 0);
+    // Sync group: keepalived zeroes the weight only after registering the interface, so it still acts.
+    if (!syncNoWeight) interfaces = interfaces.filter((x) => x.weight === 0);
+  }
+  if (ctx.group !== undefined) {
+    const g = model.syncGroups.find((x) => x.name === ctx.group);
+    if (g) {
+      // A group's own trackers keep their weights unless some member is an owner.
+      const clear = ctx.groupHasOwner;
+      scripts = [...scripts, ...scriptRefs(g.trackScripts, table, g.name, notes).map((s) => (clear ? { ...s, weight: 0 } : s))];
+      interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces, undefined, g.name, notes).map((i) => (clear ? { ...i, weight: 0 } : i))];
+    }
+  }
+  return { trackScripts: scripts, trackInterfaces: interfaces };
+}
+
+/** keepalived: if any member of a group is not an owner, no member starts wanting MASTER. */
+function applySyncGroupStartState(instances: ResolvedInstance[], groups: GroupInfo): void {
+  for (const g of groups.groups) {
+    const members = instances.filter((i) => g.members.includes(i.name));
+    const anyBackup = members.some((m) => m.config.initialState === 'BACKUP' || m.config.priority !== PRIORITY_OWNER);
+    const anyMaster = members.some((m) => m.config.initialState === 'MASTER');
+    if (!anyBackup || !anyMaster) continue;
+    for (const m of members) {
+      const i = instances.indexOf(m);
+      instances[i] = { ...m, config: { ...m.config, initialState: 'BACKUP' } };
+    }
+  }
+}
+
+function scriptConfigs(model: KeepalivedConfig, instances: readonly ResolvedInstance[]): VrrpScriptConfig[] {
+  const used = new Set(instances.flatMap((i) => i.config.trackScripts.map((t) => t.script)));
+  return model.vrrpScripts
+    .filter((s) => used.has(s.name))
+    .map((s) => {
+      const intervalS = Math.max(1, s.intervalS?.value ?? 1);
+      return {
+        name: s.name,
+        intervalUs: intervalS * US,
+        timeoutUs: (s.timeoutS?.value ?? 0) * US,
+        weight: s.weight?.value ?? 0,
+        reverse: s.reverse?.value ?? false,
+        rise: Math.max(1, s.rise?.value ?? 1),
+        fall: Math.max(1, s.fall?.value ?? 1),
+      };
+    });
+}
+
+/** The interfaces a node's config names, in order of appearance, and the addresses it fixes. */
+export function addressNeeds(model: KeepalivedConfig, node: NodeId, given?: string): AddressNeeds {
+  const { instances } = resolveInstances(model);
+  const names: string[] = [];
+  const fixed = new Map<string, string>();
+  const add = (name: string | undefined): void => {
+    if (name !== undefined && !names.includes(name)) names.push(name);
+  };
+  for (const i of instances) {
+    add(i.interface);
+    if (i.config.sourceAddress && !fixed.has(i.interface)) fixed.set(i.interface, i.config.sourceAddress);
+  }
+  for (const i of instances) for (const t of i.config.trackInterfaces) add(t.interface);
+  for (const i of instances) for (const v of i.config.virtualAddresses) add(v.interface);
+  const primary = names[0];
+  if (given !== undefined && primary !== undefined) fixed.set(primary, given);
+  return {
+    node,
+    interfaces: names.map((name) => ({ name, ...(fixed.has(name) ? { fixed: fixed.get(name) as string } : {}) })),
+    vips: instances.flatMap((i) => i.config.virtualAddresses.map((v) => ({ address: v.address, prefixLength: v.prefixLength, interface: v.interface ?? i.interface }))),
+  };
+}
+
+/** The engine configuration of one node, given the addresses of its interfaces. */
+export function toVrrpNodeConfig(model: KeepalivedConfig, node: NodeId, interfaces: readonly AssignedInterface[]): Mapped<VrrpNodeConfig> {
+  const { instances, groups, notes } = resolveInstances(model);
+  const config: VrrpNodeConfig = {
+    node,
+    interfaces: interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
+    scripts: scriptConfigs(model, instances),
+    instances: instances.map((i) => ({ ...i.config, interface: i.interface })),
+    syncGroups: groups.groups,
+  };
+  return { value: config, diagnostics: notes.list };
+}

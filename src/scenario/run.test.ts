@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { kill, start } from './events.js';
+import { atTime, failoverWithin, masterIs, neverTwoMasters } from './expectations.js';
+import { instance, model, v } from './from-keepalived.test-utils.js';
+import { configText, scenario } from './scenario.js';
+import { simulate } from './simulate.js';
+import type { ConfigParser } from './topology.js';
+
+/** Stands in for the keepalived parser: "priority N" is all these test configs say. */
+const parse: ConfigParser = ({ text }) => {
+  const priority = Number(/priority (\d+)/.exec(text)?.[1] ?? 100);
+  return { model: model({ vrrpInstances: [instance({ name: 'VI_1', priority: v(priority) })] }), diagnostics: [], refused: [] };
+};
+
+const crash = scenario('master crash')
+  .node('lb1', configText('lb1', 'priority 150'))
+  .node('lb2', configText('lb2', 'priority 100'))
+  .at(6, kill('lb1'))
+  .at(12, start('lb1'))
+  .until(25)
+  .expect(atTime(5, masterIs('VI_1', 'lb1')), failoverWithin('VI_1', 6, 3.61, 'lb2'), failoverWithin('VI_1', 12, 3.5, 'lb1'), neverTwoMasters())
+  .build();
+
+describe('runScenario on the simulator', () => {
+  it('runs a crash and restart, and checks the scenario\'s expectations', async () => {
+    const { run } = await simulate(crash, { parse, seed: 1 });
+    expect(run.results.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
+    expect(run.seed).toBe(1);
+    expect(run.timeline.nodes.map((n) => `${n.id} ${n.address}`)).toEqual(['lb1 192.0.2.1', 'lb2 192.0.2.2']);
+    const masters = run.timeline.transitions.filter((t) => t.to === 'MASTER').map((t) => `${t.at} ${t.node}`);
+    // lb1: Master_Down_Interval(150) = 3.4140625 s; lb2 takes over 3.609375 s after lb1's
+    // last advert reached it (sent at 5.4140625 s, 100 µs on the wire); lb1 restarts at 12 s.
+    expect(masters).toEqual(['3414062 lb1', '9023537 lb2', '15414062 lb1']);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = await simulate(crash, { parse, seed: 9 });
+    const b = await simulate(crash, { parse, seed: 9 });
+    expect(JSON.stringify(a.run.timeline)).toBe(JSON.stringify(b.run.timeline));
+  });
+
+  it('captures a pcap when asked', async () => {
+    const { pcap } = await simulate(crash, { parse, seed: 1, capture: true });
+    expect(pcap?.length).toBeGreaterThan(1000);
+    expect(Array.from(pcap?.subarray(0, 4) ?? [])).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * runScenario: drive one scenario on one backend and read the result.
+ *
+ * Theory of operation: the scenario is prepared first (configs read, parsed,
+ * mapped to engine configs, addresses given, every event checked against the
+ * nodes it names), so a mistake is a located error before anything runs. Then
+ * the cluster starts — nodes whose first lifecycle event is `start` wait for
+ * it — and the events are applied in order, each after `advance`-ing the
+ * backend's clock to the event's time. At the end the observations are read
+ * into a Timeline and every expectation is checked against it.
+ *
+ * Rules:
+ * - The seed is the caller's, else SEED from the environment, else the
+ *   scenario's, else a fresh random one; it is always in the result.
+ * - Events at the same instant are applied in the order written.
+ * - Observations are read before the cluster is stopped: stopping is the
+ *   harness leaving, not part of the story.
+ */
+import { randomInt } from 'node:crypto';
+import type { Backend, ClusterSpec, Observation, StartedCluster } from '../core/backend.js';
+import { seedFrom } from '../core/rng.js';
+import type { Instant } from '../core/time.js';
+import type { SimNodeConfig } from '../sim/types.js';
+import { checkAll, type ExpectationResult } from './expectations.js';
+import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
+import type { PreparedNode, PreparedScenario } from './topology.js';
+
+export interface ScenarioRun {
+  readonly prepared: PreparedScenario;
+  readonly seed: number;
+  readonly timeline: Timeline;
+  readonly results: readonly ExpectationResult[];
+  readonly passed: boolean;
+}
+
+export interface RunOptions<C> {
+  /** Overrides SEED and the scenario's own seed. */
+  readonly seed?: number;
+  /** What the backend needs per node; default: the simulator's SimNodeConfig. */
+  readonly nodeConfig?: (node: PreparedNode, prepared: PreparedScenario) => C;
+  /** Look at the cluster at the end time, before it stops (e.g. take the simulator's capture). */
+  readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
+}
+
+/** The seed rule: explicit, else SEED, else the scenario's, else random. */
+export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED): number {
+  if (explicit !== undefined) return explicit;
+  return seedFrom(env, () => scenarioSeed ?? randomInt(0, 2 ** 31));
+}
+
+/** The simulator's view of a node: its engine config, one segment per interface name, scripts' exit codes at start. */
+export function simNodeConfig(node: PreparedNode): SimNodeConfig {
+  return {
+    vrrp: node.vrrp,
+    segments: Object.fromEntries(node.vrrp.interfaces.map((i) => [i.name, `segment:${i.name}`])),
+    scriptExitCodes: node.initialScriptExitCodes,
+  };
+}
+
+export async function runScenario<C = SimNodeConfig>(prepared: PreparedScenario, backend: Backend<C>, options: RunOptions<C> = {}): Promise<ScenarioRun> {
+  const { scenario } = prepared;
+  const seed = chooseSeed(options.seed, scenario.seed);
+  const nodeConfig = options.nodeConfig ?? ((n: PreparedNode) => simNodeConfig(n) as unknown as C);
+  const spec: ClusterSpec<C> = { seed, nodes: prepared.nodes.map((n) => ({ id: n.id, config: nodeConfig(n, prepared), address: n.address })) };
+  const cluster = await backend.create(spec).start({ deferred: prepared.nodes.filter((n) => n.deferred).map((n) => n.id) });
+  const applied: AppliedEvent[] = [];
+  let observations: Observation[];
+  try {
+    for (const e of scenario.events) {
+      await advanceTo(cluster, e.at);
+      applied.push({ at: e.at, event: e.event, observationIndex: cluster.observations().length });
+      await cluster.apply(e.event);
+    }
+    await advanceTo(cluster, scenario.until);
+    observations = [...cluster.observations()];
+    await options.beforeStop?.(cluster);
+  } finally {
+    await cluster.stop();
+  }
+  const timeline = buildTimeline({ seed, until: scenario.until, nodes: prepared.timelineNodes, instances: prepared.instances, observations, events: applied });
+  const results = checkAll(timeline, scenario.expectations);
+  return { prepared, seed, timeline, results, passed: results.every((r) => r.ok) };
+}
+
+async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant): Promise<void> {
+  const d = at - cluster.now();
+  if (d > 0) await cluster.advance(d);
+}

@@ -1,0 +1,38 @@
+/**
+ * `simulate`: a scenario on the simulator with the project's VRRP engine — what
+ * the `vrrp-lab simulate` command and the scenario tests call.
+ */
+import type { StartedCluster } from '../core/backend.js';
+import { createSimBackend, type SimStartedCluster } from '../sim/index.js';
+import { runScenario, type ScenarioRun } from './run.js';
+import type { Scenario } from './scenario.js';
+import { prepareScenario, type ConfigParser, type PreparedScenario } from './topology.js';
+
+export interface SimulateOptions {
+  readonly parse: ConfigParser;
+  /** Overrides SEED and the scenario's own seed. */
+  readonly seed?: number;
+  /** Keep every frame for a pcap. */
+  readonly capture?: boolean;
+  readonly readFile?: (path: string) => string;
+}
+
+export interface SimulateResult {
+  readonly run: ScenarioRun;
+  /** The capture as pcap bytes, when `capture` was asked for. */
+  readonly pcap?: Uint8Array;
+}
+
+/** Prepare (may throw ScenarioFileError with every located mistake) and run on the simulator. */
+export async function simulate(scenario: Scenario | PreparedScenario, options: SimulateOptions): Promise<SimulateResult> {
+  const prepared = 'timelineNodes' in scenario ? scenario : prepareScenario(scenario, { parse: options.parse, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  const backend = createSimBackend({ capture: options.capture === true });
+  let pcap: Uint8Array | undefined;
+  const run = await runScenario(prepared, backend, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    beforeStop: (cluster: StartedCluster) => {
+      if (options.capture) pcap = (cluster as SimStartedCluster).simulation.pcap();
+    },
+  });
+  return { run, ...(pcap ? { pcap } : {}) };
+}

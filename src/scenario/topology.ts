@@ -1,0 +1,170 @@
+/**
+ * Preparing a scenario to run: read each node's keepalived.conf, parse it,
+ * refuse what keepalived would refuse, give every interface an address, map the
+ * model to the engine's configuration, and check every event against the nodes
+ * it names (their scripts, their interfaces).
+ *
+ * Theory of operation: all the checks that need the configurations happen here,
+ * before any backend starts, so a mistake is reported at its file:line:column
+ * with every other mistake, and a run never stops half-way on bad input.
+ *
+ * Rules:
+ * - A node's address: the one given (`NAME=FILE@ADDRESS`, `node … @ADDRESS`),
+ *   else the config's unicast_src_ip / mcast_src_ip, else assigned (addresses.ts).
+ * - Every interface name is one segment shared by all nodes.
+ * - A `fail`/`ok` written before a node starts sets what its script returns at
+ *   start (at 0 s for the nodes that start at 0).
+ */
+import { readFileSync } from 'node:fs';
+import type { ClusterEvent } from '../core/backend.js';
+import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import type { NodeId } from '../core/ids.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import type { VrrpNodeConfig } from '../vrrp/types.js';
+import { assignAddresses, type AssignedInterface } from './addresses.js';
+import type { ScenarioEvent } from './events.js';
+import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
+import { deferredNodes, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
+import type { TimelineInstance, TimelineNode } from './timeline.js';
+
+export interface ConfigText {
+  /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Parse one node's configuration; `refused` lists what makes keepalived refuse to run it. */
+export type ConfigParser = (source: ConfigText) => { readonly model: KeepalivedConfig; readonly diagnostics: readonly Diagnostic[]; readonly refused: readonly Diagnostic[] };
+
+export interface PrepareOptions {
+  readonly parse: ConfigParser;
+  readonly readFile?: (path: string) => string;
+}
+
+export interface PreparedNode {
+  readonly id: NodeId;
+  readonly address: string;
+  readonly addressSource: 'given' | 'config' | 'assigned';
+  readonly deferred: boolean;
+  readonly interfaces: readonly AssignedInterface[];
+  readonly vrrp: VrrpNodeConfig;
+  readonly initialScriptExitCodes: Readonly<Record<string, number>>;
+  /** The configuration as written, for backends that run keepalived itself. */
+  readonly keepalived: ConfigText;
+  readonly model: KeepalivedConfig;
+}
+
+export interface PreparedScenario {
+  readonly scenario: Scenario;
+  readonly nodes: readonly PreparedNode[];
+  readonly timelineNodes: readonly TimelineNode[];
+  readonly instances: readonly TimelineInstance[];
+  /** Warnings and notes from parsing and mapping (errors are thrown). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function prepareScenario(scenario: Scenario, options: PrepareOptions): PreparedScenario {
+  const errors: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
+  const loaded = scenario.nodes.map((n) => loadNode(n, options, errors, notes));
+  if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));
+  const models = loaded as { node: ScenarioNode; text: ConfigText; model: KeepalivedConfig }[];
+  const needs = models.map((m) => addressNeeds(m.model, m.node.id, m.node.address));
+  const assigned = assignAddresses(needs);
+  const deferred = new Set(deferredNodes(scenario));
+  const nodes = models.map((m): PreparedNode => {
+    const interfaces = assigned.get(m.node.id) ?? [];
+    const mapped = toVrrpNodeConfig(m.model, m.node.id, interfaces);
+    for (const d of mapped.diagnostics) (d.severity === 'error' ? errors : notes).push(d);
+    const primary = interfaces[0];
+    return {
+      id: m.node.id,
+      address: primary?.address ?? '0.0.0.0',
+      addressSource: m.node.address !== undefined ? 'given' : primary?.source === 'given' ? 'config' : 'assigned',
+      deferred: deferred.has(m.node.id),
+      interfaces,
+      vrrp: mapped.value,
+      initialScriptExitCodes: initialExitCodes(scenario.events, m.node.id, deferred.has(m.node.id)),
+      keepalived: m.text,
+      model: m.model,
+    };
+  });
+  errors.push(...checkEvents(scenario.events, nodes));
+  if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));
+  return { scenario, nodes, timelineNodes: nodes.map(timelineNode), instances: nodes.flatMap(timelineInstances), diagnostics: notes };
+}
+
+function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnostic[], notes: Diagnostic[]): { node: ScenarioNode; text: ConfigText; model: KeepalivedConfig } | undefined {
+  let text: ConfigText;
+  if (node.config.kind === 'text') text = { file: node.config.name, text: node.config.text };
+  else {
+    const path = node.config.path;
+    try {
+      text = { file: path, text: (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path) };
+    } catch (cause) {
+      const where = node.location ? { file: node.location.file, line: node.location.line, column: node.location.column } : {};
+      errors.push({ code: 'scenario-config-unreadable', severity: 'error', message: `node ${node.id}: cannot read '${path}' (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, ...where });
+      return undefined;
+    }
+  }
+  const parsed = options.parse(text);
+  if (parsed.refused.length > 0) {
+    errors.push(...parsed.refused);
+    return undefined;
+  }
+  notes.push(...parsed.diagnostics.filter((d) => !parsed.refused.includes(d)));
+  return { node, text, model: parsed.model };
+}
+
+function initialExitCodes(events: readonly ScenarioEvent[], node: NodeId, deferred: boolean): Record<string, number> {
+  const codes: Record<string, number> = {};
+  for (const e of events) {
+    const ev = e.event;
+    if ((ev.kind === 'start' || ev.kind === 'stop' || ev.kind === 'kill') && ev.node === node) break;
+    if (!deferred && e.at > 0) break;
+    if ((ev.kind === 'fail' || ev.kind === 'ok') && ev.node === node) codes[ev.script] = ev.kind === 'ok' ? 0 : 1;
+  }
+  return codes;
+}
+
+function checkEvents(events: readonly ScenarioEvent[], nodes: readonly PreparedNode[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (e: ScenarioEvent): Partial<Diagnostic> => (e.location ? { file: e.location.file, line: e.location.line, column: e.location.column } : {});
+  for (const e of events) {
+    const problem = eventProblem(e.event, nodes);
+    if (problem) out.push({ code: problem.code, severity: 'error', message: problem.message, ...at(e) });
+  }
+  return out;
+}
+
+function eventProblem(ev: ClusterEvent, nodes: readonly PreparedNode[]): { code: string; message: string } | undefined {
+  const node = 'node' in ev ? nodes.find((n) => n.id === ev.node) : undefined;
+  if ('node' in ev && node === undefined) return { code: 'event-unknown-node', message: `unknown node '${ev.node}' (nodes: ${nodes.map((n) => n.id).join(', ')})` };
+  if ((ev.kind === 'fail' || ev.kind === 'ok') && node && !node.vrrp.scripts.some((s) => s.name === ev.script)) {
+    const scripts = node.vrrp.scripts.map((s) => s.name);
+    return { code: 'event-unknown-script', message: `node ${node.id} runs no vrrp_script '${ev.script}' (${scripts.length ? `it runs: ${scripts.join(', ')}` : 'it runs no scripts'}; keepalived only runs tracked scripts)` };
+  }
+  if ((ev.kind === 'linkdown' || ev.kind === 'linkup') && ev.interface !== undefined && node && !node.interfaces.some((i) => i.name === ev.interface)) {
+    return { code: 'event-unknown-interface', message: `node ${node.id} has no interface '${ev.interface}' (interfaces: ${node.interfaces.map((i) => i.name).join(', ')})` };
+  }
+  if (ev.kind === 'partition' || ev.kind === 'oneway') {
+    const names = ev.kind === 'partition' ? ev.groups.flat() : [ev.from, ev.to];
+    const unknown = names.find((n) => !nodes.some((x) => x.id === n));
+    if (unknown) return { code: 'event-unknown-node', message: `unknown node '${unknown}'` };
+  }
+  return undefined;
+}
+
+function timelineNode(n: PreparedNode): TimelineNode {
+  return { id: n.id, address: n.address, interfaces: n.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })), deferred: n.deferred };
+}
+
+function timelineInstances(n: PreparedNode): TimelineInstance[] {
+  return n.vrrp.instances.map((i) => ({
+    node: n.id,
+    instance: i.name,
+    vrid: i.vrid,
+    interface: i.interface,
+    virtualAddresses: i.virtualAddresses.map((v) => `${v.address}/${v.prefixLength}`),
+  }));
+}
