@@ -33,8 +33,9 @@ function advert(priority: number, source = '192.0.2.13', over: Partial<Parameter
 
 /** Feeds inputs at times; returns the final state and every output. */
 function drive(config: VrrpNodeConfig, events: [number, VrrpInput | { kind: 'timeout' }][]): { state: VrrpNodeState; log: [number, VrrpOutput][] } {
-  let { state, outputs } = vrrpEngine.init(config, instant(0));
-  const log: [number, VrrpOutput][] = outputs.map((o) => [0, o]);
+  const first = vrrpEngine.init(config, instant(0));
+  let state = first.state;
+  const log: [number, VrrpOutput][] = first.outputs.map((o) => [0, o]);
   const fire = (until: number): void => {
     for (let next = vrrpEngine.nextDeadline(state); next !== undefined && next <= until; next = vrrpEngine.nextDeadline(state)) {
       const r = vrrpEngine.step(state, { kind: 'timeout' }, next);

@@ -128,7 +128,7 @@ describe('RFC 3768 §7.1 receive checks in keepalived order (research §2.7)', (
   });
 
   it('#13 the VRRP checksum must verify', () => {
-    expect(check(mutate(good(), (b) => (b[27] ^= 1), { ip: true, vrrp: false }))).toBe('checksum-invalid');
+    expect(check(mutate(good(), (b) => (b[27] = (b[27] as number) ^ 1), { ip: true, vrrp: false }))).toBe('checksum-invalid');
     expect(check(mutate(good(), (b) => (b[22] = 151), { ip: true, vrrp: false }))).toBe('checksum-invalid');
   });
 

@@ -97,7 +97,7 @@ export class Cluster {
     return this;
   }
 
-  input(node: string, input: VrrpInput): this {
+  input(node: string, input: VrrpInput | { readonly kind: 'timeout' }): this {
     const r = this.running.get(node);
     if (!r) return this;
     const next = vrrpEngine.step(r.state, input, instant(this.now));
