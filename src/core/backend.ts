@@ -66,7 +66,7 @@ export type Observation =
       readonly reason: string;
     })
   | (ObservationBase & { readonly kind: 'priority-changed'; readonly instance: string; readonly from: number; readonly to: number; readonly reason: string })
-  | (ObservationBase & { readonly kind: 'address-added' | 'address-removed'; readonly instance: string; readonly interface: string; readonly address: string; readonly prefixLength: number })
+  | (ObservationBase & { readonly kind: 'address-added' | 'address-removed'; readonly instance: string; readonly interface: string; readonly address: string; readonly prefixLength: number; readonly reason?: string })
   | (ObservationBase & { readonly kind: 'garp'; readonly instance: string; readonly interface: string; readonly address: string })
   | (ObservationBase & { readonly kind: 'sent'; readonly instance: string; readonly interface: string; readonly destination: string; readonly priority: number })
   | (ObservationBase & { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: { readonly code: string } })
