@@ -10,7 +10,7 @@
 import type { Draft, IpAddress, IpRoute, IpRule, Value } from './model.js';
 import { readUnsigned } from './numbers.js';
 import { familyOf, formatAddress, parseAddress, type Family } from './ip.js';
-import { report, valueOf, type BuildContext } from './build-context.js';
+import { interfaceExists, report, valueOf, type BuildContext } from './build-context.js';
 import type { ValueItem } from './parser.js';
 import type { Token } from './source.js';
 
@@ -70,6 +70,10 @@ export function buildIpAddress(ctx: BuildContext, item: ValueItem, isStatic: boo
       case 'dev':
         if (out.dev) {
           report(ctx, 'address-dev-duplicate', 'error', word.loc, `dev given more than once for ${first.text}: keepalived skips the address`);
+          return undefined;
+        }
+        if (interfaceExists(ctx, p.text, p.loc, `address ${first.text}`) === false) {
+          report(ctx, 'address-interface-missing', 'error', p.loc, `interface ${p.text} for address ${first.text} does not exist on the host: keepalived skips the address`);
           return undefined;
         }
         out.dev = valueOf(p.text, p.loc);
@@ -277,6 +281,10 @@ function routeParam(
     }
     case 'dev':
     case 'oif':
+      if (interfaceExists(ctx, p.text, p.loc, 'route') === false) {
+        report(ctx, 'route-interface-missing', 'error', p.loc, `interface ${p.text} for the route does not exist on the host: keepalived skips the route`);
+        return false;
+      }
       out.dev = v();
       return true;
     case 'table':
@@ -392,10 +400,13 @@ function ruleParam(ctx: BuildContext, out: Draft<IpRule>, w: Token, p: Token): b
     }
     case 'dev':
     case 'iif':
-      out.iif = valueOf(p.text, p.loc);
-      return true;
     case 'oif':
-      out.oif = valueOf(p.text, p.loc);
+      if (interfaceExists(ctx, p.text, p.loc, 'rule') === false) {
+        report(ctx, 'rule-interface-missing', 'error', p.loc, `interface ${p.text} for the rule does not exist on the host: keepalived skips the rule`);
+        return false;
+      }
+      if (w.text === 'oif') out.oif = valueOf(p.text, p.loc);
+      else out.iif = valueOf(p.text, p.loc);
       return true;
     case 'fwmark':
       out.fwmark = valueOf(p.text, p.loc);

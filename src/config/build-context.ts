@@ -27,6 +27,23 @@ export interface BuildContext {
   readonly host?: HostDescription;
   /** First missing parameter seen: keepalived -t stops there (exit 2). */
   missingParameterSeen: boolean;
+  /** global_defs dynamic_interfaces: keepalived waits for missing interfaces instead of failing. */
+  dynamicInterfaces?: boolean;
+}
+
+/**
+ * Does interface `name` exist on the host? true/false when a host description
+ * lists interfaces; undefined (and a notChecked entry) otherwise. With
+ * dynamic_interfaces keepalived accepts interfaces that do not exist yet.
+ */
+export function interfaceExists(ctx: BuildContext, name: string, loc: Loc, what: string): boolean | undefined {
+  const list = ctx.host?.interfaces;
+  if (!list) {
+    ctx.reporter.notChecked('interface-exists', loc, `interface ${name} (${what}) exists`, 'no host interfaces given');
+    return undefined;
+  }
+  if (list.includes(name) || ctx.dynamicInterfaces) return true;
+  return false;
 }
 
 export const valueOf = <T>(value: T, loc: Loc): Value<T> => ({ value, loc });

@@ -9,11 +9,11 @@
  * in keepalived: a track_script entry only finds vrrp_scripts defined above it.
  */
 import type {
-  Draft, GarpGroup, InstanceNotify, NotifyScript, SyncGroup, TrackFile, TrackGroup, TrackProcess, TrackRef,
+  Draft, GarpGroup, GlobalDefs, InstanceNotify, NotifyScript, SyncGroup, TrackFile, TrackGroup, TrackProcess, TrackRef,
   UnicastPeer, VrrpInstance, VrrpScript,
 } from './model.js';
 import {
-  flagArg, intToken, needArg, rawOf, report, setFlag, stringArg, timerArg, unsignedArg, userArg, valueOf,
+  flagArg, interfaceExists, intToken, needArg, rawOf, report, setFlag, stringArg, timerArg, unsignedArg, userArg, valueOf,
   type BuildContext,
 } from './build-context.js';
 import { buildIpAddress, buildRoute, buildRule, IFNAMSIZ } from './build-address.js';
@@ -125,6 +125,10 @@ function trackList<T extends { name: string }>(
     for (const item of stmt.values?.items ?? []) {
       const name = item.tokens[0];
       if (!name) continue;
+      if (o.what === 'track_interface' && interfaceExists(ctx, name.text, name.loc, `track_interface of ${t.name}`) === false) {
+        report(ctx, 'track-interface-missing', 'error', name.loc, `(${t.name}) tracked interface ${name.text} does not exist on the host: keepalived ignores it`);
+        continue;
+      }
       if (lookup && !lookup(name.text, scope)) {
         report(ctx, notFoundCode ?? 'track-not-found', 'error', name.loc,
           `(${t.name}) ${o.what} '${name.text}' not found: keepalived ignores it`,
@@ -154,6 +158,10 @@ const processExists = (n: string, s: VrrpScope): boolean => s.trackProcesses.som
 // ------------------------------------------------------------ vrrp_instance
 
 type I = Draft<VrrpInstance>;
+
+/** Instances whose interface keepalived could not find on the host (it then has none). */
+const INTERFACE_MISSING = new WeakSet<object>();
+const hasInterface = (inst: I): boolean => inst.interface !== undefined && !INTERFACE_MISSING.has(inst);
 
 function setFamily(ctx: BuildContext, inst: I, family: 'inet' | 'inet6', loc: Loc, what: string): boolean {
   if (!inst.family) {
@@ -277,6 +285,15 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, Handler<I>>> = {
     if (!t) return;
     if (t.text.length >= IFNAMSIZ) {
       report(ctx, 'interface-name-too-long', 'error', t.loc, `interface name '${t.text}' is longer than ${IFNAMSIZ - 1} characters: keepalived ignores it`);
+      return;
+    }
+    const exists = t.text === 'lo' ? true : interfaceExists(ctx, t.text, t.loc, `vrrp_instance ${inst.name}`);
+    if (exists === false) {
+      report(ctx, 'interface-missing', 'error', t.loc,
+        `interface ${t.text} of vrrp_instance ${inst.name} does not exist on the host: keepalived refuses to start`,
+        'fix the name, or set dynamic_interfaces in global_defs if the interface appears later');
+      inst.interface = valueOf(t.text, t.loc);
+      INTERFACE_MISSING.add(inst);
       return;
     }
     if (t.text === 'lo') {
@@ -544,7 +561,7 @@ export function closeInstance(inst: I, ctx: BuildContext, block: BlockNode): voi
   const at = block.end ?? inst.loc;
   if (block.endedBySkip) return;
   if (inst.unicastConfigured && (inst.useVmac || inst.useIpvlan)) {
-    if (!inst.interface) {
+    if (!hasInterface(inst)) {
       report(ctx, 'vmac-unicast-no-interface', 'error', at, `(${inst.name}) VMAC/ipvlan with unicast needs an interface: keepalived clears use_vmac`);
     } else if (!inst.vmacXmitBase && inst.useVmac) {
       report(ctx, 'vmac-unicast-xmit-base', 'error', at, `(${inst.name}) unicast with use_vmac requires vmac_xmit_base: keepalived sets it`);
@@ -619,12 +636,40 @@ export const SCRIPT_HANDLERS: Readonly<Record<string, Handler<S>>> = {
   },
 };
 
-/** vrrp_vscript_end_handler: a script without `script` is removed. */
-export function closeScript(s: S, ctx: BuildContext, block: BlockNode): void {
-  if (block.endedBySkip) return;
+/**
+ * vrrp_vscript_end_handler: a script without `script` is removed, and so is
+ * one whose user cannot be set (its own `user`, the global script_user, or
+ * keepalived_script under enable_script_security). Returns false when removed.
+ * The user checks need the host's users; without them they are not checked.
+ */
+export function closeScript(s: S, ctx: BuildContext, block: BlockNode, globals: GlobalDefs): boolean {
+  if (block.endedBySkip) return true;
+  const at = block.end ?? s.loc;
   if (!s.script) {
-    report(ctx, 'script-missing-command', 'error', block.end ?? s.loc, `vrrp_script ${s.name} has no 'script': keepalived removes it`);
+    report(ctx, 'script-missing-command', 'error', at, `vrrp_script ${s.name} has no 'script': keepalived removes it`);
+    return false;
   }
+  const users = ctx.host?.users;
+  if (s.user) {
+    if (!users) {
+      ctx.reporter.notChecked('script-user-exists', s.user.loc, `user '${s.user.value.user}' of vrrp_script ${s.name} exists`, 'no host users given');
+      return true;
+    }
+    if (users.includes(s.user.value.user)) return true;
+    report(ctx, 'script-user-unknown', 'error', s.user.loc, `user '${s.user.value.user}' does not exist on the host: keepalived removes vrrp_script ${s.name}`);
+    return false;
+  }
+  const defaultUser = globals.scriptUser?.value.user ?? (globals.enableScriptSecurity?.value ? 'keepalived_script' : undefined);
+  if (defaultUser === undefined) return true;
+  if (!users) {
+    ctx.reporter.notChecked('script-user-exists', at, `default script user '${defaultUser}' for vrrp_script ${s.name} exists`, 'no host users given');
+    return true;
+  }
+  if (users.includes(defaultUser)) return true;
+  report(ctx, 'script-user-unknown', 'error', at,
+    `the default script user '${defaultUser}' does not exist on the host: keepalived removes vrrp_script ${s.name}`,
+    globals.scriptUser ? 'create the user or change script_user' : 'create the keepalived_script user, or set script_user in global_defs');
+  return false;
 }
 
 // ------------------------------------------------------------ track_file / vrrp_track_process

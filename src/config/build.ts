@@ -35,8 +35,8 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
     const s: Draft<VrrpScript> = { name: name.text, loc: stmt.loc, statements: [] };
     if (stmt.block?.end) s.end = stmt.block.end;
     applyHandlers(s, stmt.block, SCRIPT_HANDLERS, ctx, scope);
-    if (stmt.block) closeScript(s, ctx, stmt.block);
-    scope.scripts.push(s);
+    const kept = stmt.block ? closeScript(s, ctx, stmt.block, m.globalDefs) : true;
+    if (kept) scope.scripts.push(s);
     m.vrrpScripts.push(s);
   },
   track_file: trackFile,
@@ -172,14 +172,31 @@ export function emptyModel(): Model {
 export function buildModel(root: BlockNode, ctx: BuildContext): Model {
   const m = emptyModel();
   const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [] };
+  // keepalived's parent reads global_defs before the VRRP and checker
+  // processes read the rest, so global settings apply wherever they appear.
   for (const stmt of root.statements) {
-    if (!stmt.known) continue;
+    if (stmt.known && stmt.keyword.text === 'global_defs') ROOT_HANDLERS.global_defs?.(m, stmt, ctx, scope);
+  }
+  checkGlobalScriptUser(m, ctx);
+  ctx.dynamicInterfaces = m.globalDefs.dynamicInterfaces?.value ?? false;
+  for (const stmt of root.statements) {
+    if (!stmt.known || stmt.keyword.text === 'global_defs') continue;
     const h = ROOT_HANDLERS[stmt.keyword.text];
     if (h) h(m, stmt, ctx, scope);
     else m.rootStatements.push(rawOf(stmt));
   }
   collectUnknown(root, m.unknown);
   return m;
+}
+
+function checkGlobalScriptUser(m: Model, ctx: BuildContext): void {
+  const u = m.globalDefs.scriptUser;
+  if (!u) return;
+  const users = ctx.host?.users;
+  if (!users) ctx.reporter.notChecked('script-user-exists', u.loc, `script_user '${u.value.user}' exists`, 'no host users given');
+  else if (!users.includes(u.value.user)) {
+    report(ctx, 'script-user-unknown', 'error', u.loc, `script_user '${u.value.user}' does not exist on the host: keepalived removes every vrrp_script without its own user`);
+  }
 }
 
 function collectUnknown(block: BlockNode, out: UnknownKeyword[]): void {

@@ -14,9 +14,9 @@ import type { FileSystemView } from './glob.js';
 import { LineReader } from './lexer.js';
 import type { KeepalivedConfig } from './model.js';
 import { KeepalivedParseHooks } from './parse-hooks.js';
-import { Parser } from './parser.js';
+import { Parser, type ActiveRoot } from './parser.js';
 import { runChecks } from './rules/index.js';
-import { DiagnosticSink, type NotChecked } from './source.js';
+import { DiagnosticSink, type NotChecked, type Reporter } from './source.js';
 
 export type { HostDescription } from './build-context.js';
 export type { FileSystemView, FileKind } from './glob.js';
@@ -44,6 +44,37 @@ export interface ParseResult {
   readonly files: readonly string[];
 }
 
+/** The top-level keywords each keepalived process parses (init_*_keywords with active = true). */
+const GLOBAL_ROOT = new Set(['linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'global_defs']);
+const VRRP_ROOT = new Set(['track_group', 'static_ipaddress', 'static_routes', 'static_rules', 'vrrp_sync_group', 'garp_group', 'linkbeat_interfaces', 'vrrp_instance', 'vrrp_script', 'vrrp_track_process', 'interface_up_down_delays']);
+const CHECK_ROOT = new Set(['SSL', 'virtual_server_group', 'virtual_server']);
+const BFD_ROOT = new Set(['bfd_instance']);
+const TRACK_FILE_ROOT = new Set(['track_file', 'vrrp_track_file']);
+const PROCESS_PASSES: readonly ActiveRoot[] = [
+  (k) => GLOBAL_ROOT.has(k),
+  (k) => VRRP_ROOT.has(k) || BFD_ROOT.has(k) || TRACK_FILE_ROOT.has(k),
+  (k) => CHECK_ROOT.has(k) || BFD_ROOT.has(k) || TRACK_FILE_ROOT.has(k),
+  (k) => BFD_ROOT.has(k),
+];
+
+/**
+ * When a top-level block has no `{`, keepalived's processes disagree: the one
+ * that owns the keyword reports the missing brace and reads the block, the
+ * others read its lines as top-level keywords. Re-parse once per process and
+ * keep the extra syntax diagnostics (the sink drops duplicates).
+ */
+function reparsePerProcess(text: string, file: string, fs: FileSystemView | undefined, configId: string | undefined, sink: DiagnosticSink): void {
+  const diagnosticsOnly: Reporter = { report: (...a) => sink.report(...a), notChecked: () => {} };
+  for (const isActive of PROCESS_PASSES) {
+    const reader = new LineReader(file, text, {
+      reporter: diagnosticsOnly,
+      ...(fs ? { fs } : {}),
+      ...(configId !== undefined ? { configId } : {}),
+    });
+    new Parser(reader, diagnosticsOnly, new KeepalivedParseHooks(), isActive).parseRoot();
+  }
+}
+
 function viewFromReadFile(readFile: (path: string) => string | undefined): FileSystemView {
   return {
     readFile,
@@ -61,7 +92,9 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
     ...(fs ? { fs } : {}),
     ...(options.configId !== undefined ? { configId: options.configId } : {}),
   });
-  const root = new Parser(reader, sink, new KeepalivedParseHooks()).parseRoot();
+  const parser = new Parser(reader, sink, new KeepalivedParseHooks());
+  const root = parser.parseRoot();
+  if (parser.rootBlockWithoutBrace) reparsePerProcess(text, file, fs, options.configId, sink);
   const ctx: BuildContext = { reporter: sink, ...(options.host ? { host: options.host } : {}), missingParameterSeen: false };
   const model = buildModel(root, ctx);
   model.files = reader.files.map((f) => f.path);

@@ -83,15 +83,26 @@ interface StreamResult {
   readonly endedBySkip: boolean;
 }
 
+/**
+ * Which top-level keywords a keepalived process handles. keepalived parses the
+ * file once per process (parent, VRRP, checker, BFD); keywords of the other
+ * processes are "inactive": their blocks are skipped by counting braces, and
+ * when such a block has no `{` its lines are read at the top level instead.
+ */
+export type ActiveRoot = (keyword: string) => boolean;
+
 export class Parser {
   private skipSublevel = 0;
   private kwLevel = 0;
   private lastLoc: Loc | undefined;
+  /** A top-level block keyword was not followed by `{` (the passes then differ). */
+  rootBlockWithoutBrace = false;
 
   constructor(
     private readonly reader: LineReader,
     private readonly reporter: Reporter,
     private readonly hooks: ParseHooks,
+    private readonly isActive: ActiveRoot = () => true,
   ) {}
 
   /** Parses the whole input; reports unclosed blocks at the end. */
@@ -134,6 +145,7 @@ export class Parser {
       if (needBob) {
         needBob = false;
         if (first.text === '{' && this.kwLevel > 0) continue;
+        if (this.kwLevel === 1) this.rootBlockWithoutBrace = true;
         this.reporter.report('missing-open-brace', 'error', first.loc, "missing '{' at the beginning of the block: keepalived reads the block anyway", {
           hint: "put '{' after the keyword that opens the block",
         });
@@ -171,6 +183,12 @@ export class Parser {
         data: { block: kind, keyword: keyword.text },
       });
       return { keyword, args, loc: keyword.loc, text: line.text, known: false };
+    }
+    if (kind === 'root' && !this.isActive(keyword.text)) {
+      // keepalived: an inactive keyword's handler gets no words, and whatever
+      // follows in braces is skipped; without braces parsing carries on here.
+      this.skipSublevel = -1;
+      return { keyword, args, loc: keyword.loc, text: line.text, known: true, skipped: true };
     }
     const verdict = this.hooks.onStatement(kind, keyword, args, this.reporter);
     if (verdict === 'skip-block') this.skipSublevel = -1;
