@@ -23,6 +23,8 @@ import type { SourceLocation } from '../core/errors.js';
 /** A timed event plus where it was written, so later checks can point at it. */
 export interface ScenarioEvent extends TimedEvent {
   readonly location?: SourceLocation;
+  /** Columns of the arguments after the word, so later checks can point at the one that is wrong. */
+  readonly argColumns?: readonly number[];
 }
 
 export interface Token {
@@ -104,7 +106,8 @@ export function parseEventTokens(tokens: readonly Token[], ctx: ParseContext, en
   if (!built.ok) return built;
   const unknown = checkNodes(built.value, args, ctx);
   if (unknown.length > 0) return { ok: false, diagnostics: unknown };
-  return { ok: true, value: { at, event: built.value, location: { file: ctx.file, line: ctx.line, column: timeTok.column } } };
+  const location = { file: ctx.file, line: ctx.line, column: timeTok.column };
+  return { ok: true, value: { at, event: built.value, location, argColumns: args.map((t) => t.column) } };
 }
 
 /** Parse one whole event line such as "6 kill lb1". */

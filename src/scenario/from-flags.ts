@@ -60,7 +60,8 @@ export function scenarioFromFlags(flags: SimulateFlags, io: FlagIo): Scenario {
   }
   if (diagnostics.length > 0) throw new ScenarioFileError(diagnostics);
   const sorted = sortEvents(events);
-  return { name: flags.name ?? 'simulate', nodes, events: sorted, until: until ?? defaultUntil(sorted, []), expectations: [] };
+  const name = flags.name ?? `simulate ${flags.nodes.join(' ')}`;
+  return { name, nodes, events: sorted, until: until ?? defaultUntil(sorted, []), expectations: [] };
 }
 
 function parseNodeFlag(text: string, i: number, io: FlagIo): ScenarioNode[] | { diagnostic: Diagnostic } {

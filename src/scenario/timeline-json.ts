@@ -15,7 +15,7 @@ export interface TimelineJson {
   readonly vips: readonly { t: number; node: string; instance: string; address: string; action: 'add' | 'remove'; interface: string; prefixLength: number }[];
   readonly seed: number;
   readonly until: number;
-  readonly nodes: readonly { node: string; address: string; interfaces: readonly { name: string; address: string; prefixLength: number }[]; deferred: boolean }[];
+  readonly nodes: readonly { node: string; address: string; addressSource?: string; interfaces: readonly { name: string; address: string; prefixLength: number }[]; deferred: boolean }[];
   readonly events: readonly { t: number; event: string }[];
   readonly priorities: readonly { t: number; node: string; instance: string; from: number; to: number; reason: string }[];
   readonly garps: readonly { t: number; node: string; instance: string; interface: string; address: string }[];
@@ -30,7 +30,13 @@ export function timelineToJson(tl: Timeline): TimelineJson {
     vips: tl.vips.map((v) => ({ t: t(v.at), node: v.node, instance: v.instance, address: v.address, action: v.action, interface: v.interface, prefixLength: v.prefixLength })),
     seed: tl.seed,
     until: t(tl.until),
-    nodes: tl.nodes.map((n) => ({ node: n.id, address: n.address, interfaces: n.interfaces.map((i) => ({ ...i })), deferred: n.deferred })),
+    nodes: tl.nodes.map((n) => ({
+      node: n.id,
+      address: n.address,
+      ...(n.addressSource ? { addressSource: n.addressSource } : {}),
+      interfaces: n.interfaces.map((i) => ({ ...i })),
+      deferred: n.deferred,
+    })),
     events: tl.events.map((e) => ({ t: t(e.at), event: formatEvent(e.event) })),
     priorities: tl.priorities.map((p) => ({ t: t(p.at), node: p.node, instance: p.instance, from: p.from, to: p.to, reason: p.reason })),
     garps: tl.garps.map((g) => ({ t: t(g.at), node: g.node, instance: g.instance, interface: g.interface, address: g.address })),

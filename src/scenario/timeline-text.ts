@@ -18,6 +18,8 @@ interface Row {
   readonly why: string;
 }
 
+const SOURCE_WORDS = { given: 'address given', config: 'address from the config', assigned: 'address assigned' } as const;
+
 /** Seconds with six decimals, so the column lines up: "   3.414062". */
 export const fixedSeconds = (us: number): string => (us / 1_000_000).toFixed(6);
 
@@ -28,7 +30,8 @@ export function renderTimelineText(tl: Timeline, options: { readonly title?: str
   out.push('nodes:');
   for (const n of tl.nodes) {
     const ifaces = n.interfaces.map((i) => `${i.name} ${i.address}/${i.prefixLength}`).join(', ');
-    out.push(`  ${n.id}  ${n.address}  (${ifaces})${n.deferred ? '  starts with a start event' : ''}`);
+    const source = n.addressSource === undefined ? '' : `; ${SOURCE_WORDS[n.addressSource]}`;
+    out.push(`  ${n.id}  ${n.address}  (${ifaces}${source})${n.deferred ? '  starts with its start event' : ''}`);
   }
   out.push('', ...table(rows(tl)), '', ...summary(tl));
   return out.join('\n') + '\n';

@@ -37,6 +37,8 @@ export interface TimelineNode {
   readonly interfaces: readonly TimelineInterface[];
   /** True when the node only starts with a `start` event. */
   readonly deferred: boolean;
+  /** Where the address came from: given by the user, the config's source address, or assigned. */
+  readonly addressSource?: 'given' | 'config' | 'assigned';
 }
 
 export interface TimelineInstance {

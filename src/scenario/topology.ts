@@ -129,34 +129,43 @@ function initialExitCodes(events: readonly ScenarioEvent[], node: NodeId, deferr
 
 function checkEvents(events: readonly ScenarioEvent[], nodes: readonly PreparedNode[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (e: ScenarioEvent): Partial<Diagnostic> => (e.location ? { file: e.location.file, line: e.location.line, column: e.location.column } : {});
   for (const e of events) {
     const problem = eventProblem(e.event, nodes);
-    if (problem) out.push({ code: problem.code, severity: 'error', message: problem.message, ...at(e) });
+    if (problem === undefined) continue;
+    const column = e.argColumns?.[problem.arg] ?? e.location?.column;
+    const where = e.location ? { file: e.location.file, line: e.location.line, ...(column ? { column } : {}) } : {};
+    out.push({ code: problem.code, severity: 'error', message: problem.message, ...where });
   }
   return out;
 }
 
-function eventProblem(ev: ClusterEvent, nodes: readonly PreparedNode[]): { code: string; message: string } | undefined {
+/** What is wrong with an event, and which argument (0-based, after the word) to point at. */
+function eventProblem(ev: ClusterEvent, nodes: readonly PreparedNode[]): { code: string; message: string; arg: number } | undefined {
   const node = 'node' in ev ? nodes.find((n) => n.id === ev.node) : undefined;
-  if ('node' in ev && node === undefined) return { code: 'event-unknown-node', message: `unknown node '${ev.node}' (nodes: ${nodes.map((n) => n.id).join(', ')})` };
+  if ('node' in ev && node === undefined) return { code: 'event-unknown-node', message: `unknown node '${ev.node}' (nodes: ${nodes.map((n) => n.id).join(', ')})`, arg: 0 };
   if ((ev.kind === 'fail' || ev.kind === 'ok') && node && !node.vrrp.scripts.some((s) => s.name === ev.script)) {
     const scripts = node.vrrp.scripts.map((s) => s.name);
-    return { code: 'event-unknown-script', message: `node ${node.id} runs no vrrp_script '${ev.script}' (${scripts.length ? `it runs: ${scripts.join(', ')}` : 'it runs no scripts'}; keepalived only runs tracked scripts)` };
+    return { code: 'event-unknown-script', message: `node ${node.id} runs no vrrp_script '${ev.script}' (${scripts.length ? `it runs: ${scripts.join(', ')}` : 'it runs no scripts'}; keepalived only runs tracked scripts)`, arg: 1 };
   }
   if ((ev.kind === 'linkdown' || ev.kind === 'linkup') && ev.interface !== undefined && node && !node.interfaces.some((i) => i.name === ev.interface)) {
-    return { code: 'event-unknown-interface', message: `node ${node.id} has no interface '${ev.interface}' (interfaces: ${node.interfaces.map((i) => i.name).join(', ')})` };
+    return { code: 'event-unknown-interface', message: `node ${node.id} has no interface '${ev.interface}' (interfaces: ${node.interfaces.map((i) => i.name).join(', ')})`, arg: 1 };
   }
   if (ev.kind === 'partition' || ev.kind === 'oneway') {
     const names = ev.kind === 'partition' ? ev.groups.flat() : [ev.from, ev.to];
     const unknown = names.find((n) => !nodes.some((x) => x.id === n));
-    if (unknown) return { code: 'event-unknown-node', message: `unknown node '${unknown}'` };
+    if (unknown) return { code: 'event-unknown-node', message: `unknown node '${unknown}'`, arg: 0 };
   }
   return undefined;
 }
 
 function timelineNode(n: PreparedNode): TimelineNode {
-  return { id: n.id, address: n.address, interfaces: n.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })), deferred: n.deferred };
+  return {
+    id: n.id,
+    address: n.address,
+    interfaces: n.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
+    deferred: n.deferred,
+    addressSource: n.addressSource,
+  };
 }
 
 function timelineInstances(n: PreparedNode): TimelineInstance[] {

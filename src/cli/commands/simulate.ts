@@ -1,0 +1,220 @@
+/**
+ * `vrrp-lab simulate`: run keepalived configurations in deterministic virtual
+ * time and print who was what, when, and why.
+ *
+ *     vrrp-lab simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 kill lb1" --until 20
+ *     vrrp-lab simulate scenarios/classic/master-crash.scenario --svg crash.svg
+ *
+ * Theory of operation: flags (or a .scenario file) become a Scenario; the
+ * scenario is prepared (configs parsed with keepalived's checks, addresses
+ * given, events checked) and run on the simulator with the project's VRRP
+ * engine; the timeline is printed as text or JSON and, on request, drawn as
+ * SVG and captured as pcap. Every mistake in the input is printed at its
+ * file:line:column (a flag's value counts as a one-line file) and exits 2.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError, ScenarioError } from '../../core/errors.js';
+import { EVENT_WORDS } from '../../scenario/events.js';
+import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
+import { keepalivedParser } from '../../scenario/keepalived-parser.js';
+import { chooseSeed, type ScenarioRun } from '../../scenario/run.js';
+import { loadScenarioFile } from '../../scenario/scenario-file.js';
+import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
+import { simulate } from '../../scenario/simulate.js';
+import { timelineToJson } from '../../scenario/timeline-json.js';
+import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
+import { renderTimelineText } from '../../scenario/timeline-text.js';
+import type { CliCommand, CommandContext } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function seedArg(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('the seed is a non-negative integer, e.g. --seed 7');
+  return Number(value);
+}
+
+const EVENT_HELP = Object.entries(EVENT_WORDS)
+  .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
+  .join('\n');
+
+export const simulateCommand: CliCommand = {
+  usage: 'simulate [scenario]',
+  summary: 'run keepalived.conf files in virtual time: who is master when, and why',
+  description: `Simulate a cluster built from keepalived configuration files (one per node) in
+deterministic virtual time, with this project's VRRP engine, and print every state
+change with its reason, every effective-priority change and every VIP move.
+
+Give the nodes with --node NAME=FILE[@ADDRESS] (in order) and what happens with
+--event "T WORD ...", or give a .scenario file. Every node starts at 0 s, except a
+node whose first start/stop/kill event is "start". Times are seconds (decimals
+allowed). A node's address is the one given, else the config's unicast_src_ip /
+mcast_src_ip, else the next free address of the first VIP's subnet. All
+interfaces with the same name are on one shared segment.
+
+Event words (T in seconds; partition groups separated by spaces, members by commas):
+${EVENT_HELP}
+
+The seed (--seed, else SEED, else the scenario's, else random) is always printed;
+the same seed and inputs give the same run.
+
+Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or configs.`,
+  examples: [
+    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 kill lb1" --event "11 start lb1" --until 20', explain: 'crash the master at 6 s and restart it at 11 s' },
+    { args: 'simulate scenarios/classic/partition.scenario --svg partition.svg', explain: 'run a scenario file, check its expectations and draw the timeline' },
+    { args: 'simulate --node lb1=lb1.conf@192.0.2.11 --node lb2=lb2.conf@192.0.2.12 --event "5 fail lb1 chk" --json', explain: 'fixed addresses, a failing check script, the timeline as JSON' },
+    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 linkdown lb1 eth0" --pcap run.pcap', explain: 'write every simulated frame to a pcap file (open it in Wireshark)' },
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('--node <NAME=FILE[@ADDRESS]>', 'a node and its keepalived.conf (repeat for each node, in address order)', collect)
+      .option('--event <"T WORD ARGS">', 'something that happens at T seconds, e.g. "6 kill lb1" (repeatable)', collect)
+      .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
+      .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
+      .option('--pcap <file>', 'write every simulated frame to a pcap file')
+      .option('--svg <file>', 'draw the timeline as an SVG picture');
+  },
+  async run({ args, options }, ctx) {
+    const file = args[0] as string | undefined;
+    const nodes = (options['node'] as string[] | undefined) ?? [];
+    const events = (options['event'] as string[] | undefined) ?? [];
+    if (file !== undefined && nodes.length > 0) return usage(ctx, 'give either a .scenario file or --node flags, not both');
+    let scenario: Scenario;
+    try {
+      scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file)), events, options, ctx) : fromFlags(nodes, events, options, ctx);
+    } catch (e) {
+      return reportInputError(e, ctx, { nodes, events });
+    }
+    let seed: number;
+    try {
+      seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+    } catch (e) {
+      return usage(ctx, (e as Error).message);
+    }
+    try {
+      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
+      writeArtifacts(run, pcap, options, ctx);
+      print(run, ctx);
+      return run.passed ? EXIT_OK : EXIT_FINDINGS;
+    } catch (e) {
+      return reportInputError(e, ctx, { nodes, events });
+    }
+  },
+};
+
+function fromFlags(nodes: string[], events: string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext): Scenario {
+  return scenarioFromFlags(
+    { nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) },
+    { resolve: (p) => resolve(ctx.io.cwd, p), exists: (p) => existsSync(p) },
+  );
+}
+
+/** A scenario file plus `--event`/`--until` given on the command line. */
+function withExtraEvents(scenario: Scenario, events: string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext): Scenario {
+  if (events.length === 0 && options['until'] === undefined) return scenario;
+  const extra = scenarioFromFlags(
+    { nodes: scenario.nodes.map((n) => `${n.id}=${n.config.kind === 'file' ? n.config.path : '-'}`), events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) },
+    { resolve: (p) => resolve(ctx.io.cwd, p), exists: () => true },
+  );
+  const merged = [...scenario.events, ...extra.events].sort((a, b) => a.at - b.at);
+  return { ...scenario, events: merged, until: typeof options['until'] === 'string' ? extra.until : scenario.until };
+}
+
+function writeArtifacts(run: ScenarioRun, pcap: Uint8Array | undefined, options: Readonly<Record<string, unknown>>, ctx: CommandContext): void {
+  const pcapPath = options['pcap'] as string | undefined;
+  const svgPath = options['svg'] as string | undefined;
+  if (pcapPath !== undefined && pcap !== undefined) {
+    writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
+    ctx.io.stderr.write(`vrrp-lab simulate: wrote ${pcapPath} (${pcap.length} bytes)\n`);
+  }
+  if (svgPath !== undefined) {
+    writeFileSync(resolve(ctx.io.cwd, svgPath), renderTimelineSvg(run.timeline, { title: `${run.prepared.scenario.name} · seed ${run.seed}` }));
+    ctx.io.stderr.write(`vrrp-lab simulate: wrote ${svgPath}\n`);
+  }
+}
+
+function print(run: ScenarioRun, ctx: CommandContext): void {
+  const { io, style, json } = ctx;
+  const notes = run.prepared.diagnostics.filter((d) => d.severity !== 'info');
+  if (json) {
+    const body = {
+      ...timelineToJson(run.timeline),
+      scenario: run.prepared.scenario.name,
+      expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
+      passed: run.passed,
+      diagnostics: notes,
+    };
+    io.stdout.write(`${JSON.stringify(body)}\n`);
+    return;
+  }
+  if (notes.length > 0) {
+    io.stderr.write(`${notes.length} finding${notes.length === 1 ? '' : 's'} in the configurations (keepalived runs them anyway; the simulation follows keepalived's corrections):\n`);
+    for (const d of notes) io.stderr.write(`${formatDiagnostic(d, display(d.file, io.cwd), fileLines, style)}\n`);
+  }
+  io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}` }));
+  if (run.results.length > 0) {
+    const failed = run.results.filter((r) => !r.ok);
+    io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
+    for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
+    for (const r of failed) io.stdout.write(`\n${r.message}\n`);
+  }
+}
+
+// ---------------------------------------------------------------- errors
+
+function usage(ctx: CommandContext, message: string): number {
+  ctx.io.stderr.write(`vrrp-lab simulate: error: ${message}\n(run 'vrrp-lab simulate --help' for usage)\n`);
+  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+  return EXIT_USAGE;
+}
+
+function reportInputError(e: unknown, ctx: CommandContext, flags: { nodes: string[]; events: string[] }): number {
+  if (e instanceof ScenarioFileError) {
+    const lines: SourceLines = (file) => flagLines(file, flags) ?? fileLines(file);
+    for (const d of e.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d, display(d.file, ctx.io.cwd), lines, ctx.style)}\n`);
+    const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
+    ctx.io.stderr.write(`vrrp-lab simulate: ${errors} error${errors === 1 ? '' : 's'}; nothing was simulated\n`);
+    if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: 'the scenario has errors', diagnostics: e.diagnostics } })}\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof ScenarioError || e instanceof ConfigError) {
+    ctx.io.stderr.write(`vrrp-lab simulate: error[${e.code}]: ${e.message}\n`);
+    if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+    return EXIT_USAGE;
+  }
+  throw e;
+}
+
+/** A flag's value is its own one-line "file", so the caret can point into it. */
+function flagLines(file: string, flags: { nodes: string[]; events: string[] }): string[] | undefined {
+  for (const [flag, values] of [['--node', flags.nodes], ['--event', flags.events]] as const) {
+    const i = values.findIndex((_, k) => flagLabel(flag, k) === file);
+    if (i !== -1) return [values[i] as string];
+  }
+  return undefined;
+}
+
+const lineCache = new Map<string, string[] | undefined>();
+function fileLines(file: string): string[] | undefined {
+  if (!lineCache.has(file)) {
+    let lines: string[] | undefined;
+    try {
+      lines = readFileSync(file, 'utf8').split(/\r?\n/);
+    } catch {
+      lines = undefined;
+    }
+    lineCache.set(file, lines);
+  }
+  return lineCache.get(file);
+}
+
+/** Paths under the working folder are shown relative to it. */
+function display(file: string | undefined, cwd: string): string {
+  if (file === undefined) return 'vrrp-lab';
+  if (!isAbsolute(file)) return file;
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
