@@ -74,6 +74,11 @@ function step(state: VrrpNodeState, input: VrrpInput | TimeoutInput, now: Instan
       onShutdown(d);
       break;
   }
+  if (input.kind !== 'timeout') {
+    const settled = closeDraft(d);
+    if (settled.nextDeadlineAt === undefined || settled.nextDeadlineAt > now) return { state: settled, outputs: d.outputs };
+    // a priority change pulled a deadline to now or before: run it in this step
+  }
   onTimeout(d);
   return { state: closeDraft(d), outputs: d.outputs };
 }

@@ -29,7 +29,7 @@ import { formatSeconds, later } from '../core/time.js';
 import { decodeAdvertisement, formatIpv4, type Advertisement } from './packet.js';
 import { faultsInstance, scriptResult, trackerDelta, weightMultiplier } from './priority.js';
 import { checkAdvertisement } from './receive.js';
-import { armTimer, countDrop, downIntervalUs, group, inst, setGroup, setInstance, type Draft } from './state.js';
+import { armTimer, countDrop, downIntervalUs, group, inst, setGroup, setInstance, type Draft, type GarpBurst, type InstanceRecord } from './state.js';
 import { afterTransition } from './sync-group.js';
 import { skewTimeUs } from './timers.js';
 import {
@@ -49,21 +49,32 @@ import type { DropReason, VrrpInput } from './types.js';
 
 // ---------------------------------------------------------------- timers
 
-type Due = { readonly kind: 'instance' | 'garp' | 'script'; readonly index: number; readonly at: number };
-const RANK = { instance: 0, garp: 1, script: 2 } as const;
+type DueKind = 'instance' | 'garp' | 'script';
+const RANK: Record<DueKind, number> = { instance: 0, garp: 1, script: 2 };
 
-function earliestDue(d: Draft): Due | undefined {
-  let best: Due | undefined;
-  const consider = (kind: Due['kind'], index: number, at: number | undefined): void => {
-    if (at === undefined || at > d.now) return;
-    if (!best || at < best.at || (at === best.at && RANK[kind] < RANK[best.kind])) best = { kind, index, at };
+/** The first due deadline in the documented order; plain loops, as this runs on every timeout. */
+function earliestDue(d: Draft): { kind: DueKind; index: number } | undefined {
+  let kind: DueKind | undefined;
+  let index = -1;
+  let best = Infinity;
+  const consider = (k: DueKind, i: number, at: number): void => {
+    if (at < best || (at === best && kind !== undefined && RANK[k] < RANK[kind])) {
+      kind = k;
+      index = i;
+      best = at;
+    }
   };
-  d.instances.forEach((r, i) => {
-    consider('instance', i, r.timerAt);
-    consider('garp', i, r.garpBursts[0]?.at);
-  });
-  d.scripts.forEach((s, i) => consider('script', i, s.nextRunAt));
-  return best;
+  for (let i = 0; i < d.instances.length; i++) {
+    const r = d.instances[i] as InstanceRecord;
+    if (r.timerAt !== undefined && r.timerAt <= d.now) consider('instance', i, r.timerAt);
+    const g = r.garpBursts.length > 0 ? (r.garpBursts[0] as GarpBurst).at : undefined;
+    if (g !== undefined && g <= d.now) consider('garp', i, g);
+  }
+  for (let s = 0; s < d.scripts.length; s++) {
+    const at = d.scripts[s]?.nextRunAt;
+    if (at !== undefined && at <= d.now) consider('script', s, at);
+  }
+  return kind === undefined ? undefined : { kind, index };
 }
 
 /** Runs every deadline that is due, one at a time, in the documented order. */
@@ -71,7 +82,7 @@ export function onTimeout(d: Draft): void {
   for (let guard = 0; ; guard++) {
     const due = earliestDue(d);
     if (!due) return;
-    assert(guard < 100_000, `deadline at ${due.at} keeps coming due at ${d.now}; this is a bug`);
+    assert(guard < 100_000, `a ${due.kind} deadline keeps coming due at ${d.now}; this is a bug`);
     if (due.kind === 'instance') onInstanceTimer(d, due.index);
     else if (due.kind === 'garp') onGarpTimer(d, due.index);
     else onScriptTimer(d, due.index);
@@ -176,20 +187,27 @@ function onAdvertisementInBackup(d: Draft, i: number, adv: Advertisement, interf
   if (!c) return;
   const invalid = checkAdvertisement(adv, c, true);
   const ours = r.effectivePriority;
-  const heard = { lastHeardAddress: adv.source, lastHeardPriority: adv.priority, lastHeardAt: d.now };
   if (invalid) {
     drop(d, i, interfaceName, invalid);
   } else if (adv.priority === 0) {
     // "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer to Skew_Time"
-    return void setInstance(d, i, { ...heard, msDownTimerUs: skewTimeUs(ours) });
+    setInstance(d, i, { lastHeardAddress: adv.source, lastHeardPriority: 0, lastHeardAt: d.now, msDownTimerUs: skewTimeUs(ours) });
+    return;
   } else if (c.nopreempt || adv.priority >= ours || preemptDelayHolds(d, i)) {
     // "If Preempt_Mode is False, or if the Priority in the ADVERTISEMENT is greater than or equal to the local
     // Priority, then: Reset the Master_Down_Timer to Master_Down_Interval" (keepalived adds preempt_delay)
-    setInstance(d, i, { ...heard, msDownTimerUs: downIntervalUs(d, i), wantState: 'BACKUP', preemptAt: nextPreemptAt(d, i, adv) });
+    setInstance(d, i, {
+      lastHeardAddress: adv.source,
+      lastHeardPriority: adv.priority,
+      lastHeardAt: d.now,
+      msDownTimerUs: downIntervalUs(d, i),
+      wantState: 'BACKUP',
+      preemptAt: nextPreemptAt(d, i, adv),
+    });
     return;
   } else {
     // "Otherwise: Discard the ADVERTISEMENT"; the timer keeps running
-    setInstance(d, i, heard);
+    setInstance(d, i, { lastHeardAddress: adv.source, lastHeardPriority: adv.priority, lastHeardAt: d.now });
     drop(d, i, interfaceName, { code: 'lower-priority', priority: adv.priority, ours, rfc: '3768§6.4.2' });
   }
   // keepalived re-arms from ms_down_timer after every packet, so an ignored one sets it to the time left

@@ -144,8 +144,37 @@ export function earliestDeadline(instances: readonly InstanceRecord[], scripts: 
 
 export const inst = (d: Draft, i: number): InstanceRecord => d.instances[i] as InstanceRecord;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A field-by-field copy: every record gets the same hidden class, so the
+ * engine's hot paths stay monomorphic (object spread of records was the
+ * single largest cost per packet).
+ */
+function cloneInstance(r: InstanceRecord): Mutable<InstanceRecord> {
+  return {
+    state: r.state,
+    wantState: r.wantState,
+    basePriority: r.basePriority,
+    totalPriority: r.totalPriority,
+    effectivePriority: r.effectivePriority,
+    msDownTimerUs: r.msDownTimerUs,
+    timerAt: r.timerAt,
+    preemptAt: r.preemptAt,
+    lastHeardAddress: r.lastHeardAddress,
+    lastHeardPriority: r.lastHeardPriority,
+    lastHeardAt: r.lastHeardAt,
+    faultCount: r.faultCount,
+    scriptsInInit: r.scriptsInInit,
+    vipSet: r.vipSet,
+    ipId: r.ipId,
+    garpBursts: r.garpBursts,
+  };
+}
+
+/** Replaces instance `i`'s record by a copy with `patch` applied (the old record is never written). */
 export function setInstance(d: Draft, i: number, patch: Partial<InstanceRecord>): InstanceRecord {
-  const next = { ...inst(d, i), ...patch };
+  const next = Object.assign(cloneInstance(inst(d, i)), patch);
   d.instances[i] = next;
   return next;
 }
