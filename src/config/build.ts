@@ -37,6 +37,7 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
     applyHandlers(s, stmt.block, SCRIPT_HANDLERS, ctx, scope);
     const kept = stmt.block ? closeScript(s, ctx, stmt.block, m.globalDefs) : true;
     if (kept) scope.scripts.push(s);
+    else s.effective = { intervalS: 1, timeoutS: 1, weight: 0, reverse: false, rise: 1, fall: 1, removed: true };
     m.vrrpScripts.push(s);
   },
   track_file: trackFile,

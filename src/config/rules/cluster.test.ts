@@ -18,7 +18,7 @@ describe('clusterFindings: peers of one virtual router', () => {
   it('reports different VIP sets on the node that differs, naming the other file (P4)', () => {
     const [d] = findings({ vipList: ['192.0.2.100/24', '192.0.2.101/24'] }, { vipList: ['192.0.2.100/24'] });
     expect(d).toMatchObject({ code: 'cluster-vip-mismatch', severity: 'error', file: 'lb2.conf', line: 20 });
-    expect(d!.message).toContain('lacks 192.0.2.101 compared with lb1 (lb1.conf:20)');
+    expect(d!.message).toContain("lb2's virtual_ipaddress for VRID 51 on eth0 lacks 192.0.2.101 compared with lb1 (lb1.conf:20)");
     expect(d!.data).toEqual({ related: [{ file: 'lb1.conf', line: 20, column: 5 }] });
   });
 

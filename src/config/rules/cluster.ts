@@ -153,7 +153,7 @@ function vipMismatch(r: VirtualRouter, ref: Member, m: Member): Diagnostic[] {
       'cluster-vip-mismatch',
       'error',
       locOf(m, m.instance.vipsAt),
-      `virtual_ipaddress of ${routerName(r)} on ${m.node.node} ${parts} compared with ${ref.node.node} (${where(refAt)}): ` +
+      `${m.node.node}'s virtual_ipaddress for ${routerName(r)} ${parts} compared with ${ref.node.node} (${where(refAt)}): ` +
         'each node drops the other\'s adverts ("ip address associated with VRID not present in MASTER advert") and both become master',
       'list the same virtual addresses on every node of the virtual router',
       [refAt],
@@ -376,7 +376,7 @@ function missingPeers(r: VirtualRouter, m: Member, members: readonly Member[]): 
         'cluster-unicast-peer-missing',
         'error',
         locOf(m, m.instance.unicastPeersAt),
-        `unicast_peer of ${routerName(r)} on ${m.node.node} does not list ${other.node.node}'s unicast_src_ip ${src.value} (${where(src.at)}): ` +
+        `${m.node.node}'s unicast_peer for ${routerName(r)} does not list ${other.node.node}'s unicast_src_ip ${src.value} (${where(src.at)}): ` +
           `${other.node.node} never receives ${m.node.node}'s adverts, so it becomes master as well`,
         `add ${src.value} to unicast_peer on ${m.node.node}`,
         [src.at],
