@@ -15,6 +15,7 @@ import { nodeFileSystem, parseConfig } from '../config/index.js';
 import type { ConfigParser } from './topology.js';
 
 export const REFUSING: ReadonlySet<string> = new Set([
+  // the parser: keepalived stops reading
   'missing-parameter',
   'unmatched-quote',
   'file-unreadable',
@@ -22,6 +23,13 @@ export const REFUSING: ReadonlySet<string> = new Set([
   'interface-loopback',
   'include-cycle',
   'include-too-deep',
+  // keepalived's post-parse checks that end the VRRP process ("refuses the configuration")
+  'vrid-missing',
+  'vrid-duplicate',
+  'instance-no-interface',
+  'unicast-no-source',
+  'strict-mode-unicast',
+  'no-vip',
 ]);
 
 export const refuses = (d: Diagnostic): boolean => d.severity === 'error' && (REFUSING.has(d.code) || d.data?.['fatal'] === true);
