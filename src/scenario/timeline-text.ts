@@ -46,8 +46,28 @@ function rows(tl: Timeline): Row[] {
     const sign = v.action === 'add' ? '+' : '-';
     r.push({ seq: v.seq, at: v.at, node: v.node, instance: v.instance, what: `${sign} ${v.address}/${v.prefixLength} ${v.interface}`, priority: '', why: '' });
   }
-  return r.sort((a, b) => a.seq - b.seq);
+  return transitionsFirst(r.sort((a, b) => a.seq - b.seq));
 }
+
+/**
+ * The engine reports a takeover's VIP changes before the transition that
+ * caused them (effects first, then the notification); a reader wants the cause
+ * first, so a state change moves ahead of the VIP rows of the same node,
+ * instance and instant that directly precede it.
+ */
+function transitionsFirst(rs: Row[]): Row[] {
+  const out = [...rs];
+  for (let i = 0; i < out.length; i++) {
+    const row = out[i] as Row;
+    if (!row.what.includes(' → ') || row.what.startsWith('priority')) continue;
+    let j = i;
+    while (j > 0 && isVipRowOf(out[j - 1] as Row, row)) j--;
+    if (j < i) out.splice(j, 0, ...out.splice(i, 1));
+  }
+  return out;
+}
+
+const isVipRowOf = (r: Row, t: Row): boolean => (r.what.startsWith('+ ') || r.what.startsWith('- ')) && r.at === t.at && r.node === t.node && r.instance === t.instance;
 
 /** The rows between `from` and `to` (inclusive), as table lines: the "around t" of a failure message. */
 export function renderExcerpt(tl: Timeline, from: Instant, to: Instant, maxRows = 16): string[] {
