@@ -4,6 +4,8 @@ import { atTime, failoverWithin, masterIs, neverTwoMasters } from './expectation
 import { instance, model, v } from './from-keepalived.test-utils.js';
 import { configText, scenario } from './scenario.js';
 import { simulate } from './simulate.js';
+import { runScenario } from './run.js';
+import { simBackend } from '../sim/index.js';
 import type { ConfigParser } from './topology.js';
 
 /** Stands in for the keepalived parser: "priority N" is all these test configs say. */
@@ -43,5 +45,13 @@ describe('runScenario on the simulator', () => {
     const { pcap } = await simulate(crash, { parse, seed: 1, capture: true });
     expect(pcap?.length).toBeGreaterThan(1000);
     expect(Array.from(pcap?.subarray(0, 4) ?? [])).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
+  });
+
+  it('prepares a plain Scenario with keepalived\'s parser and runs it on any backend', async () => {
+    const text = (p: number): string => `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 7\n  priority ${p}\n  virtual_ipaddress {\n    198.51.100.7/32\n  }\n}\n`;
+    const sc = scenario('real configs').node('a', configText('a.conf', text(200))).node('b', configText('b.conf', text(100))).until(5).build();
+    const run = await runScenario(sc, simBackend, { seed: 3 });
+    expect(run.timeline.nodes.map((n) => n.address)).toEqual(['198.51.100.1', '198.51.100.2']);
+    expect(run.timeline.transitions.filter((t) => t.to === 'MASTER').map((t) => `${t.at} ${t.node}`)).toEqual(['3218750 a']);
   });
 });

@@ -23,7 +23,9 @@ import type { Instant } from '../core/time.js';
 import type { SimNodeConfig } from '../sim/types.js';
 import { checkAll, type ExpectationResult } from './expectations.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
-import type { PreparedNode, PreparedScenario } from './topology.js';
+import { keepalivedParser } from './keepalived-parser.js';
+import type { Scenario } from './scenario.js';
+import { prepareScenario, type ConfigParser, type PreparedNode, type PreparedScenario } from './topology.js';
 
 export interface ScenarioRun {
   readonly prepared: PreparedScenario;
@@ -38,6 +40,8 @@ export interface RunOptions<C> {
   readonly seed?: number;
   /** What the backend needs per node; default: the simulator's SimNodeConfig. */
   readonly nodeConfig?: (node: PreparedNode, prepared: PreparedScenario) => C;
+  /** How to read a node's configuration when the scenario is not prepared yet (default: keepalived's parser). */
+  readonly parse?: ConfigParser;
   /** Look at the cluster at the end time, before it stops (e.g. take the simulator's capture). */
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
@@ -57,7 +61,12 @@ export function simNodeConfig(node: PreparedNode): SimNodeConfig {
   };
 }
 
-export async function runScenario<C = SimNodeConfig>(prepared: PreparedScenario, backend: Backend<C>, options: RunOptions<C> = {}): Promise<ScenarioRun> {
+/**
+ * Run a scenario on a backend. A Scenario is prepared first (configs read and
+ * checked; ScenarioFileError lists every mistake); a PreparedScenario runs as is.
+ */
+export async function runScenario<C = SimNodeConfig>(input: Scenario | PreparedScenario, backend: Backend<C>, options: RunOptions<C> = {}): Promise<ScenarioRun> {
+  const prepared = 'timelineNodes' in input ? input : prepareScenario(input, { parse: options.parse ?? keepalivedParser });
   const { scenario } = prepared;
   const seed = chooseSeed(options.seed, scenario.seed);
   const nodeConfig = options.nodeConfig ?? ((n: PreparedNode) => simNodeConfig(n) as unknown as C);
