@@ -1,0 +1,42 @@
+/**
+ * Reading what a lab node reports (docker/observe.sh): keepalived's notify lines
+ * and the kernel's address changes, each stamped with CLOCK_REALTIME seconds.
+ *
+ *     1732243200.123456789 notify lb1 VI_1 MASTER 150
+ *     1732243200.125000000 addr 2: eth0    inet 192.0.2.100/24 scope global secondary eth0\ …
+ *     1732243209.001000000 addr Deleted 2: eth0    inet 192.0.2.100/24 …
+ *
+ * Times become microseconds on the host's realtime clock (containers share
+ * the host's kernel clock); the backend subtracts its start time.
+ */
+
+export type NodeLine =
+  | { readonly kind: 'notify'; readonly atUs: number; readonly node: string; readonly instance: string; readonly state: string; readonly priority: number }
+  | { readonly kind: 'address'; readonly atUs: number; readonly deleted: boolean; readonly interface: string; readonly address: string; readonly prefixLength: number }
+  | { readonly kind: 'ready'; readonly atUs: number };
+
+const TIME = /^(\d+)\.(\d{1,9})\s+(.*)$/;
+const ADDRESS = /^(Deleted\s+)?\d+:\s+(\S+)\s+inet\s+(\d+\.\d+\.\d+\.\d+)\/(\d+)/;
+
+/** `date +%s.%N` → integer microseconds, exactly (no float rounding of the seconds). */
+export function realtimeUs(seconds: string, fraction: string): number {
+  return Number(seconds) * 1_000_000 + Math.floor(Number(fraction.padEnd(9, '0')) / 1000);
+}
+
+export function parseNodeLine(line: string): NodeLine | undefined {
+  const t = TIME.exec(line.trim());
+  if (t === null) return undefined;
+  const atUs = realtimeUs(t[1] as string, t[2] as string);
+  const [word, ...rest] = (t[3] as string).split(/\s+/);
+  if (word === 'ready') return { kind: 'ready', atUs };
+  if (word === 'notify' && rest.length >= 4) {
+    const [node, instance, state, priority] = rest as [string, string, string, string];
+    return { kind: 'notify', atUs, node, instance, state, priority: Number(priority) || 0 };
+  }
+  if (word === 'addr') {
+    const a = ADDRESS.exec((t[3] as string).slice('addr'.length).trim());
+    if (a === null) return undefined;
+    return { kind: 'address', atUs, deleted: a[1] !== undefined, interface: a[2] as string, address: a[3] as string, prefixLength: Number(a[4]) };
+  }
+  return undefined;
+}
