@@ -110,6 +110,38 @@ export function parseEventTokens(tokens: readonly Token[], ctx: ParseContext, en
   return { ok: true, value: { at, event: built.value, location, argColumns: args.map((t) => t.column) } };
 }
 
+/**
+ * `T end` closes a run the way recordings of real keepalived close theirs: every
+ * node is stopped gracefully at T (so its last transition is to STOP) and the run
+ * ends END_GRACE_US later. Event lines after it are not run — recordings use that
+ * to keep a node from starting at 0 — so it is the only word whose position in the
+ * list matters.
+ */
+export const END_GRACE_US = 1_500_000;
+
+export interface EndSplit<L> {
+  readonly lines: L[];
+  readonly endAt?: Instant;
+  /** How many lines followed `end` and were left out. */
+  readonly ignored: number;
+}
+
+export function splitAtEnd<L extends { readonly tokens: readonly Token[] }>(lines: readonly L[]): EndSplit<L> {
+  const kept: L[] = [];
+  for (const [i, line] of lines.entries()) {
+    const [time, word, extra] = line.tokens;
+    const at = time === undefined ? undefined : parseSeconds(time.text);
+    if (word?.text === 'end' && at !== undefined && extra === undefined) return { lines: kept, endAt: at, ignored: lines.length - i - 1 };
+    kept.push(line);
+  }
+  return { lines: kept, ignored: 0 };
+}
+
+/** The graceful stops `T end` stands for. */
+export function endEvents(endAt: Instant, nodes: readonly NodeId[]): ScenarioEvent[] {
+  return nodes.map((node) => ({ at: endAt, event: { kind: 'stop', node } }));
+}
+
 /** Parse one whole event line such as "6 kill lb1". */
 export function parseEventLine(line: string, ctx: ParseContext): Parsed<ScenarioEvent> {
   return parseEventTokens(tokenize(line), ctx, line.length + 1);

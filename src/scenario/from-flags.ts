@@ -10,8 +10,8 @@
  * the value with a caret under the mistake.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { Instant } from '../core/time.js';
-import { diagnosticAt, parseEventLine, parseSeconds, sortEvents, type ScenarioEvent } from './events.js';
+import { instant, type Instant } from '../core/time.js';
+import { diagnosticAt, END_GRACE_US, endEvents, parseEventLine, parseSeconds, sortEvents, splitAtEnd, tokenize, type ScenarioEvent } from './events.js';
 import { defaultUntil, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
 
 export interface SimulateFlags {
@@ -48,11 +48,13 @@ export function scenarioFromFlags(flags: SimulateFlags, io: FlagIo): Scenario {
   if (flags.nodes.length === 0) diagnostics.push({ code: 'flag-no-nodes', severity: 'error', message: 'give at least one --node NAME=FILE[@ADDRESS], or a .scenario file' });
   const ids = nodes.map((n) => n.id);
   const events: ScenarioEvent[] = [];
-  flags.events.forEach((text, i) => {
+  const split = splitAtEnd(flags.events.map((text, i) => ({ text, i, tokens: tokenize(text) })));
+  for (const { text, i } of split.lines) {
     const r = parseEventLine(text, { file: flagLabel('--event', i), line: 1, nodes: ids });
     if (r.ok) events.push(r.value);
     else diagnostics.push(...r.diagnostics);
-  });
+  }
+  if (split.endAt !== undefined) events.push(...endEvents(split.endAt, ids));
   let until: Instant | undefined;
   if (flags.until !== undefined) {
     until = parseSeconds(flags.until);
@@ -61,7 +63,8 @@ export function scenarioFromFlags(flags: SimulateFlags, io: FlagIo): Scenario {
   if (diagnostics.length > 0) throw new ScenarioFileError(diagnostics);
   const sorted = sortEvents(events);
   const name = flags.name ?? `simulate ${flags.nodes.join(' ')}`;
-  return { name, nodes, events: sorted, until: until ?? defaultUntil(sorted, []), expectations: [] };
+  const endUntil = split.endAt === undefined ? undefined : instant(split.endAt + END_GRACE_US);
+  return { name, nodes, events: sorted, until: until ?? endUntil ?? defaultUntil(sorted, []), expectations: [] };
 }
 
 function parseNodeFlag(text: string, i: number, io: FlagIo): ScenarioNode[] | { diagnostic: Diagnostic } {

@@ -118,3 +118,24 @@ describe('.scenario files', () => {
     }
   });
 });
+
+describe('T end (how recordings of real keepalived close a run)', () => {
+  const text = ['node lb1 lb1.conf', 'node lb2 lb2.conf', '4 start lb1', '20 end', '0 start lb1'].join('\n');
+
+  it('stops every node gracefully at T, ends 1.5 s later, and leaves out the lines after it', () => {
+    const s = parseScenarioFile(text, 'dir/x.scenario', io);
+    expect(s.events.map((e) => [e.at, e.event])).toEqual([
+      [4_000_000, { kind: 'start', node: 'lb1' }],
+      [20_000_000, { kind: 'stop', node: 'lb1' }],
+      [20_000_000, { kind: 'stop', node: 'lb2' }],
+    ]);
+    expect(s.until).toBe(21_500_000);
+    // The line after `end` is not run, so lb1's first event is still the start at 4 s.
+    expect(deferredNodes(s)).toEqual(['lb1']);
+  });
+
+  it('keeps an explicit until', () => {
+    const s = parseScenarioFile(`${text}\nuntil 30`, 'dir/x.scenario', io);
+    expect(s.until).toBe(30_000_000);
+  });
+});

@@ -28,8 +28,8 @@ import { dirname, resolve } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { ScenarioError, type SourceLocation } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
-import type { Instant } from '../core/time.js';
-import { diagnosticAt, parseEventTokens, parseSeconds, sortEvents, tokenize, type ParseContext, type ScenarioEvent, type Token } from './events.js';
+import { instant, type Instant } from '../core/time.js';
+import { diagnosticAt, END_GRACE_US, endEvents, splitAtEnd, parseEventTokens, parseSeconds, sortEvents, tokenize, type ParseContext, type ScenarioEvent, type Token } from './events.js';
 import type { Expectation, Predicate } from './expectations.js';
 import { defaultUntil, ScenarioFileError, type NodeConfigSource, type Scenario, type ScenarioNode } from './scenario.js';
 import type { LaneState } from './timeline.js';
@@ -85,7 +85,9 @@ export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo
     i = statement(draft, { ctx, tokens, end: raw.length + 1 }, lines, i, io);
   }
   const nodeIds = draft.nodes.map((n) => n.id);
-  const events = draft.eventLines.flatMap((l) => collect(draft, parseEventTokens(l.tokens, { ...l.ctx, nodes: nodeIds }, l.end)));
+  const split = splitAtEnd(draft.eventLines);
+  const events = split.lines.flatMap((l) => collect(draft, parseEventTokens(l.tokens, { ...l.ctx, nodes: nodeIds }, l.end)));
+  if (split.endAt !== undefined) events.push(...endEvents(split.endAt, nodeIds));
   const expectations = draft.expectLines.flatMap((l) => collect(draft, parseExpectation(l, nodeIds)));
   if (draft.nodes.length === 0) draft.diagnostics.push(diagnosticAt({ file, line: 1 }, 1, 'scenario-no-nodes', 'a scenario needs at least one node: node NAME FILE [@ADDRESS]'));
   if (draft.diagnostics.length > 0) throw new ScenarioFileError([...draft.diagnostics].sort(compareDiagnostics));
@@ -95,7 +97,7 @@ export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo
     file,
     nodes: draft.nodes,
     events: sorted,
-    until: draft.until ?? defaultUntil(sorted, expectations),
+    until: draft.until ?? (split.endAt === undefined ? defaultUntil(sorted, expectations) : instant(split.endAt + END_GRACE_US)),
     ...(draft.seed === undefined ? {} : { seed: draft.seed }),
     expectations,
   };
