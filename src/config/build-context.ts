@@ -11,7 +11,7 @@ import type { Severity } from '../core/diagnostic.js';
 import type { RawStatement, Value } from './model.js';
 import { describeNumberProblem, numberProblemCode, readBool, readDecimal, readInt, readUnsigned, type NumberRead } from './numbers.js';
 import type { Statement } from './parser.js';
-import type { Loc, Reporter, Token } from './source.js';
+import { missingParameterMessage, type Loc, type Reporter, type Token } from './source.js';
 
 export interface HostDescription {
   /** Interfaces that exist on the host the configuration is for. */
@@ -73,9 +73,7 @@ export function needArg(ctx: BuildContext, stmt: Statement, index: number): Toke
   const t = stmt.args[index - 1];
   if (t) return t;
   const after = index === 1 ? stmt.keyword : stmt.args[index - 2];
-  const where = after ? `after '${after.text}'` : '';
-  report(ctx, 'missing-parameter', 'error', stmt.loc,
-    `'${stmt.keyword.text}' is missing a parameter ${where} (word ${index + 1}): keepalived stops reading the configuration here (exit status 2)`.replace('  ', ' '),
+  report(ctx, 'missing-parameter', 'error', stmt.loc, missingParameterMessage(stmt.keyword.text, after?.text ?? stmt.keyword.text, index + 1),
     'give the value this keyword needs');
   ctx.missingParameterSeen = true;
   return undefined;

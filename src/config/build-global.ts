@@ -6,6 +6,7 @@ import type { Draft, GlobalDefs } from './model.js';
 import { flagArg, needArg, rawOf, report, setFlag, stringArg, timerArg, unsignedArg, userArg, valueOf, type BuildContext } from './build-context.js';
 import { intToken } from './build-context.js';
 import { isMulticast, parseAddress } from './ip.js';
+import { readUnsigned } from './numbers.js';
 import type { Statement } from './parser.js';
 
 type D = Draft<GlobalDefs>;
@@ -191,6 +192,202 @@ export const GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   },
 };
 
+/** A keyword whose handler complains (without stopping) when its value is missing. */
+function requires(what: string, then?: Handler): Handler {
+  return (g, stmt, ctx) => {
+    if (stmt.args.length === 0) {
+      report(ctx, 'option-missing-value', 'error', stmt.loc, `${stmt.keyword.text}: ${what}; keepalived ignores the line`);
+      return;
+    }
+    then?.(g, stmt, ctx);
+  };
+}
+
+function intIn(min: number, max: number, code = 'option-invalid'): Handler {
+  return (_g, stmt, ctx) => {
+    const t = needArg(ctx, stmt, 1);
+    if (t) intToken(ctx, t, stmt.keyword.text, min, max, { code, consequence: 'keepalived ignores it' });
+  };
+}
+
+function uintIn(min: number, max: number, code = 'option-invalid'): Handler {
+  return (_g, stmt, ctx) => void unsignedArg(ctx, stmt, 1, min, max, { code, consequence: 'keepalived ignores it' });
+}
+
+const flagOnly: Handler = () => {};
+const optionalBool: Handler = (_g, stmt, ctx) => void flagArg(ctx, stmt);
+
+/** Process nice value: "No X process priority specified", -20..19. */
+const processPriority = requires('no process priority given', intIn(-20, 19, 'process-priority-invalid'));
+
+/** SCHED_RR priority 1..99; keepalived clamps out-of-range values with a message. */
+const realtimePriority: Handler = requires('no real-time priority given', (_g, stmt, ctx) => {
+  const t = stmt.args[0];
+  if (!t) return;
+  const v = intToken(ctx, t, stmt.keyword.text, -2147483648, 2147483647, { code: 'realtime-priority-invalid' });
+  if (!v) return;
+  if (v.value < 1) report(ctx, 'realtime-priority-invalid', 'error', t.loc, `${stmt.keyword.text} ${v.value} is below the minimum 1: keepalived uses 1`);
+  else if (v.value > 99) report(ctx, 'realtime-priority-invalid', 'error', t.loc, `${stmt.keyword.text} ${v.value} is above the maximum 99: keepalived uses 99`);
+});
+
+const cpuAffinity: Handler = requires('no cpu id given', (_g, stmt, ctx) => {
+  for (const a of stmt.args) intToken(ctx, a, stmt.keyword.text, 0, 4095, { code: 'cpu-affinity-invalid', consequence: 'keepalived ignores the affinity' });
+});
+
+const rcvBufs: Handler = requires('no size given', uintIn(0, UINT_MAX, 'rcv-bufs-invalid'));
+
+const processName: Handler = (_g, stmt, ctx) => {
+  const t = needArg(ctx, stmt, 1);
+  if (t && t.text.length > 15) report(ctx, 'process-name-too-long', 'warning', t.loc, `process name '${t.text}' is longer than 15 characters: keepalived truncates it`);
+};
+
+const SINGLETON_SEEN = new WeakMap<object, Set<string>>();
+function once(what: string, then?: Handler): Handler {
+  return (g, stmt, ctx) => {
+    const seen = SINGLETON_SEEN.get(g) ?? new Set<string>();
+    SINGLETON_SEEN.set(g, seen);
+    if (seen.has(stmt.keyword.text)) {
+      report(ctx, 'option-duplicate', 'error', stmt.loc, `${what} already specified: keepalived ignores this one`);
+      return;
+    }
+    seen.add(stmt.keyword.text);
+    then?.(g, stmt, ctx);
+  };
+}
+
+const fifo = (what: string): Handler => requires(`no ${what} name given`, once(what));
+
+/** global_defs keywords not typed into GlobalDefs: checked as keepalived checks them. */
+const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
+  process_names: flagOnly,
+  process_name: processName,
+  vrrp_process_name: processName,
+  checker_process_name: processName,
+  lvs_process_name: processName,
+  bfd_process_name: processName,
+  smtp_helo_name: flagOnly,
+  startup_script: requires('no script given'),
+  shutdown_script: requires('no script given'),
+  startup_script_timeout: requires('no timeout given', uintIn(1, 1000)),
+  shutdown_script_timeout: requires('no timeout given', uintIn(1, 1000)),
+  min_auto_priority_delay: requires('no delay given', intIn(1, 10000000)),
+  smtp_alert_vrrp: optionalBool,
+  smtp_alert_checker: optionalBool,
+  checker_log_all_failures: optionalBool,
+  no_email_faults: flagOnly,
+  disable_local_igmp: flagOnly,
+  lvs_timeouts: requires('at least one option is required'),
+  lvs_flush: flagOnly,
+  vrrp_garp_extra_if: (_g, stmt, ctx) => {
+    let seen = false;
+    for (const a of stmt.args) {
+      if (a.text === 'all') continue;
+      seen = true;
+      if (!unsignedTokenOk(ctx, a, stmt.keyword.text, 0, 86400)) return;
+    }
+    if (!seen) report(ctx, 'garp-invalid', 'error', stmt.loc, `${stmt.keyword.text} given without a time: keepalived ignores it`);
+  },
+  vrrp_vmac_garp_intvl: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'vrrp_vmac_garp_intvl is deprecated: use vrrp_garp_extra_if');
+    OTHER_GLOBAL_HANDLERS.vrrp_garp_extra_if?.(g, stmt, ctx);
+  },
+  nftables: once('nftables'),
+  nftables_priority: intIn(-2147483648, 2147483647, 'nftables-priority-invalid'),
+  nftables_ifindex: flagOnly,
+  nftables_ipvs: once('ipvs nftables'),
+  nftables_ipvs_priority: intIn(-2147483648, 2147483647, 'nftables-priority-invalid'),
+  nftables_ipvs_start_fwmark: uintIn(1, UINT_MAX, 'nftables-priority-invalid'),
+  nftables_counters: flagOnly,
+  vrrp_priority: processPriority,
+  checker_priority: processPriority,
+  bfd_priority: processPriority,
+  vrrp_no_swap: flagOnly,
+  checker_no_swap: flagOnly,
+  bfd_no_swap: flagOnly,
+  vrrp_rt_priority: realtimePriority,
+  checker_rt_priority: realtimePriority,
+  bfd_rt_priority: realtimePriority,
+  vrrp_cpu_affinity: cpuAffinity,
+  checker_cpu_affinity: cpuAffinity,
+  bfd_cpu_affinity: cpuAffinity,
+  vrrp_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  checker_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  bfd_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  vrrp_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  checker_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  bfd_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  notify_fifo: fifo('notify_fifo'),
+  notify_fifo_script: fifo('notify_fifo_script'),
+  vrrp_notify_fifo: fifo('vrrp_notify_fifo'),
+  vrrp_notify_fifo_script: fifo('vrrp_notify_fifo_script'),
+  lvs_notify_fifo: fifo('lvs_notify_fifo'),
+  lvs_notify_fifo_script: fifo('lvs_notify_fifo_script'),
+  vrrp_notify_priority_changes: optionalBool,
+  fifo_write_vrrp_states_on_reload: flagOnly,
+  snmp_socket: requires('no socket name given', (_g, stmt, ctx) => {
+    if (stmt.args.length > 1) report(ctx, 'option-invalid', 'error', stmt.loc, 'too many parameters for snmp_socket: keepalived ignores it');
+  }),
+  enable_traps: flagOnly,
+  enable_snmp_vrrp: flagOnly,
+  enable_snmp_keepalived: flagOnly,
+  enable_snmp_rfc: flagOnly,
+  enable_snmp_rfcv2: flagOnly,
+  enable_snmp_rfcv3: flagOnly,
+  enable_snmp_checker: flagOnly,
+  enable_dbus: flagOnly,
+  dbus_service_name: requires('no service name given'),
+  vrrp_netlink_cmd_rcv_bufs: rcvBufs,
+  vrrp_netlink_monitor_rcv_bufs: rcvBufs,
+  process_monitor_rcv_bufs: rcvBufs,
+  lvs_netlink_cmd_rcv_bufs: rcvBufs,
+  lvs_netlink_monitor_rcv_bufs: rcvBufs,
+  vrrp_netlink_cmd_rcv_bufs_force: optionalBool,
+  vrrp_netlink_monitor_rcv_bufs_force: optionalBool,
+  process_monitor_rcv_bufs_force: optionalBool,
+  lvs_netlink_cmd_rcv_bufs_force: optionalBool,
+  lvs_netlink_monitor_rcv_bufs_force: optionalBool,
+  rs_init_notifies: optionalBool,
+  no_checker_emails: optionalBool,
+  vrrp_rx_bufs_policy: requires('no policy given'),
+  vrrp_rx_bufs_multiplier: requires('no multiplier given', uintIn(1, UINT_MAX)),
+  log_unknown_vrids: flagOnly,
+  vmac_prefix: (_g, stmt, ctx) => void needArg(ctx, stmt, 1),
+  vmac_addr_prefix: (_g, stmt, ctx) => void needArg(ctx, stmt, 1),
+  random_seed: uintIn(0, UINT_MAX),
+  include_check: (_g, stmt, ctx) => {
+    stmt.args.forEach((a, i) => {
+      const word = a.text.replace(/^[-+]/, '');
+      if (i > 0 && !/^[-+]/.test(a.text)) {
+        report(ctx, 'option-invalid', 'error', a.loc, `include_check: '${a.text}' given twice: keepalived ignores it`);
+      } else if (!['read', 'match', 'wildcard_match', 'brace_match'].includes(word)) {
+        report(ctx, 'option-invalid', 'error', a.loc, `unknown include_check type '${word}': keepalived ignores it`);
+      }
+    });
+  },
+  umask: (_g, stmt, ctx) => {
+    const first = stmt.args[0];
+    if (!first) return;
+    if (/^[0-9]/.test(first.text)) {
+      if (stmt.args.length !== 1) report(ctx, 'option-invalid', 'error', stmt.loc, 'extra parameters to umask: keepalived ignores it');
+      else if (!/^(0[0-7]*|[1-9][0-9]*|0x[0-9a-fA-F]+)$/.test(first.text) || Number(first.text.startsWith('0') && !first.text.startsWith('0x') ? parseInt(first.text, 8) : Number(first.text)) & ~0o777) {
+        report(ctx, 'option-invalid', 'error', first.loc, `invalid umask value '${first.text}': keepalived ignores it`);
+      }
+      return;
+    }
+    const bits = stmt.args.map((a) => a.text).join('');
+    if (!/^(I[RWX](USR|GRP|OTH))(\|I[RWX](USR|GRP|OTH))*$/.test(bits)) {
+      report(ctx, 'option-invalid', 'error', first.loc, `invalid umask '${stmt.args.map((a) => a.text).join(' ')}': keepalived ignores it`);
+    }
+  },
+  child_wait_time: uintIn(0, UINT_MAX),
+};
+
+function unsignedTokenOk(ctx: BuildContext, t: { text: string; loc: import('./source.js').Loc }, what: string, min: number, max: number): boolean {
+  const r = readUnsigned(t.text, min, max);
+  if (!r.ok) report(ctx, 'option-invalid', 'error', t.loc, `${what} '${t.text}' is invalid: keepalived ignores the line`);
+  return r.ok;
+}
+
 export function newGlobalDefs(): D {
   return { notificationEmail: [], statements: [] };
 }
@@ -200,6 +397,6 @@ export function applyGlobalDefs(g: D, stmt: Statement, ctx: BuildContext): void 
   for (const s of stmt.block?.statements ?? []) {
     g.statements.push(rawOf(s));
     if (!s.known || s.skipped) continue;
-    GLOBAL_HANDLERS[s.keyword.text]?.(g, s, ctx);
+    (GLOBAL_HANDLERS[s.keyword.text] ?? OTHER_GLOBAL_HANDLERS[s.keyword.text])?.(g, s, ctx);
   }
 }

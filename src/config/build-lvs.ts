@@ -12,6 +12,8 @@ import { readUnsigned } from './numbers.js';
 import { notifyScript } from './build-vrrp.js';
 import { IFNAMSIZ } from './build-address.js';
 import type { BlockNode, Statement } from './parser.js';
+import { readSockaddr } from './parse-hooks.js';
+import { missingParameterMessage } from './source.js';
 
 const TIMER_HZ = 1_000_000;
 const UINT_MAX = 4294967295;
@@ -99,10 +101,6 @@ const VS_HANDLERS: Readonly<Record<string, (vs: VS, stmt: Statement, ctx: BuildC
     vs.haSuspend = valueOf(true, stmt.loc);
   },
   smtp_alert: (_vs, stmt, ctx) => void flagArg(ctx, stmt),
-  virtualhost: (vs, stmt, ctx) => {
-    const v = stringArg(ctx, stmt);
-    if (v) vs.virtualhost = v;
-  },
   alpha: (vs, stmt) => {
     vs.alpha = valueOf(true, stmt.loc);
   },
@@ -120,13 +118,30 @@ const VS_HANDLERS: Readonly<Record<string, (vs: VS, stmt: Statement, ctx: BuildC
   weight: (_vs, stmt, ctx) => {
     unsignedArg(ctx, stmt, 1, 1, INT_MAX, { code: 'weight-invalid', consequence: 'keepalived ignores it' });
   },
+  hashed: () => {},
+  ops: () => {},
+  'flag-1': () => {},
+  'flag-2': () => {},
+  'flag-3': () => {},
+  'sh-port': schedulerFlag('sh'),
+  'sh-fallback': schedulerFlag('sh'),
+  'mh-port': schedulerFlag('mh'),
+  'mh-fallback': schedulerFlag('mh'),
+  virtualhost: (vs, stmt, ctx) => {
+    if (stmt.args.length === 0) {
+      report(ctx, 'option-missing-value', 'error', stmt.loc, 'virtual server virtualhost without a name: keepalived ignores it');
+      return;
+    }
+    vs.virtualhost = valueOf(stmt.args[0]?.text ?? '', stmt.args[0]?.loc ?? stmt.loc);
+  },
   sorry_server: (vs, stmt, ctx) => {
     const ip = needArg(ctx, stmt, 1);
     if (!ip) return;
     const port = stmt.args[1];
-    const a = parseAddress(ip.text);
-    if (!a) {
-      report(ctx, 'sorry-server-invalid', 'error', ip.loc, `invalid sorry server address '${ip.text}': keepalived skips it`);
+    const r = readSockaddr(ip.text, port?.text);
+    if (!r.ok) {
+      report(ctx, 'sorry-server-invalid', 'error', (r.portProblem && port ? port : ip).loc,
+        `invalid sorry server address/port '${ip.text}${port ? ' ' + port.text : ''}'${r.portProblem ? ` (${r.portProblem})` : ''}: keepalived skips it`);
       return;
     }
     const p = port ? readUnsigned(port.text, 0, 65535) : undefined;
@@ -143,6 +158,15 @@ const VS_HANDLERS: Readonly<Record<string, (vs: VS, stmt: Statement, ctx: BuildC
     forwarding(ctx, stmt, 'sorry');
   },
 };
+
+/** sh-port/sh-fallback and mh-port/mh-fallback only mean something after `lb_algo sh|mh`. */
+function schedulerFlag(sched: 'sh' | 'mh'): (vs: VS, stmt: Statement, ctx: BuildContext) => void {
+  return (vs, stmt, ctx) => {
+    const current = vs.lbAlgo?.value;
+    if (current === 'sh' || current === 'mh') return;
+    report(ctx, 'scheduler-flag-ignored', 'error', stmt.loc, `${stmt.keyword.text} only applies to the ${sched} scheduler (set lb_algo ${sched} before it): keepalived ignores it`);
+  };
+}
 
 function lbAlgo(vs: VS, stmt: Statement, ctx: BuildContext): void {
   const t = needArg(ctx, stmt, 1);
@@ -183,9 +207,6 @@ export function applyVirtualServer(vs: VS, block: BlockNode | undefined, ctx: Bu
       continue;
     }
     VS_HANDLERS[s.keyword.text]?.(vs, s, ctx);
-  }
-  if (block?.end && !block.endedBySkip && vs.realServers.length === 0 && !vs.sorryServer) {
-    report(ctx, 'virtual-server-no-real-servers', 'warning', vs.loc, 'virtual server has no real servers: keepalived ignores it');
   }
 }
 
@@ -269,7 +290,7 @@ const CHECKER_HANDLERS: Readonly<Record<string, (c: CK, stmt: Statement, ctx: Bu
     else c.connectIp = valueOf(t.text, t.loc);
   },
   connect_port: (c, stmt, ctx) => {
-    const v = unsignedArg(ctx, stmt, 1, 0, 65535, { code: 'checker-port-invalid' });
+    const v = unsignedArg(ctx, stmt, 1, 1, 65535, { code: 'checker-port-invalid' });
     if (v) c.connectPort = v;
   },
   bindto: (c, stmt, ctx) => {
@@ -279,7 +300,7 @@ const CHECKER_HANDLERS: Readonly<Record<string, (c: CK, stmt: Statement, ctx: Bu
     else c.bindto = valueOf(t.text, t.loc);
   },
   bind_port: (c, stmt, ctx) => {
-    const v = unsignedArg(ctx, stmt, 1, 0, 65535, { code: 'checker-port-invalid' });
+    const v = unsignedArg(ctx, stmt, 1, 1, 65535, { code: 'checker-port-invalid' });
     if (v) c.bindPort = v;
   },
   bind_if: (c, stmt, ctx) => {
@@ -369,8 +390,11 @@ function buildChecker(type: CheckerType, stmt: Statement, ctx: BuildContext): CK
     else CHECKER_HANDLERS[s.keyword.text]?.(c, s, ctx);
   }
   const block = stmt.block;
-  if (block && !block.endedBySkip && (type === 'HTTP_GET' || type === 'SSL_GET') && c.urls.length === 0) {
+  if (block && !block.endedBySkip && (type === 'HTTP_GET' || type === 'SSL_GET') && !c.urls.some((u) => u.path)) {
     report(ctx, 'http-check-no-url', 'error', block.end ?? stmt.loc, `${type} has no url: keepalived ignores the checker`);
+  }
+  if (block && !block.endedBySkip && type === 'BFD_CHECK' && !c.trackName) {
+    report(ctx, 'bfd-check-no-name', 'error', block.end ?? stmt.loc, 'BFD_CHECK has no name: keepalived skips the checker');
   }
   if (block && !block.endedBySkip && type === 'MISC_CHECK' && !c.miscPath) {
     report(ctx, 'misc-check-no-path', 'error', block.end ?? stmt.loc, 'MISC_CHECK has no misc_path: keepalived skips the checker');
@@ -389,10 +413,19 @@ function buildUrl(stmt: Statement, ctx: BuildContext): Draft<HttpUrl> {
     switch (s.keyword.text) {
       case 'path': u.path = v; break;
       case 'digest':
-        if (!/^[0-9a-fA-F]{32}$/.test(v.value)) report(ctx, 'url-digest-invalid', 'error', v.loc, `digest '${v.value}' is not 32 hex digits: keepalived ignores it`);
+        if (u.digest) report(ctx, 'url-digest-duplicate', 'error', v.loc, `digest given twice for this url: keepalived ignores '${v.value}'`);
+        else if (!/^[0-9a-fA-F]{32}$/.test(v.value)) report(ctx, 'url-digest-invalid', 'error', v.loc, `digest '${v.value}' is not 32 hex digits: keepalived ignores it`);
         else u.digest = v;
         break;
-      case 'status_code': u.statusCode = v; break;
+      case 'status_code':
+        for (const a of s.args) {
+          const m = /^(\d+)(?:-(\d+))?$/.exec(a.text);
+          const lo = Number(m?.[1]);
+          const hi = Number(m?.[2] ?? m?.[1]);
+          if (!m || lo < 100 || hi > 599 || lo > hi) report(ctx, 'url-status-code-invalid', 'error', a.loc, `invalid HTTP status code '${a.text}': keepalived ignores it`);
+        }
+        u.statusCode = v;
+        break;
       case 'virtualhost': u.virtualhost = v; break;
       case 'regex': u.regex = v; break;
       default: break;
@@ -413,16 +446,26 @@ export function buildVirtualServerGroup(stmt: Statement, ctx: BuildContext): Dra
     const [first, second] = item.tokens;
     if (!first) continue;
     if (first.text === 'fwmark') {
-      if (!second || !readUnsigned(second.text, 0, UINT_MAX).ok) {
-        report(ctx, 'vsg-entry-invalid', 'error', (second ?? first).loc, `(${g.name}) fwmark '${second?.text ?? ''}' is invalid: keepalived ignores it`);
+      if (!second) {
+        report(ctx, 'missing-parameter', 'error', first.loc, missingParameterMessage('fwmark', 'fwmark', 2));
+        continue;
+      }
+      if (!readUnsigned(second.text, 0, UINT_MAX).ok) {
+        report(ctx, 'vsg-entry-invalid', 'error', second.loc, `(${g.name}) fwmark '${second.text}' is invalid: keepalived ignores it`);
+        continue;
+      }
+      const fam = item.tokens[2];
+      if (fam && fam.text !== 'inet' && fam.text !== 'inet6') {
+        report(ctx, 'vsg-entry-invalid', 'error', fam.loc, `(${g.name}) unknown family '${fam.text}' for fwmark ${second.text}: keepalived ignores it`);
         continue;
       }
       g.entries.push({ kind: 'fwmark', text: item.tokens.map((t) => t.text).join(' '), loc: first.loc });
       continue;
     }
-    const base = first.text.split(/[-/]/)[0] ?? '';
-    if (!parseAddress(base)) {
-      report(ctx, 'vsg-entry-invalid', 'error', first.loc, `(${g.name}) invalid virtual server group address '${first.text}': keepalived skips it`);
+    const r = readSockaddr(first.text, second?.text);
+    if (!r.ok) {
+      report(ctx, 'vsg-entry-invalid', 'error', first.loc,
+        `(${g.name}) invalid virtual server group address/port '${first.text}${second ? ' ' + second.text : ''}'${r.portProblem ? ` (${r.portProblem})` : ''}: keepalived skips it`);
       continue;
     }
     g.entries.push({ kind: 'address', text: item.tokens.map((t) => t.text).join(' '), loc: first.loc });

@@ -19,7 +19,7 @@ import {
 import { buildIpAddress, buildRoute, buildRule, IFNAMSIZ } from './build-address.js';
 import { familyOf, isMulticast, parseAddress } from './ip.js';
 import { readUnsigned } from './numbers.js';
-import { tokenizeShell } from './shell-words.js';
+import { tokenizeShell, type ShellWords } from './shell-words.js';
 import type { BlockNode, Statement, ValueItem } from './parser.js';
 import type { Loc, Token } from './source.js';
 
@@ -29,6 +29,8 @@ export interface VrrpScope {
   readonly trackFiles: TrackFile[];
   readonly trackProcesses: TrackProcess[];
   readonly trackGroups: TrackGroup[];
+  /** bfd_instance names defined so far. */
+  readonly bfds: string[];
   /** global lvs_sync_daemon_interface seen (from an instance). */
   lvsSyncDaemonInterface?: string;
 }
@@ -45,11 +47,8 @@ const TIMER_HZ = 1_000_000;
  * escapes); word 1 is the command, words 2 and 3 an optional user and group.
  */
 export function notifyScript(ctx: BuildContext, stmt: Statement): NotifyScript | undefined {
-  const words = tokenizeShell(stmt.text);
-  if (!words.ok) {
-    report(ctx, 'unmatched-quote', 'error', stmt.loc, `${words.error}: keepalived ignores '${stmt.keyword.text}'`);
-    return undefined;
-  }
+  const words = commandWords(ctx, stmt);
+  if (!words) return undefined;
   const cmd = words.words[1];
   if (cmd === undefined) {
     needArg(ctx, stmt, 1);
@@ -58,6 +57,24 @@ export function notifyScript(ctx: BuildContext, stmt: Statement): NotifyScript |
   const user = words.words[2];
   const group = words.words[3];
   return { command: cmd, ...(user !== undefined ? { user } : {}), ...(group !== undefined ? { group } : {}), loc: stmt.args[0]?.loc ?? stmt.loc };
+}
+
+/**
+ * The line re-read shell-style, and its word 1 (the command) split again the
+ * same way, as keepalived does before running it. Undefined (reported) when
+ * either has an unterminated quote: keepalived then has no command.
+ */
+export function commandWords(ctx: BuildContext, stmt: Statement): { words: string[]; argv: string[] } | undefined {
+  const line = tokenizeShell(stmt.text);
+  const cmd = line.ok ? line.words[1] : undefined;
+  const argv: ShellWords = cmd !== undefined ? tokenizeShell(cmd) : { ok: true, words: [] };
+  const failed = !line.ok ? line : !argv.ok ? argv : undefined;
+  if (failed && !failed.ok) {
+    report(ctx, 'unmatched-quote', 'error', stmt.args[0]?.loc ?? stmt.loc, `${failed.error}: keepalived ignores the ${stmt.keyword.text} command`,
+      "quote the command with double quotes and balance any single quotes inside it");
+    return undefined;
+  }
+  return { words: line.ok ? line.words : [], argv: argv.ok ? argv.words : [] };
 }
 
 function setNotify(slot: keyof InstanceNotify, label: string): Handler<{ name: string; notify: InstanceNotify }> {
@@ -154,6 +171,7 @@ const TRACK_BFD: TrackOptions = { what: 'track_bfd', min: -253, max: 253, clamp2
 const scriptExists = (n: string, s: VrrpScope): boolean => s.scripts.some((x) => x.name === n);
 const fileExists = (n: string, s: VrrpScope): boolean => s.trackFiles.some((x) => x.name === n);
 const processExists = (n: string, s: VrrpScope): boolean => s.trackProcesses.some((x) => x.name === n);
+const bfdExists = (n: string, s: VrrpScope): boolean => s.bfds.includes(n);
 
 // ------------------------------------------------------------ vrrp_instance
 
@@ -413,11 +431,7 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, Handler<I>>> = {
   linkbeat_use_polling: (inst, stmt, ctx) => {
     report(ctx, 'deprecated-keyword', 'warning', stmt.loc, `(${inst.name}) linkbeat_use_polling in a vrrp_instance is deprecated: use a linkbeat_interfaces block`);
   },
-  use_vmac: (inst, stmt) => {
-    const name = stmt.args[0]?.text;
-    const mac = stmt.args[1]?.text;
-    inst.useVmac = valueOf({ ...(name ? { name } : {}), ...(mac ? { mac } : {}) }, stmt.loc);
-  },
+  use_vmac: useVmac,
   use_vmac_addr: () => {},
   vmac_xmit_base: flagField('vmacXmitBase'),
   use_ipvlan: (inst, stmt) => {
@@ -475,7 +489,7 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, Handler<I>>> = {
   track_script: trackList<I>((t) => t.trackScripts, TRACK_SCRIPT, scriptExists, 'track-script-not-found'),
   track_file: trackList<I>((t) => t.trackFiles, TRACK_FILE, fileExists, 'track-file-not-found'),
   track_process: trackList<I>((t) => t.trackProcesses, TRACK_PROCESS, processExists, 'track-process-not-found'),
-  track_bfd: trackList<I>((t) => t.trackBfds, TRACK_BFD),
+  track_bfd: trackList<I>((t) => t.trackBfds, TRACK_BFD, bfdExists, 'track-bfd-not-found'),
   virtual_ipaddress: vips('virtualIpaddresses'),
   virtual_ipaddress_excluded: vips('virtualIpaddressesExcluded'),
   virtual_routes: (inst, stmt, ctx) => {
@@ -513,6 +527,37 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, Handler<I>>> = {
     inst.authentication = auth;
   },
 };
+
+/** use_vmac [NAME] [MAC] in either order (a word with ':' is the MAC). */
+function useVmac(inst: I, stmt: Statement, ctx: BuildContext): void {
+  let name = inst.useVmac?.value.name;
+  let mac = inst.useVmac?.value.mac;
+  for (const a of stmt.args.slice(0, 2)) {
+    if (a.text.includes(':')) {
+      if (mac !== undefined) {
+        report(ctx, 'vmac-invalid', 'error', a.loc, 'VMAC address already given: keepalived ignores this one');
+        continue;
+      }
+      const octets = a.text.split(':').filter((o, i, all) => !(i === all.length - 1 && o === ''));
+      const valid = /^[0-9A-Fa-f:]+$/.test(a.text) && (octets.length === 6 || octets.length === 5) && octets.every((o) => /^[0-9A-Fa-f]{1,2}$/.test(o));
+      const first = parseInt(octets[0] ?? '0', 16);
+      if (!valid) report(ctx, 'vmac-invalid', 'error', a.loc, `invalid VMAC address '${a.text}': keepalived ignores it`);
+      else if (first & 1) report(ctx, 'vmac-invalid', 'error', a.loc, `VMAC address '${a.text}' is multicast: keepalived ignores it`);
+      else mac = a.text;
+      continue;
+    }
+    if (name !== undefined) {
+      report(ctx, 'vmac-invalid', 'error', a.loc, 'VMAC interface name already given: keepalived ignores this one');
+      continue;
+    }
+    if (a.text.length >= IFNAMSIZ || a.text === '.' || a.text === '..' || /[/\s]/.test(a.text)) {
+      report(ctx, 'vmac-invalid', 'error', a.loc, `VMAC interface name '${a.text}' is too long or has invalid characters: keepalived ignores it`);
+      continue;
+    }
+    name = a.text;
+  }
+  inst.useVmac = valueOf({ ...(name !== undefined ? { name } : {}), ...(mac !== undefined ? { mac } : {}) }, stmt.loc);
+}
 
 function garpExtraIf(inst: I, stmt: Statement, ctx: BuildContext): void {
   if (stmt.keyword.text === 'vmac_garp_intvl') {
@@ -578,11 +623,8 @@ type S = Draft<VrrpScript>;
 
 export const SCRIPT_HANDLERS: Readonly<Record<string, Handler<S>>> = {
   script: (s, stmt, ctx) => {
-    const words = tokenizeShell(stmt.text);
-    if (!words.ok) {
-      report(ctx, 'unmatched-quote', 'error', stmt.loc, `${words.error}: keepalived ignores the script`);
-      return;
-    }
+    const words = commandWords(ctx, stmt);
+    if (!words) return;
     const cmd = words.words[1];
     if (cmd === undefined || cmd === '') return;
     if (words.words.length > 2) {
@@ -785,7 +827,7 @@ export const SYNC_GROUP_HANDLERS: Readonly<Record<string, Handler<G>>> = {
   track_script: trackList<G>((t) => t.trackScripts, TRACK_SCRIPT, scriptExists, 'track-script-not-found'),
   track_file: trackList<G>((t) => t.trackFiles, TRACK_FILE, fileExists, 'track-file-not-found'),
   track_process: trackList<G>((t) => t.trackProcesses, TRACK_PROCESS, processExists, 'track-process-not-found'),
-  track_bfd: trackList<G>((t) => t.trackBfds, TRACK_BFD),
+  track_bfd: trackList<G>((t) => t.trackBfds, TRACK_BFD, bfdExists, 'track-bfd-not-found'),
   notify_master: setNotify('master', 'notify_master script'),
   notify_backup: setNotify('backup', 'notify_backup script'),
   notify_fault: setNotify('fault', 'notify_fault script'),
@@ -818,25 +860,42 @@ type GG = Draft<GarpGroup>;
 
 export const GARP_GROUP_HANDLERS: Readonly<Record<string, Handler<GG>>> = {
   garp_interval: (g, stmt, ctx) => {
-    const v = timerArg(ctx, stmt, 1, 0, 1000 * TIMER_HZ, { code: 'garp-interval-invalid' });
+    const v = timerArg(ctx, stmt, 1, 0, 2147483647, { code: 'garp-interval-invalid' });
     if (v) g.garpIntervalUs = v;
   },
   gna_interval: (g, stmt, ctx) => {
-    const v = timerArg(ctx, stmt, 1, 0, 1000 * TIMER_HZ, { code: 'garp-interval-invalid' });
+    const v = timerArg(ctx, stmt, 1, 0, 2147483647, { code: 'garp-interval-invalid' });
     if (v) g.gnaIntervalUs = v;
   },
   interface: (g, stmt, ctx) => {
     const v = stringArg(ctx, stmt);
-    if (v) g.interfaces.push(v);
+    if (!v) return;
+    if (interfaceExists(ctx, v.value, v.loc, 'garp_group') === false) {
+      report(ctx, 'interface-missing', 'error', v.loc, `interface ${v.value} of garp_group does not exist on the host: keepalived ignores it`);
+      return;
+    }
+    g.interfaces.push(v);
   },
-  interfaces: (g, stmt) => {
-    for (const item of stmt.values?.items ?? []) for (const t of item.tokens) g.interfaces.push(valueOf(t.text, t.loc));
+  interfaces: (g, stmt, ctx) => {
+    const items = stmt.values?.items ?? [];
+    if (items.length === 0) report(ctx, 'garp-group-empty', 'warning', stmt.values?.end ?? stmt.loc, 'empty garp_group interfaces block');
+    for (const item of items) {
+      for (const t of item.tokens) {
+        if (interfaceExists(ctx, t.text, t.loc, 'garp_group') === false) {
+          report(ctx, 'interface-missing', ctx.dynamicInterfaces ? 'warning' : 'error', t.loc, `interface ${t.text} of garp_group does not exist on the host: keepalived ignores it`);
+          continue;
+        }
+        g.interfaces.push(valueOf(t.text, t.loc));
+      }
+    }
   },
 };
 
 export function closeGarpGroup(g: GG, ctx: BuildContext, block: BlockNode): void {
   if (block.endedBySkip) return;
-  if (g.interfaces.length === 0) report(ctx, 'garp-group-no-interface', 'error', block.end ?? g.loc, 'garp_group has no interface: keepalived ignores it');
+  if (!g.garpIntervalUs && !g.gnaIntervalUs) {
+    report(ctx, 'garp-group-no-delay', 'error', block.end ?? g.loc, 'garp_group has neither garp_interval nor gna_interval: keepalived removes it');
+  }
 }
 
 export function trackGroupMembers(g: Draft<TrackGroup>, stmt: Statement, ctx: BuildContext): void {

@@ -4,7 +4,7 @@
  * track_script must name a vrrp_script defined above it — depend on it).
  */
 import type { BfdInstance, Draft, KeepalivedConfig, TrackFile, TrackGroup, TrackProcess, UnknownKeyword, VrrpScript } from './model.js';
-import { needArg, rawOf, report, unsignedArg, valueOf, type BuildContext } from './build-context.js';
+import { interfaceExists, needArg, rawOf, report, timerToken, unsignedArg, valueOf, type BuildContext } from './build-context.js';
 import { applyGlobalDefs, newGlobalDefs } from './build-global.js';
 import { buildIpAddress, buildRoute, buildRule } from './build-address.js';
 import { applyVirtualServer, buildVirtualServerGroup, newVirtualServer } from './build-lvs.js';
@@ -18,7 +18,26 @@ import type { BlockNode, Statement } from './parser.js';
 type Model = Draft<KeepalivedConfig>;
 type RootHandler = (m: Model, stmt: Statement, ctx: BuildContext, scope: VrrpScope) => void;
 
+/** Top-level settings keepalived takes once (net_namespace, instance, …); later ones are ignored. */
+const ROOT_SETTINGS_SEEN = new WeakMap<object, Set<string>>();
+function rootSingleton(what: string, nameRequired: boolean): RootHandler {
+  return (m, stmt, ctx) => {
+    m.rootStatements.push(rawOf(stmt));
+    if (nameRequired && stmt.args.length === 0) {
+      report(ctx, 'option-missing-value', 'error', stmt.loc, `${what} without a name: keepalived ignores it`);
+      return;
+    }
+    const seen = ROOT_SETTINGS_SEEN.get(m) ?? new Set<string>();
+    ROOT_SETTINGS_SEEN.set(m, seen);
+    if (seen.has(stmt.keyword.text)) report(ctx, 'option-duplicate', 'error', stmt.loc, `${what} given twice: keepalived ignores this one`);
+    seen.add(stmt.keyword.text);
+  };
+}
+
 const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
+  net_namespace: rootSingleton('net_namespace', true),
+  net_namespace_ipvs: rootSingleton('net_namespace_ipvs', false),
+  instance: rootSingleton('instance', true),
   global_defs: (m, stmt, ctx) => applyGlobalDefs(m.globalDefs as ReturnType<typeof newGlobalDefs>, stmt, ctx),
   vrrp_instance: (m, stmt, ctx, scope) => {
     const name = stmt.args[0];
@@ -49,9 +68,8 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
     if (stmt.block?.end) p.end = stmt.block.end;
     applyHandlers(p, stmt.block, TRACK_PROCESS_HANDLERS, ctx, scope);
     if (stmt.block && !stmt.block.endedBySkip && !p.process) {
-      report(ctx, 'track-process-no-process', 'error', stmt.block.end ?? stmt.loc, `vrrp_track_process ${p.name} has no process: keepalived ignores it`);
-    }
-    scope.trackProcesses.push(p);
+      report(ctx, 'track-process-no-process', 'error', stmt.block.end ?? stmt.loc, `vrrp_track_process ${p.name} has no process: keepalived removes it`);
+    } else scope.trackProcesses.push(p);
     m.trackProcesses.push(p);
   },
   vrrp_sync_group: (m, stmt, ctx, scope) => {
@@ -98,6 +116,31 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
       if (r) m.staticRules.push(r);
     }
   },
+  linkbeat_interfaces: (_m, stmt, ctx) => {
+    for (const item of stmt.values?.items ?? []) {
+      const [name, type] = item.tokens;
+      if (!name) continue;
+      if (interfaceExists(ctx, name.text, name.loc, 'linkbeat_interfaces') === false) {
+        report(ctx, 'interface-missing', 'error', name.loc, `unknown interface ${name.text} for linkbeat_interfaces: keepalived refuses to start`);
+        continue;
+      }
+      if (type && (!['MII', 'ETHTOOL', 'IOCTL'].includes(type.text) || item.tokens.length > 2)) {
+        report(ctx, 'option-invalid', 'error', type.loc, `extra words '${type.text}' in linkbeat_interfaces: the type is MII, ETHTOOL or IOCTL`);
+      }
+    }
+  },
+  interface_up_down_delays: (_m, stmt, ctx) => {
+    for (const item of stmt.values?.items ?? []) {
+      const [name, up, down] = item.tokens;
+      if (!name) continue;
+      if (interfaceExists(ctx, name.text, name.loc, 'interface_up_down_delays') === false) {
+        report(ctx, 'interface-missing', 'error', name.loc, `unknown interface ${name.text} in interface_up_down_delays: keepalived ignores the line`);
+        continue;
+      }
+      if (!up) report(ctx, 'option-missing-value', 'warning', name.loc, `no delays given for ${name.text}: keepalived ignores the line`);
+      for (const t of [up, down]) if (t) timerToken(ctx, t, 'up/down delay', 0, 255 * 1_000_000, { code: 'option-invalid' });
+    }
+  },
   virtual_server_group: (m, stmt, ctx) => {
     const g = buildVirtualServerGroup(stmt, ctx);
     if (g) m.virtualServerGroups.push(g);
@@ -110,9 +153,10 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
     applyVirtualServer(vs, stmt.block, ctx);
     m.virtualServers.push(vs);
   },
-  bfd_instance: (m, stmt, ctx) => {
+  bfd_instance: (m, stmt, ctx, scope) => {
     const name = needArg(ctx, stmt, 1);
     if (!name) return;
+    scope.bfds.push(name.text);
     const b: Draft<BfdInstance> = { name: name.text, loc: stmt.loc, statements: [] };
     for (const s of stmt.block?.statements ?? []) {
       b.statements.push(rawOf(s));
@@ -172,7 +216,7 @@ export function emptyModel(): Model {
 
 export function buildModel(root: BlockNode, ctx: BuildContext): Model {
   const m = emptyModel();
-  const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [] };
+  const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [], bfds: [] };
   // keepalived's parent reads global_defs before the VRRP and checker
   // processes read the rest, so global settings apply wherever they appear.
   for (const stmt of root.statements) {

@@ -11,7 +11,7 @@ import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { buildModel } from './build.js';
 import type { BuildContext, HostDescription } from './build-context.js';
 import type { FileSystemView } from './glob.js';
-import { LineReader } from './lexer.js';
+import { LineReader, type FileRecord } from './lexer.js';
 import type { KeepalivedConfig } from './model.js';
 import { KeepalivedParseHooks } from './parse-hooks.js';
 import { Parser, type ActiveRoot } from './parser.js';
@@ -58,10 +58,12 @@ const PROCESS_PASSES: readonly ActiveRoot[] = [
 ];
 
 /**
- * When a top-level block has no `{`, keepalived's processes disagree: the one
- * that owns the keyword reports the missing brace and reads the block, the
- * others read its lines as top-level keywords. Re-parse once per process and
- * keep the extra syntax diagnostics (the sink drops duplicates).
+ * When a block has no `{`, keepalived's processes disagree: the one that owns
+ * the keyword reports the missing brace and reads the block; the others skip
+ * the block by counting braces (or, for a top-level block, read its lines as
+ * top-level keywords) and so see different lines at the top level. Re-parse
+ * once per process and keep the extra syntax diagnostics (the sink drops
+ * duplicates).
  */
 function reparsePerProcess(text: string, file: string, fs: FileSystemView | undefined, configId: string | undefined, sink: DiagnosticSink): void {
   const diagnosticsOnly: Reporter = { report: (...a) => sink.report(...a), notChecked: () => {} };
@@ -72,6 +74,22 @@ function reparsePerProcess(text: string, file: string, fs: FileSystemView | unde
       ...(configId !== undefined ? { configId } : {}),
     });
     new Parser(reader, diagnosticsOnly, new KeepalivedParseHooks(), isActive).parseRoot();
+  }
+}
+
+/**
+ * keepalived counts a line when it reads its newline, so the first of its
+ * passes reports problems on a last line without a newline one line too
+ * early. Say so where that happens, at the line keepalived will name.
+ */
+function lastLineNotes(files: readonly FileRecord[], sink: DiagnosticSink): void {
+  for (const f of files) {
+    const last = f.lastLineWithoutNewline;
+    if (last === undefined || last < 2) continue;
+    if (!sink.diagnostics.some((d) => d.file === f.path && d.line === last && d.severity !== 'info')) continue;
+    sink.report('last-line-without-newline', 'info', { file: f.path, line: last - 1, column: 1 },
+      `the file's last line (${last}) has no newline: keepalived reports its problems there as line ${last - 1} on its first pass`,
+      { hint: 'end the file with a newline' });
   }
 }
 
@@ -94,11 +112,12 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   });
   const parser = new Parser(reader, sink, new KeepalivedParseHooks());
   const root = parser.parseRoot();
-  if (parser.rootBlockWithoutBrace) reparsePerProcess(text, file, fs, options.configId, sink);
+  if (parser.blockWithoutBrace) reparsePerProcess(text, file, fs, options.configId, sink);
   const ctx: BuildContext = { reporter: sink, ...(options.host ? { host: options.host } : {}), missingParameterSeen: false };
   const model = buildModel(root, ctx);
   model.files = reader.files.map((f) => f.path);
   runChecks(model, ctx);
+  lastLineNotes(reader.files, sink);
   const diagnostics = [...sink.diagnostics].sort(compareDiagnostics);
   return { model, diagnostics, notChecked: sink.notCheckedList, files: model.files };
 }

@@ -79,6 +79,16 @@ export interface LexerOptions {
 export interface FileRecord {
   readonly path: string;
   readonly includedFrom?: Loc;
+  /** The file's last line has no newline: its number (see lastLineNote in config.ts). */
+  readonly lastLineWithoutNewline?: number;
+}
+
+/** Number of the last line when the text does not end with a newline. */
+export function lastLineWithoutNewline(text: string): number | undefined {
+  if (text === '' || text.endsWith('\n')) return undefined;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 const at = (t: Text, i: number): Loc => ({
@@ -243,7 +253,8 @@ export class LineReader {
     this.defs.set('_INSTANCE', { name: '_INSTANCE', value: '', multiline: false, builtin: () => this.configId ?? '' });
     this.defs.set('_RANDOM', { name: '_RANDOM', value: '', multiline: false, builtin: () => '0' });
     this.open(rootPath, rootText);
-    this.files.push({ path: rootPath });
+    const last = lastLineWithoutNewline(rootText);
+    this.files.push({ path: rootPath, ...(last !== undefined ? { lastLineWithoutNewline: last } : {}) });
   }
 
   private open(path: string, text: string): void {
@@ -480,9 +491,10 @@ export class LineReader {
       const text = this.readIncluded(p, loc, severity);
       if (text !== undefined) toOpen.push({ path: p, text });
     }
+    for (const f of toOpen.reverse()) this.open(f.path, f.text);
     for (const f of toOpen.reverse()) {
-      this.open(f.path, f.text);
-      this.files.push({ path: f.path, includedFrom: loc });
+      const last = lastLineWithoutNewline(f.text);
+      this.files.push({ path: f.path, includedFrom: loc, ...(last !== undefined ? { lastLineWithoutNewline: last } : {}) });
     }
   }
 

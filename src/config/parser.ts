@@ -24,8 +24,8 @@
  * keyword active reports, which is what this parser does.
  */
 import { LineReader } from './lexer.js';
-import { keywordShape, type BlockKind } from './schema.js';
-import type { LogicalLine, Loc, Reporter, Token } from './source.js';
+import { keywordShape, REQUIRES_ARGUMENT, type BlockKind } from './schema.js';
+import { missingParameterMessage, type LogicalLine, type Loc, type Reporter, type Token } from './source.js';
 
 export interface Statement {
   readonly keyword: Token;
@@ -95,8 +95,12 @@ export class Parser {
   private skipSublevel = 0;
   private kwLevel = 0;
   private lastLoc: Loc | undefined;
-  /** A top-level block keyword was not followed by `{` (the passes then differ). */
-  rootBlockWithoutBrace = false;
+  /**
+   * Some block was not opened by `{`. keepalived's processes then disagree:
+   * the one that owns the block reads it, the others skip it by counting
+   * braces and so stop skipping at a different line.
+   */
+  blockWithoutBrace = false;
 
   constructor(
     private readonly reader: LineReader,
@@ -145,7 +149,7 @@ export class Parser {
       if (needBob) {
         needBob = false;
         if (first.text === '{' && this.kwLevel > 0) continue;
-        if (this.kwLevel === 1) this.rootBlockWithoutBrace = true;
+        this.blockWithoutBrace = true;
         this.reporter.report('missing-open-brace', 'error', first.loc, "missing '{' at the beginning of the block: keepalived reads the block anyway", {
           hint: "put '{' after the keyword that opens the block",
         });
@@ -190,6 +194,11 @@ export class Parser {
       this.skipSublevel = -1;
       return { keyword, args, loc: keyword.loc, text: line.text, known: true, skipped: true };
     }
+    if (args.length === 0 && REQUIRES_ARGUMENT[kind]?.has(keyword.text)) {
+      this.reporter.report('missing-parameter', 'error', keyword.loc, missingParameterMessage(keyword.text, keyword.text, 2), {
+        hint: 'give the value this keyword needs',
+      });
+    }
     const verdict = this.hooks.onStatement(kind, keyword, args, this.reporter);
     if (verdict === 'skip-block') this.skipSublevel = -1;
     else if (verdict === 'skip-rest') this.skipSublevel = 1;
@@ -233,6 +242,7 @@ export class Parser {
           if (tokens.length === 1) continue;
           tokens = tokens.slice(1);
         } else {
+          this.blockWithoutBrace = true;
           this.reporter.report('missing-open-brace', 'warning', tokens[0]?.loc, `'{' missing at the beginning of the '${keyword.text}' block: keepalived reads its values anyway`);
         }
       }

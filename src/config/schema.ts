@@ -218,3 +218,52 @@ export function keywordShape(kind: BlockKind, keyword: string): KeywordShape | u
   const table = KEYWORDS[kind];
   return Object.prototype.hasOwnProperty.call(table, keyword) ? table[keyword] : undefined;
 }
+
+/**
+ * Keywords whose keepalived handler reads its first argument unconditionally
+ * (strvec_slot(strvec, 1)): without one keepalived -t prints "missing a
+ * parameter" and exits with status 2 at once.
+ */
+const CHECKER_REQUIRED = 'connect_ip connect_port bindto bind_port bind_if connect_timeout fwmark retry delay_before_retry warmup delay_loop';
+export const REQUIRES_ARGUMENT: Readonly<Partial<Record<BlockKind, ReadonlySet<string>>>> = {
+  root: set('child_wait_time vrrp_script vrrp_track_process virtual_server_group virtual_server track_file vrrp_track_file'),
+  global_defs: set(
+    'process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name smtp_server smtp_connect_timeout ' +
+      'vrrp_mcast_group4 vrrp_mcast_group6 vrrp_garp_master_delay vrrp_garp_master_repeat vrrp_garp_master_refresh ' +
+      'vrrp_garp_master_refresh_repeat vrrp_garp_lower_prio_delay vrrp_garp_lower_prio_repeat vrrp_down_timer_adverts ' +
+      'vrrp_garp_interval vrrp_gna_interval vrrp_version nftables_priority nftables_ipvs_priority nftables_ipvs_start_fwmark ' +
+      'vrrp_startup_delay vmac_prefix vmac_addr_prefix random_seed umask vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime ' +
+      'vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime',
+  ),
+  vrrp_sync_group: set('notify_backup notify_master notify_fault notify_stop notify'),
+  garp_group: set('garp_interval gna_interval interface'),
+  vrrp_instance: set(
+    'state interface vrf mcast_src_ip unicast_src_ip mcast_dst_ip virtual_router_id unicast_ttl version priority advert_int ' +
+      'preempt_delay debug notify_backup notify_master notify_fault notify_stop notify notify_master_rx_lower_pri ' +
+      'lvs_sync_daemon_interface garp_master_delay garp_master_refresh garp_master_repeat garp_master_refresh_repeat ' +
+      'garp_lower_prio_delay garp_lower_prio_repeat down_timer_adverts',
+  ),
+  authentication: set('auth_type auth_pass'),
+  vrrp_script: set('interval timeout weight rise fall user'),
+  vrrp_track_process: set('process quorum quorum_max delay terminate_delay fork_delay'),
+  virtual_server: set(
+    'ip_family retry delay_before_retry warmup connect_timeout delay_loop lb_algo lvs_sched lb_kind lvs_method persistence_engine ' +
+      'persistence_granularity protocol quorum_up quorum_down quorum hysteresis weight sorry_server real_server',
+  ),
+  real_server: set('weight lvs_method uthreshold lthreshold notify_up notify_down retry delay_before_retry warmup connect_timeout delay_loop'),
+  MISC_CHECK: set('retry delay_before_retry warmup delay_loop misc_timeout'),
+  SMTP_CHECK: set(CHECKER_REQUIRED),
+  smtp_host: set(CHECKER_REQUIRED),
+  TCP_CHECK: set(CHECKER_REQUIRED),
+  PING_CHECK: set(CHECKER_REQUIRED),
+  UDP_CHECK: set(`${CHECKER_REQUIRED} min_reply_length max_reply_length`),
+  http_check: set(`${CHECKER_REQUIRED} nb_get_retry`),
+  DNS_CHECK: set(`${CHECKER_REQUIRED} type name`),
+  url: set('path digest'),
+  FILE_CHECK: set('track_file'),
+  bfd_instance: set('source_ip neighbor_ip neighbour_ip min_rx min_tx idle_tx multiplier ttl hoplimit max_hops weight'),
+};
+
+function set(words: string): ReadonlySet<string> {
+  return new Set(words.split(/\s+/).filter(Boolean));
+}

@@ -91,3 +91,8 @@ export class DiagnosticSink implements Reporter {
 }
 
 export const noLoc = (file: string): Loc => ({ file, line: 0, column: 0 });
+
+/** keepalived's "missing a parameter" (null_strvec): it exits with status 2 at once. */
+export function missingParameterMessage(keyword: string, after: string, wordPosition: number): string {
+  return `'${keyword}' is missing a parameter after '${after}' (word ${wordPosition}): keepalived stops reading the configuration here (exit status 2)`;
+}

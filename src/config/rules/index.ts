@@ -7,6 +7,7 @@
  */
 import type { BuildContext } from '../build-context.js';
 import type { Draft, KeepalivedConfig, VrrpInstance } from '../model.js';
+import { checkVirtualServers } from './checker.js';
 import { checkScripts } from './scripts.js';
 import { checkSyncGroupOwners, checkSyncGroups } from './sync-groups.js';
 import { checkVridConflicts } from './vrid-conflicts.js';
@@ -18,4 +19,5 @@ export function runChecks(model: Draft<KeepalivedConfig>, ctx: BuildContext): vo
   checkSyncGroupOwners(model, ctx);
   checkVridConflicts(model, ctx);
   checkScripts(model, ctx);
+  checkVirtualServers(model, ctx);
 }
