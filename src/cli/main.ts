@@ -1,5 +1,50 @@
-/** Placeholder entry until the command tree lands. */
-export async function main(argv: readonly string[]): Promise<number> {
-  process.stdout.write(`vrrp-lab ${argv.join(' ')}\n`);
-  return 0;
+/**
+ * `vrrp-lab` entry point: `main(argv)` runs one command and resolves to its exit
+ * status. `bin/vrrp-lab.js` calls it with `process.argv.slice(2)`; tests call it
+ * in-process with `captureIo()`.
+ *
+ * Rules: nothing escapes as an exception. Usage errors print a message and a
+ * hint (exit 2); unexpected exceptions print "internal error (this is a bug)"
+ * (exit 70) and a stack only when VRRP_LAB_DEBUG is set.
+ */
+import { CommanderError } from 'commander';
+import { isVrrpLabError, UsageError } from '../core/errors.js';
+import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const state = { exitCode: 0, json: argv.includes('--json') };
+  try {
+    const program = buildProgram(io, (code) => (state.exitCode = code));
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.exitCode;
+  } catch (e) {
+    return reportFailure(e, io, state.json);
+  }
+}
+
+function reportFailure(e: unknown, io: CliIo, json: boolean): number {
+  if (e instanceof CommanderError) {
+    // commander has already printed its message (or the help/version text).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return e.exitCode;
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: stripPrefix(e.message) } })}\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof UsageError) {
+    io.stderr.write(`vrrp-lab: error: ${e.message}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+    return EXIT_USAGE;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  const code = isVrrpLabError(e) ? ` [${e.code}]` : '';
+  io.stderr.write(`vrrp-lab: internal error (this is a bug)${code}: ${message}\n`);
+  if (io.env['VRRP_LAB_DEBUG'] && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  else io.stderr.write('(set VRRP_LAB_DEBUG=1 to print the stack trace, and please report it)\n');
+  if (json) io.stdout.write(`${JSON.stringify({ error: { code: 'internal', message } })}\n`);
+  return EXIT_INTERNAL;
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^error: /, '');
 }

@@ -1,0 +1,10 @@
+/**
+ * The benchmark registry: one line per benchmark, in the order they run.
+ * To add one, write `bench/benchmarks/<name>.ts` exporting a `Benchmark` and add it here.
+ */
+import type { Benchmark } from '../harness.js';
+import { validateBenchmark } from './validate.js';
+
+export const benchmarks: readonly Benchmark[] = [
+  validateBenchmark,
+];

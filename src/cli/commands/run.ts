@@ -1,0 +1,156 @@
+/**
+ * `vrrp-lab run --backend docker --engine keepalived|ts`: the arguments of
+ * `vrrp-lab simulate`, run on real containers — then compared with the
+ * simulator's prediction of the same scenario.
+ *
+ * Theory of operation: the scenario is built and prepared exactly as for
+ * `simulate` (same flags, same parser, same checks, one seed); the simulator
+ * predicts it; the chosen backend runs it; the output is simulate's (text, or
+ * the same JSON document with `backend`, `engine`, `comparison` and `vipCheck`
+ * added), followed by the per-transition comparison.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
+import { compareTimelines, renderComparison, type Comparison } from '../../docker/compare.js';
+import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../docker/docker-backend.js';
+import { dockerNodeConfig, ENGINE_KINDS, type NodeEngineKind } from '../../docker/node-config.js';
+import { scenarioFromFlags } from '../../scenario/from-flags.js';
+import { keepalivedParser } from '../../scenario/keepalived-parser.js';
+import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { loadScenarioFile } from '../../scenario/scenario-file.js';
+import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
+import { simulate } from '../../scenario/simulate.js';
+import { timelineToJson } from '../../scenario/timeline-json.js';
+import { renderTimelineText } from '../../scenario/timeline-text.js';
+import { prepareScenario } from '../../scenario/topology.js';
+import type { CliCommand, CommandContext } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { reportEnvironmentError } from './image.js';
+import { simulateCommand } from './simulate.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function engineOf(value: string): NodeEngineKind {
+  if (!(ENGINE_KINDS as readonly string[]).includes(value)) throw new UsageError(`unknown engine '${value}': expected ${ENGINE_KINDS.join(' or ')}`);
+  return value as NodeEngineKind;
+}
+
+function nodeEngines(values: readonly string[]): Record<string, NodeEngineKind> {
+  return Object.fromEntries(
+    values.map((v) => {
+      const m = /^([^=]+)=(.+)$/.exec(v);
+      if (m === null) throw new UsageError(`--node-engine expects NAME=ENGINE, got '${v}'`);
+      return [m[1] as string, engineOf(m[2] as string)];
+    }),
+  );
+}
+
+export const runCommand: CliCommand = {
+  usage: 'run [scenario]',
+  summary: 'run a scenario on real Docker containers (real keepalived, or our engine) and compare with the simulator',
+  description: `Run the same scenario as \`vrrp-lab simulate\` (same flags, same .scenario files)
+on Docker containers: one container per node, one bridge network per segment,
+real VRRP packets. --engine keepalived runs keepalived itself with your config
+(interfaces mapped onto the container's, vrrp_script commands replaced by a stub
+the scenario's fail/ok events control unless --real-scripts); --engine ts runs
+this project's VRRP engine as a daemon on raw sockets. Transitions are read
+from the nodes (keepalived's notify hook), VIPs from the kernel.
+
+The run is compared with the simulator's prediction: per transition, the
+predicted time, the observed time and the difference.
+
+Needs a Docker engine and the node image (\`vrrp-lab image build\`). Everything the
+run creates is labelled and removed at the end, on Ctrl-C, and by the next run
+if this one is killed.
+
+Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`,
+  examples: [
+    { args: 'run --backend docker --engine keepalived --node lb1=lb1.conf --node lb2=lb2.conf --event "6 kill lb1" --until 20', explain: 'crash the master on real keepalived and compare with the simulator' },
+    { args: 'run --engine ts scenarios/classic/master-crash.scenario --json', explain: 'our engine on raw sockets, as JSON' },
+  ],
+  define(cmd: Command) {
+    simulateCommand.define(cmd);
+    cmd
+      .option('--backend <name>', 'where to run: docker (or sim: the simulator, as `simulate`)', 'docker')
+      .option('--engine <name>', 'what runs VRRP in each node: keepalived or ts', 'keepalived')
+      .option('--node-engine <NAME=ENGINE>', 'a different engine for one node (mixed clusters; repeatable)', collect)
+      .option('--real-scripts', 'run vrrp_script commands as written instead of the scenario-controlled stub');
+  },
+  async run({ args, options }, ctx) {
+    const file = args[0] as string | undefined;
+    const nodes = (options['node'] as string[] | undefined) ?? [];
+    const events = (options['event'] as string[] | undefined) ?? [];
+    const backend = options['backend'] as string;
+    if (backend !== 'docker' && backend !== 'sim') throw new UsageError(`unknown backend '${backend}': expected docker or sim`);
+    if (file !== undefined && (nodes.length > 0 || events.length > 0)) throw new UsageError('give either a .scenario file or --node/--event flags, not both');
+    const engine = engineOf(options['engine'] as string);
+    const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
+    let scenario: Scenario;
+    try {
+      scenario = file !== undefined ? loadScenarioFile(resolve(ctx.io.cwd, file)) : scenarioFromFlags({ nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) }, { resolve: (p) => resolve(ctx.io.cwd, p), exists: existsSync });
+    } catch (e) {
+      return inputError(e, ctx);
+    }
+    const seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+    try {
+      const prepared = prepareScenario(scenario, { parse: keepalivedParser });
+      const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
+      if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
+      let vips: VipCheck[] = [];
+      const dockerBackend = createDockerBackend({ realScripts: options['realScripts'] === true, log: (l) => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`) });
+      const real = await runScenario(prepared, dockerBackend, {
+        seed,
+        nodeConfig: dockerNodeConfig(engine, engines),
+        beforeStop: async (cluster) => void (vips = await (cluster as DockerStartedCluster).checkVips()),
+      });
+      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine });
+    } catch (e) {
+      if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
+      return reportEnvironmentError(e, (s) => ctx.io.stderr.write(s), ctx.json, (s) => ctx.io.stdout.write(s));
+    }
+  },
+};
+
+function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string }): number {
+  const { io, style, json } = ctx;
+  const vipMismatches = vips.filter((v) => v.actual.join() !== v.observed.join());
+  if (json) {
+    const body = {
+      ...timelineToJson(run.timeline),
+      scenario: run.prepared.scenario.name,
+      expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
+      passed: run.passed,
+      diagnostics: run.prepared.diagnostics.filter((d) => d.severity !== 'info'),
+      backend: how.backend,
+      engine: how.engine,
+      ...(comparison ? { comparison } : {}),
+      ...(vips.length > 0 ? { vipCheck: vips } : {}),
+    };
+    io.stdout.write(`${JSON.stringify(body)}\n`);
+  } else {
+    io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)} · ${how.backend}/${how.engine}` }));
+    if (run.results.length > 0) {
+      const failed = run.results.filter((r) => !r.ok);
+      io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
+      for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
+    }
+    if (comparison) io.stdout.write(`\n${renderComparison(comparison, `${how.backend}/${how.engine}`)}`);
+    if (vips.length > 0) {
+      io.stdout.write(`\nVIP holders at the end (ip -4 addr): ${vips.map((v) => `${v.address} ${v.actual.join(',') || 'nobody'}`).join('; ')}\n`);
+      for (const v of vipMismatches) io.stdout.write(`  ${style.bad('MISMATCH')} ${v.address}: observed ${v.observed.join(',') || 'nobody'}, configured on ${v.actual.join(',') || 'nobody'}\n`);
+    }
+  }
+  return run.passed && vipMismatches.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+}
+
+function inputError(e: unknown, ctx: CommandContext): number {
+  if (e instanceof ScenarioFileError) {
+    for (const d of e.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d)}\n`);
+  } else if (e instanceof ScenarioError || e instanceof ConfigError) {
+    ctx.io.stderr.write(`vrrp-lab run: error[${e.code}]: ${e.message}\n`);
+  } else throw e;
+  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: (e as ScenarioError).code, message: (e as Error).message } })}\n`);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+/**
+ * `vrrp-lab validate FILE|DIR...`: keepalived's own checks plus the ones it does
+ * not make, printed like a compiler, then the election table.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CliCommand } from '../command.js';
+import { EXIT_USAGE } from '../exit-codes.js';
+import { renderJson, renderText } from '../validate/render.js';
+import { validatePaths } from '../validate/run-validation.js';
+
+const INTERFACE_NAME = /^[A-Za-z0-9_.:@-]{1,15}$/;
+
+function interfaceList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = names.find((n) => !INTERFACE_NAME.test(n));
+  if (names.length === 0) throw new InvalidArgumentError('give at least one interface name, e.g. eth0,eth1');
+  if (bad !== undefined) throw new InvalidArgumentError(`'${bad}' is not an interface name (1-15 letters, digits, . _ - : @)`);
+  return names;
+}
+
+export const validateCommand: CliCommand = {
+  usage: 'validate <paths...>',
+  summary: 'check keepalived.conf files (one per node) like a compiler, across nodes, with an election table',
+  description: `Check keepalived configuration files: keepalived's own checks (as keepalived -t
+makes them) and the checks it does not make.
+
+All files given — and all configs found in a directory given — are treated as
+the nodes of ONE cluster: their VRRP instances are matched by interface name and
+virtual_router_id and must agree on VIPs, authentication, advert_int and version;
+priorities should differ; unicast peers must list each other. Use --separate to
+check unrelated files independently.
+
+The election table shows, for every combination of track_script /
+track_interface outcomes, each node's effective priority and who becomes master.
+
+Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
+  examples: [
+    { args: 'validate lb1.conf lb2.conf', explain: 'check two nodes of one cluster, with the cross-node checks and the election table' },
+    { args: 'validate --separate /etc/keepalived/', explain: 'check every config in a folder, each on its own' },
+    { args: 'validate --host-interfaces eth0,eth1 --check-scripts /etc/keepalived/keepalived.conf', explain: 'also check interfaces and script files as on this host' },
+    { args: 'validate --json lb1.conf lb2.conf', explain: 'the same as one JSON document' },
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('--separate', 'validate each file on its own (no cross-file checks)')
+      .option('--host-interfaces <names>', 'comma-separated interfaces of the target host; enables interface-existence checks', interfaceList)
+      .option('--check-scripts', 'check vrrp_script, MISC_CHECK and notify programs on this machine (exists, executable, not writable by others)')
+      .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
+      .option('--no-table', 'do not print the election table')
+      .option('-q, --quiet', 'print errors only');
+  },
+  async run({ args, options }, { io, style, json }) {
+    const paths = (args[0] as string[] | undefined) ?? [];
+    if (paths.some((p) => p === '')) {
+      io.stderr.write("vrrp-lab validate: error: an empty path was given\n(run 'vrrp-lab validate --help' for usage)\n");
+      return EXIT_USAGE;
+    }
+    const report = await validatePaths(paths, {
+      separate: options['separate'] === true,
+      ...(options['hostInterfaces'] ? { hostInterfaces: options['hostInterfaces'] as string[] } : {}),
+      checkScripts: options['checkScripts'] === true,
+      ...(typeof options['configId'] === 'string' ? { configId: options['configId'] } : {}),
+      pathEnv: io.env['PATH'],
+    });
+    const render = { quiet: options['quiet'] === true, table: options['table'] !== false };
+    io.stdout.write(json ? renderJson(report, render) : renderText(report, style, render));
+    return report.exitCode;
+  },
+};

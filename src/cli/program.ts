@@ -1,0 +1,85 @@
+/**
+ * Builds the commander program from the command registry.
+ *
+ * Commander is told never to exit the process (`exitOverride`) and to write
+ * through our `CliIo`, so `main()` stays a pure function of argv and io.
+ */
+import { Command } from 'commander';
+import { commandName, type CliCommand } from './command.js';
+import { commands } from './commands/index.js';
+import { wantsColour, type CliIo } from './io.js';
+import { makeStyle, plainStyle } from './style.js';
+import { packageVersion } from './version.js';
+
+const ABOUT = `vrrp-lab is a lab for high-availability clusters built with keepalived:
+VRRP gateways and virtual IPs, LVS/IPVS load balancers, fencing clusters.
+
+It checks keepalived.conf files (one per node) for the mistakes keepalived
+itself accepts, explains who becomes master under which failures, and
+simulates or runs clusters to show what really happens on failover.`;
+
+const EPILOGUE = `
+Every command accepts --json (one JSON document on stdout, for machines).
+Colour is used only at a terminal and never when NO_COLOR is set.
+
+Exit status: 0 ok, 1 problems found, 2 usage error or unreadable input,
+70 internal error (a bug in vrrp-lab: please report it).`;
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const style = makeStyle(wantsColour(io, 'stderr'));
+  const program = new Command('vrrp-lab')
+    .description(ABOUT)
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help (also: vrrp-lab <command> --help)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(style.bad(s)),
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+    })
+    .showHelpAfterError("(run 'vrrp-lab --help' for usage)")
+    .addHelpText('after', `\nExamples:\n${commandExamples(commands)}${EPILOGUE}`);
+  // No action on the program itself: a bare `vrrp-lab` shows the help on stderr
+  // (exit 2) and an unknown word is "unknown command".
+  for (const command of commands) subCommand(program, command, io, setExitCode);
+  return program;
+}
+
+function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCode: (code: number) => void): Command {
+  const name = commandName(command);
+  // program.command() copies exitOverride, the output routing and help settings.
+  const cmd = program
+    .command(name)
+    .summary(command.summary)
+    .description(command.description)
+    .option('--json', 'print one JSON document on stdout, for machines')
+    .showHelpAfterError(`(run 'vrrp-lab ${name} --help' for usage)`)
+    .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
+  for (const arg of command.usage.split(/\s+/).slice(1)) cmd.argument(arg);
+  command.define(cmd);
+  cmd.action(async (...params: unknown[]) => {
+    const { json, ...options } = cmd.opts<Record<string, unknown>>();
+    const ctx = {
+      io,
+      json: json === true,
+      style: json === true ? plainStyle : makeStyle(wantsColour(io)),
+    };
+    // commander passes (args..., options, command); keep only the positional ones.
+    setExitCode(await command.run({ args: params.slice(0, cmd.registeredArguments.length), options }, ctx));
+  });
+  return cmd;
+}
+
+function examplesOf(command: CliCommand): string {
+  return command.examples.map((e) => `  $ vrrp-lab ${e.args}\n      ${e.explain}`).join('\n');
+}
+
+function commandExamples(list: readonly CliCommand[]): string {
+  return list
+    .map((c) => c.examples[0])
+    .filter((e) => e !== undefined)
+    .map((e) => `  $ vrrp-lab ${e.args}\n      ${e.explain}`)
+    .join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * Loading one node's config for `validate`: the config layer's `loadConfig`
+ * (keepalived's own checks included), plus `--check-scripts` on this machine.
+ */
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { loadConfig, type HostDescription, type KeepalivedConfig } from '../../config/index.js';
+import { checkScriptFiles } from '../host/script-files.js';
+import { scriptRefs } from '../host/script-refs.js';
+import type { NotCheckedEntry } from './report.js';
+
+export interface LoadOptions {
+  /** keepalived's config-id (`-i`) for `@ID` lines. */
+  readonly configId?: string;
+  /** Interfaces of the target host: enables interface-existence checks. */
+  readonly hostInterfaces?: readonly string[];
+  /** Check script and notify programs on this machine. */
+  readonly checkScripts?: boolean;
+  /** PATH used to find programs named without a slash. */
+  readonly pathEnv?: string | undefined;
+}
+
+export interface LoadedConfig {
+  /** Absent when the file could not be read. */
+  readonly config?: KeepalivedConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly notChecked: readonly NotCheckedEntry[];
+  /** Files read, the root first. */
+  readonly sources: readonly string[];
+  readonly unreadable: boolean;
+}
+
+export async function loadOne(path: string, options: LoadOptions): Promise<LoadedConfig> {
+  const host: HostDescription | undefined =
+    options.hostInterfaces || options.checkScripts
+      ? { ...(options.hostInterfaces ? { interfaces: options.hostInterfaces } : {}), ...(options.checkScripts ? { checkScriptFiles: true } : {}) }
+      : undefined;
+  const result = loadConfig(path, { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) });
+  const unreadable = result.diagnostics.some((d) => d.code === 'file-unreadable' && d.file === path && !d.line);
+  const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
+  return {
+    ...(unreadable ? {} : { config: result.model }),
+    diagnostics: [...result.diagnostics, ...scripts],
+    notChecked: options.checkScripts ? result.notChecked.filter((n) => !isScriptCheck(n.check)) : result.notChecked,
+    sources: result.files,
+    unreadable,
+  };
+}
+
+/** The config layer lists script checks as not run unless asked; `--check-scripts` runs them here. */
+function isScriptCheck(check: string): boolean {
+  return check.startsWith('script');
+}

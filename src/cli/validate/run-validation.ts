@@ -1,0 +1,185 @@
+/**
+ * `validate` without the printing: find the configs, load each one (keepalived's
+ * own checks run in the loader), then run the checks keepalived does not make —
+ * across the files of one cluster, on the election table, on LVS — and collect
+ * everything into a `ValidationReport`.
+ *
+ * Theory of operation: every file given (and every config found in a directory
+ * given) is one node of one cluster, unless `separate` is set, in which case
+ * each file is a cluster of its own. A file that cannot be read becomes a
+ * report entry with a `file-unreadable` error and makes the exit status 2;
+ * the other files are still checked.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { findConfigs } from '../../config/index.js';
+import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
+import { clusterNodeFromModel } from '../../config/rules/cluster-adapter.js';
+import { clusterFindings, virtualRouters, type VirtualRouter } from '../../config/rules/cluster.js';
+import { sourceAddress, type ClusterNode } from '../../config/rules/cluster-view.js';
+import { electionFindings } from '../../config/rules/election.js';
+import { buildElectionTable, type ElectionNode, type VirtualRouterInput } from '../../config/rules/election-table.js';
+import { lvsFindings } from '../../config/rules/lvs.js';
+import { loadOne, type LoadedConfig, type LoadOptions } from './load.js';
+import { countSeverities, exitCodeOf, MAX_DIAGNOSTICS_PER_FILE, NO_COUNTS, summarize, type ClusterReport, type FileReport, type NotCheckedEntry, type ValidationReport } from './report.js';
+
+export interface ValidateOptions extends LoadOptions {
+  /** Validate each file on its own instead of as the nodes of one cluster. */
+  readonly separate?: boolean;
+}
+
+interface Target {
+  readonly display: string;
+  readonly problem?: Diagnostic;
+}
+
+export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const targets = expandTargets(paths);
+  const loaded: Array<{ target: Target; result?: LoadedConfig }> = [];
+  for (const target of targets) loaded.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+  const readable = loaded.filter((l): l is { target: Target; result: LoadedConfig } => l.result !== undefined && l.result.config !== undefined);
+  const nodes = labelNodes(readable.map((l) => ({ file: l.target.display, config: l.result.config! })));
+  const groups = options.separate ? nodes.map((n) => [n]) : nodes.length > 0 ? [nodes] : [];
+  const found: Diagnostic[] = [];
+  const clusters: ClusterReport[] = [];
+  for (const group of groups) {
+    found.push(...clusterFindings(group), ...group.flatMap(lvsFindings));
+    const elections = virtualRouters(group).map((r) => buildElectionTable(electionInput(r)));
+    found.push(...elections.flatMap(electionFindings));
+    clusters.push({ files: group.map((n) => n.file), elections });
+  }
+  const files: FileReport[] = loaded.map(({ target, result }) => {
+    // The loader's list is sorted: keep its head, count its tail.
+    const all = result?.diagnostics ?? [];
+    return {
+      file: target.display,
+      diagnostics: [...(target.problem ? [target.problem] : []), ...all.slice(0, MAX_DIAGNOSTICS_PER_FILE)],
+      unreadable: target.problem !== undefined || result?.unreadable === true,
+      sources: result?.sources ?? [target.display],
+      omitted: all.length > MAX_DIAGNOSTICS_PER_FILE ? countSeverities(all.slice(MAX_DIAGNOSTICS_PER_FILE)) : NO_COUNTS,
+    };
+  });
+  const { placed, unlocated } = place(files, found);
+  const summary = summarize(placed, unlocated);
+  const notChecked: NotCheckedEntry[] = loaded.flatMap((l) => l.result?.notChecked ?? []);
+  return { files: placed, unlocated, clusters, notChecked, separate: options.separate === true, summary, exitCode: exitCodeOf(summary) };
+}
+
+/** Files as given; directories replaced by the configs found in them. */
+function expandTargets(paths: readonly string[]): Target[] {
+  const out: Target[] = [];
+  const seen = new Set<string>();
+  const add = (t: Target) => {
+    if (seen.has(t.display)) return;
+    seen.add(t.display);
+    out.push(t);
+  };
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (e) {
+      add({ display: p, problem: unreadable(p, e) });
+      continue;
+    }
+    if (!isDir) {
+      add({ display: p });
+      continue;
+    }
+    const listed = listConfigs(p);
+    if (listed instanceof Error) add({ display: p, problem: unreadable(p, listed) });
+    else if (listed.length === 0) add({ display: p, problem: noConfigs(p) });
+    else for (const rel of listed) add({ display: join(p, rel) });
+  }
+  return out;
+}
+
+/** Configs below `dir`, as the directory argument joined with each relative path. */
+function listConfigs(dir: string): readonly string[] | Error {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    const root = resolve(dir);
+    return findConfigs(dir).map((abs) => relative(root, abs));
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+function unreadable(path: string, e: unknown): Diagnostic {
+  const code = (e as { code?: string }).code;
+  const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
+  return { code: 'file-unreadable', severity: 'error', message: `cannot read ${path}: ${why}`, file: path, line: 0, column: 0 };
+}
+
+function noConfigs(dir: string): Diagnostic {
+  return {
+    code: 'no-configs-found',
+    severity: 'error',
+    message: `no keepalived configuration files found in ${dir}`,
+    file: dir,
+    line: 0,
+    column: 0,
+    hint: 'name the files directly, e.g. vrrp-lab validate lb1.conf lb2.conf',
+  };
+}
+
+/** Node labels: the file's base name without extension, or the whole path when two files share it. */
+function labelNodes(entries: ReadonlyArray<{ file: string; config: NonNullable<LoadedConfig['config']> }>): ClusterNode[] {
+  const short = (f: string) => basename(f, extname(f));
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(short(e.file), (counts.get(short(e.file)) ?? 0) + 1);
+  return entries.map((e) => clusterNodeFromModel(counts.get(short(e.file))! > 1 ? e.file : short(e.file), e.file, e.config));
+}
+
+export function electionInput(router: VirtualRouter): VirtualRouterInput {
+  const perNode = new Map<string, number>();
+  for (const m of router.members) perNode.set(m.node.node, (perNode.get(m.node.node) ?? 0) + 1);
+  const nodes: ElectionNode[] = router.members.map((m) => {
+    const label = perNode.get(m.node.node)! > 1 ? `${m.node.node}/${m.instance.name}` : m.node.node;
+    const address = sourceAddress(m.instance);
+    return {
+      node: label,
+      file: m.node.file,
+      instance: m.instance.name,
+      basePriority: m.instance.priority,
+      ...(address ? { address } : {}),
+      trackers: m.instance.trackers.map((t) => ({
+        id: `${label}:${t.kind === 'script' ? t.name : `if ${t.name}`}`,
+        node: label,
+        kind: t.kind,
+        name: t.name,
+        weight: t.weight,
+        reverse: t.reverse,
+        source: t.at,
+      })),
+      stateMaster: m.instance.state?.value === 'MASTER',
+      nopreempt: m.instance.nopreempt !== undefined,
+      ...(m.instance.priorityAt ? { prioritySource: m.instance.priorityAt } : {}),
+      instanceSource: m.instance.at,
+    };
+  });
+  return { interface: router.interface, vrid: router.vrid, nodes };
+}
+
+/** Puts each finding in the report of the file it points into (or a file that includes it). */
+function place(files: FileReport[], found: readonly Diagnostic[]): { placed: FileReport[]; unlocated: Diagnostic[] } {
+  const extra = new Map<FileReport, Diagnostic[]>();
+  const unlocated: Diagnostic[] = [];
+  for (const d of found) {
+    const owner = files.find((f) => f.file === d.file) ?? files.find((f) => d.file !== undefined && f.sources.includes(d.file));
+    if (owner) extra.set(owner, [...(extra.get(owner) ?? []), d]);
+    else unlocated.push(d);
+  }
+  const placed = files.map((f) => ({ ...f, diagnostics: dedupe([...f.diagnostics, ...(extra.get(f) ?? [])]).sort(compareDiagnostics) }));
+  return { placed, unlocated: dedupe(unlocated) };
+}
+
+function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}\u0000${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
