@@ -276,7 +276,26 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   checker_log_all_failures: optionalBool,
   no_email_faults: flagOnly,
   disable_local_igmp: flagOnly,
-  lvs_timeouts: requires('at least one option is required'),
+  lvs_timeouts: (_g, stmt, ctx) => {
+    if (stmt.args.length < 2) {
+      report(ctx, 'option-missing-value', 'error', stmt.loc, 'lvs_timeouts needs at least one option and value (tcp, tcpfin, udp): keepalived ignores it');
+      return;
+    }
+    for (let i = 0; i < stmt.args.length; i++) {
+      const o = stmt.args[i] as { text: string; loc: import('./source.js').Loc };
+      if (!['tcp', 'tcpfin', 'udp'].includes(o.text)) {
+        report(ctx, 'option-invalid', 'error', o.loc, `unknown lvs_timeouts option '${o.text}'`);
+        continue;
+      }
+      const v = stmt.args[i + 1];
+      if (!v) {
+        report(ctx, 'option-missing-value', 'error', o.loc, `no value given for lvs_timeouts ${o.text}: keepalived ignores it`);
+        continue;
+      }
+      unsignedTokenOk(ctx, v, `lvs_timeouts ${o.text}`, 0, 86400 * 31);
+      i++;
+    }
+  },
   lvs_flush: flagOnly,
   vrrp_garp_extra_if: (_g, stmt, ctx) => {
     let seen = false;
@@ -354,6 +373,7 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   vmac_prefix: (_g, stmt, ctx) => void needArg(ctx, stmt, 1),
   vmac_addr_prefix: (_g, stmt, ctx) => void needArg(ctx, stmt, 1),
   random_seed: uintIn(0, UINT_MAX),
+  data_use_instance: optionalBool,
   include_check: (_g, stmt, ctx) => {
     stmt.args.forEach((a, i) => {
       const word = a.text.replace(/^[-+]/, '');
@@ -379,7 +399,11 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
       report(ctx, 'option-invalid', 'error', first.loc, `invalid umask '${stmt.args.map((a) => a.text).join(' ')}': keepalived ignores it`);
     }
   },
-  child_wait_time: uintIn(0, UINT_MAX),
+};
+
+/** Top-level keywords parsed by global_parser.c (not blocks). */
+export const ROOT_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
+  child_wait_time: uintIn(0, UINT_MAX, 'option-invalid'),
 };
 
 function unsignedTokenOk(ctx: BuildContext, t: { text: string; loc: import('./source.js').Loc }, what: string, min: number, max: number): boolean {

@@ -5,7 +5,7 @@
  */
 import type { BfdInstance, Draft, KeepalivedConfig, TrackFile, TrackGroup, TrackProcess, UnknownKeyword, VrrpScript } from './model.js';
 import { interfaceExists, needArg, rawOf, report, timerToken, unsignedArg, valueOf, type BuildContext } from './build-context.js';
-import { applyGlobalDefs, newGlobalDefs } from './build-global.js';
+import { applyGlobalDefs, newGlobalDefs, ROOT_GLOBAL_HANDLERS } from './build-global.js';
 import { buildIpAddress, buildRoute, buildRule } from './build-address.js';
 import { applyVirtualServer, buildVirtualServerGroup, newVirtualServer } from './build-lvs.js';
 import {
@@ -38,6 +38,10 @@ const ROOT_HANDLERS: Readonly<Record<string, RootHandler>> = {
   net_namespace: rootSingleton('net_namespace', true),
   net_namespace_ipvs: rootSingleton('net_namespace_ipvs', false),
   instance: rootSingleton('instance', true),
+  child_wait_time: (m, stmt, ctx) => {
+    m.rootStatements.push(rawOf(stmt));
+    ROOT_GLOBAL_HANDLERS.child_wait_time?.(m.globalDefs as ReturnType<typeof newGlobalDefs>, stmt, ctx);
+  },
   global_defs: (m, stmt, ctx) => applyGlobalDefs(m.globalDefs as ReturnType<typeof newGlobalDefs>, stmt, ctx),
   vrrp_instance: (m, stmt, ctx, scope) => {
     const name = stmt.args[0];

@@ -37,13 +37,19 @@ const WHITE_SPACE = ' \t\f\n\r\v';
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_SUBSTITUTIONS = 64;
 
-/** Text with the source column of each character. */
+/**
+ * Text with the source column of each character: either one column per
+ * character, or (the common case, nothing rewritten) the column of the first
+ * character, the rest following one by one.
+ */
 interface Text {
   s: string;
-  cols: number[];
+  cols: number[] | number;
   readonly file: string;
   readonly line: number;
 }
+
+const colAt = (t: Text, i: number): number => (typeof t.cols === 'number' ? t.cols + i : (t.cols[i] ?? 0));
 
 interface Chunk {
   readonly text: string;
@@ -94,12 +100,12 @@ export function lastLineWithoutNewline(text: string): number | undefined {
 const at = (t: Text, i: number): Loc => ({
   file: t.file,
   line: t.line,
-  column: t.cols[Math.min(Math.max(i, 0), t.cols.length - 1)] ?? 1,
+  column: colAt(t, Math.min(Math.max(i, 0), Math.max(t.s.length - 1, 0))) || 1,
 });
 
 const sliceText = (t: Text, from: number, to?: number): Text => ({
   s: t.s.slice(from, to),
-  cols: t.cols.slice(from, to),
+  cols: typeof t.cols === 'number' ? t.cols + from : t.cols.slice(from, to),
   file: t.file,
   line: t.line,
 });
@@ -138,6 +144,12 @@ export function splitPhysical(text: string): Chunk[] {
 export function decomment(t: Text): { text: Text; unterminatedAt?: number } {
   let start = 0;
   while (start < t.s.length && (t.s[start] === ' ' || t.s[start] === '\t')) start++;
+  if (!/[!#"\\]/.test(t.s)) {
+    // Nothing to rewrite: only the blanks around the line go.
+    let end = t.s.length;
+    while (end > start && (t.s[end - 1] === ' ' || t.s[end - 1] === '\t')) end--;
+    return { text: sliceText(t, start, end) };
+  }
   const s: string[] = [];
   const cols: number[] = [];
   let quote = false;
@@ -156,10 +168,10 @@ export function decomment(t: Text): { text: Text; unterminatedAt?: number } {
         const n = t.s[i + 1] ?? '';
         if (!quote && (n === '#' || n === '!')) {
           s.push(n);
-          cols.push(t.cols[i + 1] ?? 0);
+          cols.push(colAt(t, i + 1));
         } else {
           s.push(c, n);
-          cols.push(t.cols[i] ?? 0, t.cols[i + 1] ?? 0);
+          cols.push(colAt(t, i), colAt(t, i + 1));
         }
         i++;
         continue;
@@ -170,16 +182,17 @@ export function decomment(t: Text): { text: Text; unterminatedAt?: number } {
       skip = s.length;
     }
     s.push(c);
-    cols.push(t.cols[i] ?? 0);
+    cols.push(colAt(t, i));
   }
   let end = skip >= 0 ? skip : s.length;
   while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
-  const out: Text = { s: s.slice(0, end).join(''), cols: cols.slice(0, end), file: t.file, line: t.line };
+  const outCols = cols.slice(0, end);
+  const out: Text = { s: s.slice(0, end).join(''), cols: outCols, file: t.file, line: t.line };
   if (cont) {
     out.s += '\\';
-    out.cols.push((out.cols[out.cols.length - 1] ?? 0) + 1);
+    outCols.push((outCols[outCols.length - 1] ?? 0) + 1);
   }
-  return quote ? { text: out, unterminatedAt: t.cols[start] === undefined ? 1 : (cols[quoteAt] ?? 1) } : { text: out };
+  return quote ? { text: out, unterminatedAt: cols[quoteAt] ?? 1 } : { text: out };
 }
 
 /** alloc_strvec_r(): whitespace-separated words, `"…"` as one word. */
@@ -299,8 +312,7 @@ export class LineReader {
         continue;
       }
       if (chunk.startCol === 1 && f.chunks[f.next]?.line === chunk.line) this.noteLong(f.path, chunk.line);
-      const cols = Array.from({ length: s.length }, (_, k) => chunk.startCol + k);
-      const { text, unterminatedAt } = decomment({ s, cols, file: f.path, line: chunk.line });
+      const { text, unterminatedAt } = decomment({ s, cols: chunk.startCol, file: f.path, line: chunk.line });
       if (unterminatedAt !== undefined) {
         this.reporter.report('unterminated-quote', 'error', { file: f.path, line: chunk.line, column: unterminatedAt },
           `unterminated quote in '${text.s}'`, { hint: 'close the double quote; keepalived reads the rest of the line as quoted' });
@@ -406,12 +418,12 @@ export class LineReader {
       const ref = t.s[i] === '$' ? this.reference(t.s, i) : undefined;
       if (!ref) {
         s.push(t.s[i] ?? '');
-        cols.push(t.cols[i] ?? 0);
+        cols.push(colAt(t, i));
         i++;
         continue;
       }
       found = true;
-      const col = t.cols[i] ?? 0;
+      const col = colAt(t, i);
       let value = ref.def.builtin ? ref.def.builtin(t.file) : ref.def.value;
       if (ref.def.multiline) {
         const lines = value.split('\n');
@@ -426,7 +438,7 @@ export class LineReader {
       if (value.trimStart().startsWith('~')) {
         for (; i < t.s.length; i++) {
           s.push(t.s[i] ?? '');
-          cols.push(t.cols[i] ?? 0);
+          cols.push(colAt(t, i));
         }
       }
     }

@@ -232,7 +232,7 @@ export const REQUIRES_ARGUMENT: Readonly<Partial<Record<BlockKind, ReadonlySet<s
       'vrrp_mcast_group4 vrrp_mcast_group6 vrrp_garp_master_delay vrrp_garp_master_repeat vrrp_garp_master_refresh ' +
       'vrrp_garp_master_refresh_repeat vrrp_garp_lower_prio_delay vrrp_garp_lower_prio_repeat vrrp_down_timer_adverts ' +
       'vrrp_garp_interval vrrp_gna_interval vrrp_version nftables_priority nftables_ipvs_priority nftables_ipvs_start_fwmark ' +
-      'vrrp_startup_delay vmac_prefix vmac_addr_prefix random_seed umask vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime ' +
+      'vrrp_startup_delay vmac_prefix vmac_addr_prefix random_seed umask config_save_dir vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime ' +
       'vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime',
   ),
   vrrp_sync_group: set('notify_backup notify_master notify_fault notify_stop notify'),
