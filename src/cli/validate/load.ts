@@ -2,6 +2,7 @@
  * Loading one node's config for `validate`: the config layer's `loadConfig`
  * (keepalived's own checks included), plus `--check-scripts` on this machine.
  */
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { loadConfig, type HostDescription, type KeepalivedConfig } from '../../config/index.js';
 import { checkScriptFiles } from '../host/script-files.js';
@@ -30,23 +31,39 @@ export interface LoadedConfig {
 }
 
 export async function loadOne(path: string, options: LoadOptions): Promise<LoadedConfig> {
+  const users = options.checkScripts ? localUsers() : undefined;
   const host: HostDescription | undefined =
     options.hostInterfaces || options.checkScripts
-      ? { ...(options.hostInterfaces ? { interfaces: options.hostInterfaces } : {}), ...(options.checkScripts ? { checkScriptFiles: true } : {}) }
+      ? {
+          ...(options.hostInterfaces ? { interfaces: options.hostInterfaces } : {}),
+          ...(options.checkScripts ? { checkScriptFiles: true } : {}),
+          ...(users ? { users } : {}),
+        }
       : undefined;
   const result = loadConfig(path, { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) });
   const unreadable = result.diagnostics.some((d) => d.code === 'file-unreadable' && d.file === path && !d.line);
-  const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
+  const refs = unreadable ? [] : scriptRefs(result.model);
+  const scripts = options.checkScripts ? checkScriptFiles(refs, options.pathEnv) : [];
+  const scriptsNotChecked: NotCheckedEntry[] = options.checkScripts
+    ? []
+    : refs.map((r) => ({ check: 'script-file', what: `${r.role}: the program exists, is executable and is not writable by others`, file: r.file, line: r.line, column: r.column, why: '--check-scripts not given' }));
   return {
     ...(unreadable ? {} : { config: result.model }),
     diagnostics: [...result.diagnostics, ...scripts],
-    notChecked: options.checkScripts ? result.notChecked.filter((n) => !isScriptCheck(n.check)) : result.notChecked,
+    notChecked: [...result.notChecked, ...scriptsNotChecked],
     sources: result.files,
     unreadable,
   };
 }
 
-/** The config layer lists script checks as not run unless asked; `--check-scripts` runs them here. */
-function isScriptCheck(check: string): boolean {
-  return check.startsWith('script');
+/** The users of this machine, for the script_user checks that --check-scripts enables. */
+function localUsers(): string[] | undefined {
+  try {
+    return readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':')[0] ?? '')
+      .filter((u) => u !== '' && !u.startsWith('#'));
+  } catch {
+    return undefined;
+  }
 }

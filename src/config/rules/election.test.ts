@@ -20,6 +20,11 @@ describe('electionFindings', () => {
     expect(d!.hint).toContain('at least 51');
   });
 
+  it('leaves a backup\'s negative weight alone when that backup is never master', () => {
+    const ds = findings(node('lb1', 103, { trackers: [script('lb1', 'chk', -2)] }), node('lb2', 100, { trackers: [script('lb2', 'chk', -2)] }));
+    expect(ds.map((d) => [d.code, d.file])).toEqual([['track-weight-no-effect', 'lb1.conf']]);
+  });
+
   it('says nothing about a weight that comfortably moves the master', () => {
     expect(codes(node('lb1', 150, { trackers: [script('lb1', 'chk', -60)] }), node('lb2', 100))).toEqual([]);
   });
@@ -47,10 +52,6 @@ describe('electionFindings', () => {
     expect(ds[0]!.code).toBe('track-script-weight-zero');
     expect(ds[0]!.message).toContain('goes FAULT');
     expect(ds[0]!.message).toContain('does not lower its priority');
-  });
-
-  it('warns that state MASTER cancels nopreempt', () => {
-    expect(codes(node('lb1', 150, { stateMaster: true, nopreempt: true }), node('lb2', 100))).toEqual(['nopreempt-with-state-master']);
   });
 
   it('does not judge weights of a node alone (no election to change)', () => {

@@ -1,8 +1,8 @@
 /**
  * Findings read off an election table (election-table.ts): tracker weights that
  * cannot move the master, weights that only work by a hair, totals keepalived
- * clamps, weight-0 scripts that fault instead of demoting, and `nopreempt` that
- * keepalived silently drops.
+ * clamps, and weight-0 scripts that fault instead of demoting. (`nopreempt` with
+ * `state MASTER` is keepalived's own check: `nopreempt-master` in vrrp-instances.ts.)
  *
  * Theory of operation: a tracker "changes the winner" when some pair of rows that
  * differ only in that tracker elect different masters. Everything is computed
@@ -29,7 +29,6 @@ export const FRAGILE_MARGIN = 5;
 export function electionFindings(table: ElectionTable): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const node of table.nodes) {
-    out.push(...nopreemptWithMaster(node));
     out.push(...clampFindings(table, node));
     for (const t of node.trackers) {
       if (t.weight === 0) out.push(...weightZeroScript(table, node, t));
@@ -72,20 +71,6 @@ function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
-function nopreemptWithMaster(node: ElectionNode): Diagnostic[] {
-  if (!node.nopreempt || !node.stateMaster) return [];
-  return [
-    diag(
-      'nopreempt-with-state-master',
-      'warning',
-      node.instanceSource,
-      node.file,
-      `${node.instance}: nopreempt has no effect with state MASTER: keepalived clears it, so this node preempts`,
-      'use state BACKUP on every node that should not preempt',
-    ),
-  ];
-}
-
 function weightZeroScript(table: ElectionTable, node: ElectionNode, t: ElectionTracker): Diagnostic[] {
   if (t.kind !== 'script') return [];
   const when = t.reverse ? 'succeeds' : 'fails';
@@ -126,7 +111,13 @@ function weightEffect(table: ElectionTable, node: ElectionNode, t: ElectionTrack
   const pairs = flipPairs(table, t);
   if (pairs.length === 0) return [];
   const decisive = pairs.filter(([up, down]) => masterKey(up.master) !== masterKey(down.master));
-  if (decisive.length === 0) return [noEffect(table, node, t, pairs[0]!)];
+  if (decisive.length === 0) {
+    // A penalty on a node that is never master takes nothing away: the finding
+    // belongs to the master's trackers. (A bonus that never lifts its node is reported.)
+    const lowers = t.weight < 0 && !t.reverse;
+    const everMaster = table.rows.some((r) => masterKey(r.master) === `node:${node.node}`);
+    return lowers && !everMaster ? [] : [noEffect(table, node, t, pairs[0]!)];
+  }
   const fragile = fragileMargin(table, node, t);
   return fragile ? [fragile] : [];
 }
