@@ -35,9 +35,9 @@ describe('electionFindings', () => {
       node('cc2', 100, { trackers: [script('cc2', 'cc-enabled-check', 2)] }),
     );
     expect(ds.map((d) => d.code)).toEqual(['track-weight-fragile', 'track-weight-fragile']);
-    expect(ds[0]!.message).toContain('both have base priority 100');
-    expect(ds[0]!.message).toContain('cc1 rises to 102 and wins');
-    expect(ds[0]!.message).toContain('a base-priority gap of 2 would make that a tie');
+    expect(ds[0]!.message).toContain('only because cc1 and cc2 have the same base priority 100');
+    expect(ds[0]!.message).toContain('when it succeeds only on cc1, cc1 gets 102 and wins');
+    expect(ds[0]!.message).toContain('with a base-priority gap of 2 that would be a tie (the higher IP wins)');
   });
 
   it('says what a clamped total becomes', () => {

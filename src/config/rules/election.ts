@@ -163,18 +163,18 @@ function fragileMargin(table: ElectionTable, node: ElectionNode, t: ElectionTrac
   // A weighted tracker contributes when up (w > 0) or when down (w < 0).
   const active = t.weight > 0 ? 'succeeds' : 'fails';
   const moved = node.basePriority + contribution(t, t.weight > 0);
-  const effect = moved > node.basePriority ? `rises to ${moved} and wins` : `drops to ${moved} and loses`;
-  const basis =
+  const effect = moved > node.basePriority ? `gets ${moved} and wins` : `drops to ${moved} and loses`;
+  const why =
     gap === 0
-      ? `${node.node} and ${nearest.node} both have base priority ${node.basePriority}: when ${t.name} ${active} only on ${node.node}, ${node.node} ${effect}`
-      : `the base priorities are ${node.basePriority} (${node.node}) and ${nearest.basePriority} (${nearest.node}), ${gap} apart`;
+      ? `only because ${node.node} and ${nearest.node} have the same base priority ${node.basePriority}`
+      : `only by ${slack}: the base priorities ${node.basePriority} (${node.node}) and ${nearest.basePriority} (${nearest.node}) are ${gap} apart`;
   return diag(
     'track-weight-fragile',
     'info',
     t.source,
     node.file,
-    `${trackerLabel(t)} (weight ${signed(t.weight)}) decides the master of ${routerName(table)} only by ${slack}: ${basis}; ` +
-      `a base-priority gap of ${size} would make that a tie (then the higher IP wins), and a larger gap would make the check irrelevant`,
+    `${trackerLabel(t)} (weight ${signed(t.weight)}) decides the master of ${routerName(table)} ${why}: when it ${active} only on ${node.node}, ${node.node} ${effect}; ` +
+      `with a base-priority gap of ${size} that would be a tie (the higher IP wins), and with a larger gap the ${t.kind === 'script' ? 'script' : 'interface'} would change nothing`,
     `keep the base priorities of all nodes within ${size - 1} of each other, or use a larger weight`,
     { tracker: t.id, gap, weight: t.weight },
   );

@@ -62,6 +62,9 @@ describe('lvsFindings', () => {
   it('flags a sorry server that is also a real server', () => {
     const [d] = run(vs({ sorryServer: { value: { address: '192.0.2.21', port: 80 }, at: at('lb.conf', 16) } }));
     expect(d).toMatchObject({ code: 'lvs-sorry-is-real', line: 16 });
+    const [other] = run(vs({ sorryServer: { value: { address: '192.0.2.21', port: 8080 }, at: at('lb.conf', 16) } }));
+    expect(other?.code).toBe('lvs-sorry-is-real');
+    expect(run(vs({ sorryServer: { value: { address: '192.0.2.99', port: 80 }, at: at('lb.conf', 16) } }))).toEqual([]);
   });
 
   it('computes the worst-case time of a failing check from keepalived\'s retry loop', () => {

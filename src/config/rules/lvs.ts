@@ -82,15 +82,16 @@ function unreachableQuorum(vs: VirtualServerView): Diagnostic[] {
 function sorryIsReal(vs: VirtualServerView): Diagnostic[] {
   const sorry = vs.sorryServer;
   if (!sorry) return [];
-  const twin = vs.realServers.find((rs) => rs.address === sorry.value.address && (sorry.value.port === undefined || rs.port === undefined || rs.port === sorry.value.port));
+  // Same host is enough: when that host dies, the sorry server dies with it.
+  const twin = vs.realServers.find((rs) => rs.address === sorry.value.address);
   if (!twin) return [];
   return [
     diag(
       'lvs-sorry-is-real',
       'warning',
       sorry.at,
-      `sorry_server ${sorry.value.address} of ${vs.label} is also a ${rsName(twin)} (line ${twin.at.line}): when the real servers fail, ` +
-        'the sorry server is the failed server itself',
+      `sorry_server ${sorry.value.address} of ${vs.label} is also ${rsName(twin)} (line ${twin.at.line}): when the real servers fail, ` +
+        'the sorry server is one of the failed hosts',
       'point sorry_server at a separate host that serves a maintenance page',
     ),
   ];
