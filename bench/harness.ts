@@ -37,14 +37,23 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 
-/** Runs `fn` `repeat` times after one warm-up and returns the fastest wall time in seconds. */
-export async function measure(fn: () => unknown, repeat = 3): Promise<number> {
+/**
+ * Runs `fn` once to warm up, then again until at least `minRuns` runs and
+ * `minSeconds` of measured time, and returns the fastest run in seconds (the
+ * least disturbed by GC, JIT and the machine's other work).
+ */
+export async function measure(fn: () => unknown, options: { minRuns?: number; minSeconds?: number } = {}): Promise<number> {
+  const minRuns = options.minRuns ?? 3;
+  const minSeconds = options.minSeconds ?? 1;
   await fn();
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < repeat; i++) {
+  let total = 0;
+  for (let runs = 0; runs < minRuns || total < minSeconds; runs++) {
     const t0 = process.hrtime.bigint();
     await fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    best = Math.min(best, s);
+    total += s;
   }
   return best;
 }

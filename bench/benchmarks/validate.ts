@@ -51,7 +51,7 @@ export const validateBenchmark: Benchmark = {
       { name: 'checks: corpus', value: checks * 1000, unit: 'ms' },
       { name: 'cli --json: corpus', value: cli * 1000, unit: 'ms' },
     ];
-    const notes = [`corpus ${corpus}: ${files.length} files, ${lines} lines; best of 3 runs after a warm-up`];
+    const notes = [`corpus ${corpus}: ${files.length} files, ${lines} lines; fastest of repeated runs (at least 3, at least 1 s) after a warm-up`];
     const keepalived = onPath('keepalived', ctx.env['PATH']);
     if (keepalived) {
       ctx.log(`  timing ${keepalived} -t -f FILE for ${files.length} files …`);
