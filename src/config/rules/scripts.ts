@@ -28,6 +28,25 @@ export function checkScripts(model: Draft<KeepalivedConfig>, ctx: BuildContext):
     }
   }
   checkScriptSecurity(model, ctx);
+  listScriptFiles(model, ctx);
+}
+
+/**
+ * Whether a script exists, is executable and is safe (keepalived's
+ * script_security checks) depends on the target host's files, which this
+ * layer does not read: list each command so the caller can check it there.
+ */
+function listScriptFiles(model: Draft<KeepalivedConfig>, ctx: BuildContext): void {
+  const why = 'script files live on the target host; the configuration layer does not read them';
+  const note = (loc: import('../model.js').Loc, command: string): void =>
+    ctx.reporter.notChecked('script-file', loc, `script '${command.split(/\s+/)[0] ?? command}' exists, is executable and is secure`, why);
+  for (const s of model.vrrpScripts) if (s.script && !s.effective?.removed) note(s.script.loc, s.script.value);
+  for (const owner of [...model.vrrpInstances, ...model.syncGroups]) {
+    for (const n of Object.values(owner.notify)) if (n && n.command !== '') note(n.loc, n.command);
+  }
+  for (const c of model.virtualServers.flatMap((v) => v.realServers).flatMap((r) => r.checkers)) {
+    if (c.miscPath) note(c.miscPath.loc, c.miscPath.value);
+  }
 }
 
 function checkScriptSecurity(model: Draft<KeepalivedConfig>, ctx: BuildContext): void {
