@@ -19,6 +19,7 @@ itself accepts, explains who becomes master under which failures, and
 simulates or runs clusters to show what really happens on failover.`;
 
 const EPILOGUE = `
+
 Every command accepts --json (one JSON document on stdout, for machines).
 Colour is used only at a terminal and never when NO_COLOR is set.
 
