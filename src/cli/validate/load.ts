@@ -42,15 +42,12 @@ export async function loadOne(path: string, options: LoadOptions): Promise<Loade
       : undefined;
   const result = loadConfig(path, { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) });
   const unreadable = result.diagnostics.some((d) => d.code === 'file-unreadable' && d.file === path && !d.line);
-  const refs = unreadable ? [] : scriptRefs(result.model);
-  const scripts = options.checkScripts ? checkScriptFiles(refs, options.pathEnv) : [];
-  const scriptsNotChecked: NotCheckedEntry[] = options.checkScripts
-    ? []
-    : refs.map((r) => ({ check: 'script-file', what: `${r.role}: the program exists, is executable and is not writable by others`, file: r.file, line: r.line, column: r.column, why: '--check-scripts not given' }));
+  const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
   return {
     ...(unreadable ? {} : { config: result.model }),
     diagnostics: [...result.diagnostics, ...scripts],
-    notChecked: [...result.notChecked, ...scriptsNotChecked],
+    // The config layer lists every script file as not checked; --check-scripts checks them here.
+    notChecked: options.checkScripts ? result.notChecked.filter((n) => n.check !== 'script-file') : result.notChecked,
     sources: result.files,
     unreadable,
   };
