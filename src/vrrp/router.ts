@@ -38,6 +38,7 @@ import {
   gotoMaster,
   leaveMaster,
   masterTx,
+  restoreInterface,
   scheduleGarpBurst,
   sendAdvert,
   setEffectivePriority,
@@ -124,7 +125,8 @@ function masterDownBecause(d: Draft, i: number): Because {
 
 /** RFC 3768 §6.4.3 "If the Adver_Timer fires": send an ADVERTISEMENT, reset the timer. */
 function onAdverTimer(d: Draft, i: number): void {
-  masterTx(d, i, 'MASTER', { cause: { code: 'startup' }, reason: 'advertisement timer' });
+  // already MASTER with the VIPs installed, so master_tx only sends; the cause is never reported
+  masterTx(d, i, 'MASTER', { cause: { code: 'startup' }, reason: 'Adver_Timer fired' });
   afterTransition(d, i, 'MASTER', syncActions);
   armTimer(d, i);
 }
@@ -368,16 +370,9 @@ function onWeightZeroScript(d: Draft, i: number, wasInit: boolean, faults: boole
 
 // ---------------------------------------------------------------- shutdown
 
-/** SIGTERM: masters send priority 0 and drop their VIPs, then every instance is STOP. */
+/** SIGTERM (keepalived restore_vrrp_interfaces, notify_shutdown): masters send priority 0 and drop their VIPs, then every instance is STOP. */
 export function onShutdown(d: Draft): void {
-  for (let i = 0; i < d.instances.length; i++) {
-    if (inst(d, i).state !== 'MASTER') continue;
-    setInstance(d, i, { wantState: 'BACKUP' });
-    sendAdvert(d, i, 0);
-    const c = d.node.instances[i];
-    if (c && inst(d, i).vipSet) for (const o of c.removeOutputs) d.outputs.push(o);
-    setInstance(d, i, { vipSet: false });
-  }
+  for (let i = 0; i < d.instances.length; i++) if (inst(d, i).state === 'MASTER') restoreInterface(d, i, true);
   for (let i = 0; i < d.instances.length; i++) {
     const r = inst(d, i);
     setInstance(d, i, { state: 'STOP', timerAt: undefined, garpBursts: [] });
@@ -391,6 +386,6 @@ export function onShutdown(d: Draft): void {
       reason: 'shutdown (SIGTERM)',
     });
   }
-  for (let s = 0; s < d.scripts.length; s++) d.scripts[s] = { ...(d.scripts[s] as NonNullable<(typeof d.scripts)[number]>), nextRunAt: undefined };
+  d.scripts.forEach((rec, s) => (d.scripts[s] = { ...rec, nextRunAt: undefined }));
   d.stopped = true;
 }

@@ -91,7 +91,7 @@ function emitTransition(d: Draft, i: number, from: VrrpStateName, because: Becau
 }
 
 /** vrrp_restore_interface: optionally a priority-0 advert, then the VIPs go. */
-function restoreInterface(d: Draft, i: number, sendPriorityZero: boolean): void {
+export function restoreInterface(d: Draft, i: number, sendPriorityZero: boolean): void {
   if (sendPriorityZero) sendAdvert(d, i, PRIORITY_STOP);
   const c = d.node.instances[i];
   if (c && inst(d, i).vipSet) {
