@@ -86,8 +86,15 @@ function writeTemp(text: string): string {
 }
 
 const STACK = /\n\s+at .+[:(]\d+:\d+\)?/;
-/** Generous: a normal run takes milliseconds; this only catches runaway work. */
-const QUICK_MS = 5_000;
+/**
+ * Generous: a normal run takes milliseconds and a 1 MB line well under a second;
+ * this only catches runaway work (a loop that does not end, quadratic blow-ups),
+ * with room for a loaded CI machine.
+ */
+const QUICK_MS = 10_000;
+
+/** fast-check prints the seed of a failing run; FC_SEED=<seed> replays it. */
+const replay = process.env['FC_SEED'] ? { seed: Number(process.env['FC_SEED']) } : {};
 
 describe('validate on mutated configs (property)', { timeout: 120_000 }, () => {
   it('answers every mutated config with diagnostics or a clean result, in JSON', async () => {
@@ -105,7 +112,7 @@ describe('validate on mutated configs (property)', { timeout: 120_000 }, () => {
         expect(doc.files[0]!.file).toBe(file);
         expect(doc.summary.exitCode).toBe(code);
       }),
-      { numRuns: 60 },
+      { numRuns: 60, ...replay },
     );
   });
 
@@ -123,7 +130,7 @@ describe('validate on mutated configs (property)', { timeout: 120_000 }, () => {
         // Excerpts are cut around the caret: a 1 MB line never reaches the terminal whole.
         expect(Math.max(...io.out().split('\n').map((l) => l.length))).toBeLessThan(4_000);
       }),
-      { numRuns: 30 },
+      { numRuns: 30, ...replay },
     );
   });
 
