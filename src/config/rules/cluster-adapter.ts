@@ -87,40 +87,68 @@ function optionalLoc<K extends string>(key: K, loc: Loc | undefined): Partial<Re
 }
 
 /**
- * The trackers keepalived keeps for this instance (research §2.10): with the
- * model's effective list when present; otherwise weighted scripts are dropped
- * for owners and sync-group members, and group-level trackers are added.
+ * The trackers keepalived keeps for this instance (research §2.10): the
+ * instance's own (the model's effective list when present; otherwise weighted
+ * ones are dropped for owners and sync-group members), plus the sync group's,
+ * which apply to every member with their weights (cleared for an owner).
+ * A track_script naming no (or a removed) vrrp_script is ignored, as keepalived does.
  */
 function trackersOf(i: VrrpInstance, config: KeepalivedConfig, syncGroup: string | undefined, priority: number): TrackerView[] {
   const group = syncGroup ? config.syncGroups.find((g) => g.name === syncGroup) : undefined;
-  const refs = {
-    script: [...i.trackScripts, ...(group?.trackScripts ?? [])],
-    interface: [...i.trackInterfaces, ...(group?.trackInterfaces ?? [])],
-  };
-  if (i.effective) {
-    const kept = [
-      ...i.effective.trackScripts.map((t) => ({ kind: 'script' as const, ...t })),
-      ...i.effective.trackInterfaces.map((t) => ({ kind: 'interface' as const, ...t })),
-    ];
-    return kept.map((t) => {
-      const ref = refs[t.kind].find((r) => r.name === t.name);
-      return { ...t, at: weightLoc(ref, t.kind === 'script' ? scriptNamed(config, t.name) : undefined) ?? i.loc };
-    });
+  const own = i.effective ? fromEffective(i, config) : fromRefs(i, config, syncGroup !== undefined, priority);
+  const fromGroup: TrackerView[] = [];
+  for (const ref of group?.trackScripts ?? []) {
+    const script = liveScript(config, ref.name);
+    if (!script) continue;
+    const weight = priority >= 255 ? 0 : (ref.weight?.value ?? script.weight?.value ?? 0);
+    fromGroup.push({ kind: 'script', name: ref.name, weight, reverse: ref.reverse?.value ?? script.reverse?.value ?? false, at: weightLoc(ref, script) ?? ref.loc });
   }
+  for (const ref of group?.trackInterfaces ?? []) {
+    const weight = priority >= 255 ? 0 : (ref.weight?.value ?? 0);
+    fromGroup.push({ kind: 'interface', name: ref.name, weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
+  }
+  // One variable per tracker: the same script tracked twice is still one script.
+  const seen = new Set<string>();
+  return [...own, ...fromGroup].filter((t) => !seen.has(`${t.kind}:${t.name}`) && seen.add(`${t.kind}:${t.name}`));
+}
+
+function fromEffective(i: VrrpInstance, config: KeepalivedConfig): TrackerView[] {
+  const e = i.effective!;
+  const scripts = e.trackScripts
+    .filter((t) => liveScript(config, t.name) !== undefined)
+    .map((t) => {
+      const ref = i.trackScripts.find((r) => r.name === t.name);
+      return { kind: 'script' as const, ...t, at: weightLoc(ref, scriptNamed(config, t.name)) ?? i.loc };
+    });
+  const interfaces = e.trackInterfaces.map((t) => {
+    const ref = i.trackInterfaces.find((r) => r.name === t.name);
+    return { kind: 'interface' as const, ...t, at: weightLoc(ref, undefined) ?? i.loc };
+  });
+  return [...scripts, ...interfaces];
+}
+
+function fromRefs(i: VrrpInstance, config: KeepalivedConfig, inSyncGroup: boolean, priority: number): TrackerView[] {
   const out: TrackerView[] = [];
-  for (const ref of refs.script) {
-    const script = scriptNamed(config, ref.name);
+  for (const ref of i.trackScripts) {
+    const script = liveScript(config, ref.name);
     if (!script) continue; // "track script X not found": keepalived ignores it
     const weight = ref.weight?.value ?? script.weight?.value ?? 0;
-    const fromInstance = i.trackScripts.includes(ref);
-    if (weight !== 0 && fromInstance && (priority >= 255 || syncGroup)) continue; // removed by keepalived
+    if (weight !== 0 && (priority >= 255 || inSyncGroup)) continue; // removed by keepalived
     out.push({ kind: 'script', name: ref.name, weight, reverse: ref.reverse?.value ?? script.reverse?.value ?? false, at: weightLoc(ref, script) ?? ref.loc });
   }
-  for (const ref of refs.interface) {
+  for (const ref of i.trackInterfaces) {
+    if (i.interface && ref.name === i.interface.value) continue; // "Ignoring track_interface X since own interface"
     const weight = ref.weight?.value ?? 0;
-    out.push({ kind: 'interface', name: ref.name, weight: priority >= 255 && weight !== 0 ? 0 : weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
+    if (weight !== 0 && priority >= 255) continue;
+    out.push({ kind: 'interface', name: ref.name, weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
   }
   return out;
+}
+
+/** The vrrp_script keepalived will run: defined, and not removed by its checks. */
+function liveScript(config: KeepalivedConfig, name: string): VrrpScript | undefined {
+  const s = scriptNamed(config, name);
+  return s && !s.effective?.removed ? s : undefined;
 }
 
 function scriptNamed(config: KeepalivedConfig, name: string): VrrpScript | undefined {
