@@ -219,6 +219,28 @@ describe('validate: clean input, tables, directories', () => {
   });
 });
 
+describe('validate: options', () => {
+  it('keeps @ID lines for the --config-id given, as keepalived -i does', async () => {
+    const file = join(tmp, 'node.conf');
+    writeFileSync(file, 'vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n@lb1 priority 150\n@^lb1 priority 100\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n');
+    expect((await json('--config-id', 'lb1', file)).doc.elections[0]!.nodes[0]!.basePriority).toBe(150);
+    expect((await json(file)).doc.elections[0]!.nodes[0]!.basePriority).toBe(100);
+  });
+
+  it('colours text at a terminal, and not with NO_COLOR or in JSON', async () => {
+    const args = ['validate', `${FIX}/conflict/lb1.conf`, `${FIX}/conflict/lb2.conf`];
+    const tty = captureIo({ tty: true });
+    await main(args, tty);
+    expect(tty.out()).toContain('\u001b[');
+    const noColor = captureIo({ tty: true, env: { NO_COLOR: '1' } });
+    await main(args, noColor);
+    expect(noColor.out()).not.toContain('\u001b[');
+    const asJson = captureIo({ tty: true });
+    await main([...args, '--json'], asJson);
+    expect(asJson.out()).not.toContain('\u001b[');
+  });
+});
+
 describe('validate: JSON shape', () => {
   it('has files[].diagnostics with exactly the documented fields (plus optional extras)', async () => {
     const { doc } = await json(`${FIX}/conflict/lb1.conf`, `${FIX}/conflict/lb2.conf`);
