@@ -15,16 +15,34 @@ export interface CliIo {
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory relative paths are resolved against. */
   readonly cwd: string;
 }
 
-/** The real process streams. */
+/**
+ * The real process streams. A reader that goes away (`vrrp-lab … | head`) makes
+ * writes fail with EPIPE: from then on output to that stream is dropped, so the
+ * command still finishes and returns its own exit status, with no stack trace.
+ */
 export function processIo(): CliIo {
   return {
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    stdout: guardedOutput(process.stdout),
+    stderr: guardedOutput(process.stderr),
     env: process.env,
     cwd: process.cwd(),
+  };
+}
+
+function guardedOutput(stream: NodeJS.WriteStream): CliOutput {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return {
+    write: (t) => {
+      if (!closed) stream.write(t);
+    },
+    isTTY: stream.isTTY === true,
   };
 }
 
@@ -35,7 +53,7 @@ export interface CapturedIo extends CliIo {
   err(): string;
 }
 
-/** An in-memory io for tests and benchmarks: nothing is a TTY, so no colour. */
+/** An in-memory io for tests and benchmarks: not a TTY (so no colour) unless `tty` is set. */
 export function captureIo(options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean } = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -65,5 +68,20 @@ describe('vrrp-lab (command tree)', () => {
     const plain = captureIo({ tty: true, env: { NO_COLOR: '1' } });
     await main(['--help'], plain);
     expect(plain.out()).not.toContain('\u001b[');
+  });
+});
+
+describe('the built binary', () => {
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'vrrp-lab.js');
+  const built = existsSync(join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'));
+
+  it.skipIf(!built)('stays quiet when its reader goes away (| head) and keeps its exit status', async () => {
+    const child = spawn(process.execPath, [bin, 'validate', 'test/cli/fixtures/conflict/lb1.conf', 'test/cli/fixtures/conflict/lb2.conf']);
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(1);
   });
 });
