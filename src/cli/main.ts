@@ -27,7 +27,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 function reportFailure(e: unknown, io: CliIo, json: boolean): number {
   if (e instanceof CommanderError) {
     // commander has already printed its message (or the help/version text).
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return e.exitCode;
+    // Help and version asked for (--help, help CMD, --version) exit 0; help shown for misuse exits 2.
+    if (e.exitCode === 0) return 0;
     if (json) io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: stripPrefix(e.message) } })}\n`);
     return EXIT_USAGE;
   }

@@ -37,6 +37,12 @@ describe('vrrp-lab (command tree)', () => {
     expect(r.out).toContain('$ vrrp-lab validate --separate /etc/keepalived/');
   });
 
+  it('answers `help CMD` with that help and exit 0', async () => {
+    const r = await run('help', 'validate');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: vrrp-lab validate');
+  });
+
   it('exits 2 with the help on stderr when no command is given', async () => {
     const r = await run();
     expect(r.code).toBe(2);
