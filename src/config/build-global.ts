@@ -297,6 +297,11 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
     }
   },
   lvs_flush: flagOnly,
+  lvs_flush_on_stop: lvsFlushOnStop,
+  lvs_flush_onstop: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'lvs_flush_onstop is deprecated: use lvs_flush_on_stop');
+    lvsFlushOnStop(g, stmt, ctx);
+  },
   vrrp_garp_extra_if: (_g, stmt, ctx) => {
     let seen = false;
     for (const a of stmt.args) {
@@ -374,6 +379,7 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   vmac_addr_prefix: (_g, stmt, ctx) => void needArg(ctx, stmt, 1),
   random_seed: uintIn(0, UINT_MAX),
   data_use_instance: optionalBool,
+  tmp_config_directory: requires('no directory name given'),
   include_check: (_g, stmt, ctx) => {
     stmt.args.forEach((a, i) => {
       const word = a.text.replace(/^[-+]/, '');
@@ -405,6 +411,11 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
 export const ROOT_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   child_wait_time: uintIn(0, UINT_MAX, 'option-invalid'),
 };
+
+function lvsFlushOnStop(_g: D, stmt: Statement, ctx: BuildContext): void {
+  const t = stmt.args[0];
+  if (t && t.text !== 'VS') report(ctx, 'option-invalid', 'error', t.loc, `unknown lvs_flush_on_stop type '${t.text}' (VS or nothing): keepalived ignores it`);
+}
 
 function unsignedTokenOk(ctx: BuildContext, t: { text: string; loc: import('./source.js').Loc }, what: string, min: number, max: number): boolean {
   const r = readUnsigned(t.text, min, max);

@@ -28,10 +28,43 @@ type CK = Draft<Checker>;
 function forwarding(ctx: BuildContext, stmt: Statement, kind: string): 'NAT' | 'DR' | 'TUN' | undefined {
   const t = needArg(ctx, stmt, 1);
   if (!t) return undefined;
-  if (t.text === 'NAT' || t.text === 'DR' || t.text === 'TUN') return t.text;
-  report(ctx, 'lvs-method-invalid', 'error', t.loc, `unknown forwarding method '${t.text}' for the ${kind} server: keepalived ignores it`,
-    'lb_kind / lvs_method is NAT, DR or TUN (in capitals); FNAT exists only in forks such as DPVS');
-  return undefined;
+  if (t.text !== 'NAT' && t.text !== 'DR' && t.text !== 'TUN') {
+    report(ctx, 'lvs-method-invalid', 'error', t.loc, `unknown forwarding method '${t.text}' for the ${kind} server: keepalived ignores it`,
+      'lb_kind / lvs_method is NAT, DR or TUN (in capitals); FNAT exists only in forks such as DPVS');
+    return undefined;
+  }
+  return tunnelOptions(ctx, stmt, kind) ? t.text : undefined;
+}
+
+/** The words after the method are tunnel options: type ipip|gue|gre, port N, csum|nocsum|remcsum. */
+function tunnelOptions(ctx: BuildContext, stmt: Statement, kind: string): boolean {
+  let type = 'ipip';
+  let port = false;
+  let csum = 'nocsum';
+  const bad = (at: Statement['args'][number] | undefined, why: string): false => {
+    report(ctx, 'lvs-tunnel-invalid', 'error', (at ?? stmt.keyword).loc, `${why} for the ${kind} server: keepalived ignores the forwarding method`);
+    return false;
+  };
+  for (let i = 1; i < stmt.args.length; i++) {
+    const w = stmt.args[i];
+    const v = stmt.args[i + 1];
+    if (w?.text === 'type') {
+      if (!v) return bad(w, 'missing tunnel type');
+      if (!['ipip', 'gue', 'gre'].includes(v.text)) return bad(v, `unknown tunnel type '${v.text}'`);
+      type = v.text;
+      i++;
+    } else if (w?.text === 'port') {
+      if (!v) return bad(w, 'missing gue tunnel port');
+      if (!readUnsigned(v.text, 1, 65535).ok) return bad(v, `invalid gue tunnel port '${v.text}'`);
+      port = true;
+      i++;
+    } else if (w && ['csum', 'nocsum', 'remcsum'].includes(w.text)) csum = w.text;
+    else return bad(w, `invalid tunnel option '${w?.text ?? ''}'`);
+  }
+  if ((type === 'gue') !== port) return bad(stmt.args[0], 'gue tunnels require a port, and other tunnels cannot have one');
+  if (type === 'ipip' && csum !== 'nocsum') return bad(stmt.args[0], 'ipip tunnels do not support checksum options');
+  if (type === 'gre' && csum === 'remcsum') return bad(stmt.args[0], 'gre tunnels do not support the remote checksum option');
+  return true;
 }
 
 function timer(min: number, code: string): (ctx: BuildContext, stmt: Statement) => number | undefined {
@@ -118,7 +151,8 @@ const VS_HANDLERS: Readonly<Record<string, (vs: VS, stmt: Statement, ctx: BuildC
   weight: (_vs, stmt, ctx) => {
     unsignedArg(ctx, stmt, 1, 1, INT_MAX, { code: 'weight-invalid', consequence: 'keepalived ignores it' });
   },
-  hashed: () => {},
+  hashed: schedulerFlag('sh'),
+  snmp_name: snmpName('virtual'),
   ops: () => {},
   'flag-1': () => {},
   'flag-2': () => {},
@@ -261,8 +295,17 @@ const RS_HANDLERS: Readonly<Record<string, (rs: RS, stmt: Statement, ctx: BuildC
   connect_timeout: (_rs, stmt, ctx) => void timerArg(ctx, stmt, 1, 1, UINT_MAX, { code: 'connect-timeout-invalid' }),
   delay_loop: (_rs, stmt, ctx) => void timerArg(ctx, stmt, 1, 1, Number.MAX_SAFE_INTEGER, { code: 'delay-loop-invalid' }),
   smtp_alert: (_rs, stmt, ctx) => void flagArg(ctx, stmt),
-  virtualhost: (_rs, stmt, ctx) => void stringArg(ctx, stmt),
+  virtualhost: (_rs, stmt, ctx) => {
+    if (stmt.args.length === 0) report(ctx, 'option-missing-value', 'error', stmt.loc, 'real server virtualhost without a name: keepalived ignores it');
+  },
+  snmp_name: snmpName('real'),
 };
+
+function snmpName(kind: string): (_t: unknown, stmt: Statement, ctx: BuildContext) => void {
+  return (_t, stmt, ctx) => {
+    if (stmt.args.length !== 1) report(ctx, 'option-invalid', 'error', stmt.loc, `${kind} server snmp_name needs exactly one name: keepalived ignores it`);
+  };
+}
 
 const CHECKERS: Readonly<Record<string, CheckerType>> = {
   TCP_CHECK: 'TCP_CHECK', HTTP_GET: 'HTTP_GET', SSL_GET: 'SSL_GET', MISC_CHECK: 'MISC_CHECK', SMTP_CHECK: 'SMTP_CHECK',

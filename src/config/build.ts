@@ -3,7 +3,7 @@
  * file order (keepalived's handlers run in that order, and some checks — a
  * track_script must name a vrrp_script defined above it — depend on it).
  */
-import type { BfdInstance, Draft, KeepalivedConfig, TrackFile, TrackGroup, TrackProcess, UnknownKeyword, VrrpScript } from './model.js';
+import type { BfdInstance, Draft, GlobalDefs, KeepalivedConfig, TrackFile, TrackGroup, TrackProcess, UnknownKeyword, VrrpScript } from './model.js';
 import { interfaceExists, needArg, rawOf, report, timerToken, unsignedArg, valueOf, type BuildContext } from './build-context.js';
 import { applyGlobalDefs, newGlobalDefs, ROOT_GLOBAL_HANDLERS } from './build-global.js';
 import { buildIpAddress, buildRoute, buildRule } from './build-address.js';
@@ -218,18 +218,26 @@ export function emptyModel(): Model {
   };
 }
 
-export function buildModel(root: BlockNode, ctx: BuildContext): Model {
+/**
+ * Builds the model. `inherited` gives the global settings of another parse of
+ * the same file (a keepalived child process inherits the parent's globals);
+ * top-level statements the parse marked skipped are then left out.
+ */
+export function buildModel(root: BlockNode, ctx: BuildContext, inherited?: GlobalDefs): Model {
   const m = emptyModel();
   const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [], bfds: [] };
-  // keepalived's parent reads global_defs before the VRRP and checker
-  // processes read the rest, so global settings apply wherever they appear.
-  for (const stmt of root.statements) {
-    if (stmt.known && stmt.keyword.text === 'global_defs') ROOT_HANDLERS.global_defs?.(m, stmt, ctx, scope);
+  if (inherited) m.globalDefs = inherited as Model['globalDefs'];
+  else {
+    // keepalived's parent reads global_defs before the VRRP and checker
+    // processes read the rest, so global settings apply wherever they appear.
+    for (const stmt of root.statements) {
+      if (stmt.known && stmt.keyword.text === 'global_defs') ROOT_HANDLERS.global_defs?.(m, stmt, ctx, scope);
+    }
+    checkGlobalScriptUser(m, ctx);
   }
-  checkGlobalScriptUser(m, ctx);
   ctx.dynamicInterfaces = m.globalDefs.dynamicInterfaces?.value ?? false;
   for (const stmt of root.statements) {
-    if (!stmt.known || stmt.keyword.text === 'global_defs') continue;
+    if (!stmt.known || stmt.keyword.text === 'global_defs' || (inherited && stmt.skipped)) continue;
     const h = ROOT_HANDLERS[stmt.keyword.text];
     if (h) h(m, stmt, ctx, scope);
     else m.rootStatements.push(rawOf(stmt));

@@ -12,7 +12,7 @@ import { buildModel } from './build.js';
 import type { BuildContext, HostDescription } from './build-context.js';
 import type { FileSystemView } from './glob.js';
 import { LineReader, type FileRecord } from './lexer.js';
-import type { KeepalivedConfig } from './model.js';
+import type { GlobalDefs, KeepalivedConfig } from './model.js';
 import { KeepalivedParseHooks } from './parse-hooks.js';
 import { Parser, type ActiveRoot } from './parser.js';
 import { runChecks } from './rules/index.js';
@@ -58,22 +58,25 @@ const PROCESS_PASSES: readonly ActiveRoot[] = [
 ];
 
 /**
- * When a block has no `{`, keepalived's processes disagree: the one that owns
- * the keyword reports the missing brace and reads the block; the others skip
- * the block by counting braces (or, for a top-level block, read its lines as
- * top-level keywords) and so see different lines at the top level. Re-parse
- * once per process and keep the extra syntax diagnostics (the sink drops
+ * When braces and blocks disagree, so do keepalived's processes: the one that
+ * owns a block reads it keyword by keyword; the others skip it by counting
+ * braces (or, for a top-level block without `{`, read its lines as top-level
+ * keywords) and so see other lines at the top level. Re-parse once per
+ * process and keep what that process would report (the sink drops
  * duplicates).
  */
-function reparsePerProcess(text: string, file: string, fs: FileSystemView | undefined, configId: string | undefined, sink: DiagnosticSink): void {
+function reparsePerProcess(text: string, options: ParseOptions & { file: string }, globals: GlobalDefs, sink: DiagnosticSink): void {
   const diagnosticsOnly: Reporter = { report: (...a) => sink.report(...a), notChecked: () => {} };
   for (const isActive of PROCESS_PASSES) {
-    const reader = new LineReader(file, text, {
+    const reader = new LineReader(options.file, text, {
       reporter: diagnosticsOnly,
-      ...(fs ? { fs } : {}),
-      ...(configId !== undefined ? { configId } : {}),
+      ...(options.fs ? { fs: options.fs } : {}),
+      ...(options.configId !== undefined ? { configId: options.configId } : {}),
     });
-    new Parser(reader, diagnosticsOnly, new KeepalivedParseHooks(), isActive).parseRoot();
+    const root = new Parser(reader, diagnosticsOnly, new KeepalivedParseHooks(), isActive).parseRoot();
+    // The handlers of that process see these blocks too: keep what they report.
+    const ctx: BuildContext = { reporter: diagnosticsOnly, ...(options.host ? { host: options.host } : {}), missingParameterSeen: false };
+    buildModel(root, ctx, globals);
   }
 }
 
@@ -112,9 +115,9 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   });
   const parser = new Parser(reader, sink, new KeepalivedParseHooks());
   const root = parser.parseRoot();
-  if (parser.blockWithoutBrace) reparsePerProcess(text, file, fs, options.configId, sink);
   const ctx: BuildContext = { reporter: sink, ...(options.host ? { host: options.host } : {}), missingParameterSeen: false };
   const model = buildModel(root, ctx);
+  if (parser.braceAnomaly) reparsePerProcess(text, { ...options, file, ...(fs ? { fs } : {}) }, model.globalDefs, sink);
   model.files = reader.files.map((f) => f.path);
   runChecks(model, ctx);
   lastLineNotes(reader.files, sink);

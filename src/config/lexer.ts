@@ -47,6 +47,8 @@ interface Text {
   cols: number[] | number;
   readonly file: string;
   readonly line: number;
+  /** A ~SEQ repetition: set this definition before reading the line. */
+  readonly define?: readonly [string, string];
 }
 
 const colAt = (t: Text, i: number): number => (typeof t.cols === 'number' ? t.cols + i : (t.cols[i] ?? 0));
@@ -279,6 +281,7 @@ export class LineReader {
     while (true) {
       const raw = this.pending.shift() ?? this.readPhysical();
       if (raw === undefined) return undefined;
+      if (raw.define) this.defs.set(raw.define[0], { name: raw.define[0], value: raw.define[1], multiline: false });
       if (this.multilineDef) {
         this.continueDefinition(raw);
         continue;
@@ -357,9 +360,12 @@ export class LineReader {
         t = kept;
       }
       if (t.s.startsWith('$') && this.define(t)) return undefined;
-      if (t.s.startsWith('~SEQ') || t.s.startsWith('~LST')) {
-        this.reporter.report('unsupported-directive', 'warning', at(t, 0),
-          `${t.s.slice(0, 4)} line repetition is not modelled; the line is ignored here`);
+      if (t.s.startsWith('~SEQ')) {
+        this.sequence(t);
+        return undefined;
+      }
+      if (t.s.startsWith('~LST')) {
+        this.reporter.report('unsupported-directive', 'warning', at(t, 0), '~LST line repetition is not modelled; the line is ignored here');
         return undefined;
       }
       if (t.s.startsWith('~') || !t.s.includes('$')) return t;
@@ -393,9 +399,39 @@ export class LineReader {
     return sliceText(t, k);
   }
 
-  /** check_definition(): `$NAME[ \t]*=value`. */
+  /**
+   * add_seq(): `~SEQ[x](VAR, [start,] [step,] end) text` repeats `text` with
+   * $VAR set to each value in turn (x: in hex).
+   */
+  private sequence(t: Text): void {
+    const m = /^~SEQ(x?)[ \t]*\([ \t]*([^ \t,)]+)[ \t]*,([^)]*)\)[ \t]*(.*)$/.exec(t.s);
+    const nums = m?.[3]?.split(',').map((n) => n.trim()) ?? [];
+    const values = nums.map((n) => (/^[-+]?(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i.test(n) ? Number.parseInt(n, /^[-+]?0x/i.test(n) ? 16 : /^[-+]?0[0-7]/.test(n) ? 8 : 10) : NaN));
+    let [start, step, end] = [1, 1, 1];
+    if (values.length === 1) [end] = values as [number];
+    if (values.length === 1) [start, step] = [end < 0 ? -1 : 1, end < 1 ? -1 : 1];
+    if (values.length === 2) [start, end] = values as [number, number];
+    if (values.length === 2) step = start <= end ? 1 : -1;
+    if (values.length === 3) [start, step, end] = values as [number, number, number];
+    const bad = !m || values.length < 1 || values.length > 3 || values.some(Number.isNaN) || step === 0 ||
+      (start < end && step < 0) || (start > end && step > 0) || (m[1] === 'x' && (start < 0 || end < 0));
+    if (bad || !m) {
+      this.reporter.report('seq-invalid', 'error', at(t, 0), `invalid ~SEQ specification '${t.s}': keepalived ignores the line`);
+      return;
+    }
+    const name = m[2] ?? '';
+    const textAt = t.s.length - (m[4] ?? '').length;
+    const lines: Text[] = [];
+    for (let v = start, n = 0; (step > 0 ? v <= end : v >= end) && n < 10_000; v += step, n++) {
+      lines.push({ ...sliceText(t, textAt), define: [name, m[1] === 'x' ? v.toString(16) : String(v)] });
+    }
+    this.pending.unshift(...lines);
+  }
+
+  /** check_definition(): `$NAME=value`. */
   private define(t: Text): boolean {
-    const m = /^\$([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*/.exec(t.s);
+    // keepalived allows no blank between the name and '=' (only after it).
+    const m = /^\$([A-Za-z_][A-Za-z0-9_]*)=[ \t]*/.exec(t.s);
     if (!m || m[1] === undefined) return false;
     const name = m[1];
     let value = t.s.slice(m[0].length);

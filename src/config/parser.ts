@@ -96,11 +96,12 @@ export class Parser {
   private kwLevel = 0;
   private lastLoc: Loc | undefined;
   /**
-   * Some block was not opened by `{`. keepalived's processes then disagree:
-   * the one that owns the block reads it, the others skip it by counting
-   * braces and so stop skipping at a different line.
+   * The braces do not match the blocks (a block without `{`, a `{` after an
+   * unknown keyword, a stray `}`, a missing `}`). keepalived's processes then
+   * disagree: the one that owns a block reads it keyword by keyword, the
+   * others skip it by counting braces and so stop skipping at another line.
    */
-  blockWithoutBrace = false;
+  braceAnomaly = false;
 
   constructor(
     private readonly reader: LineReader,
@@ -113,6 +114,7 @@ export class Parser {
   parseRoot(): BlockNode {
     const r = this.stream('root', false);
     if (this.reader.blockDepth > 0) {
+      this.braceAnomaly = true;
       const n = this.reader.blockDepth;
       this.reporter.report('missing-close-brace', 'error', this.lastLoc, `${n} missing '}' (or extra '{') at end of input: keepalived closes the open blocks here`, {
         hint: "keepalived reports this without a line number; the position shown is the end of the input",
@@ -149,11 +151,12 @@ export class Parser {
       if (needBob) {
         needBob = false;
         if (first.text === '{' && this.kwLevel > 0) continue;
-        this.blockWithoutBrace = true;
+        this.braceAnomaly = true;
         this.reporter.report('missing-open-brace', 'error', first.loc, "missing '{' at the beginning of the block: keepalived reads the block anyway", {
           hint: "put '{' after the keyword that opens the block",
         });
       } else if (first.text === '{') {
+        this.braceAnomaly = true;
         this.reporter.report('unexpected-open-brace', 'error', first.loc, "unexpected '{': keepalived ignores it, so this block's lines belong to the enclosing block and its '}' closes that block", {
           hint: 'usually follows an unknown keyword: fix the keyword above',
         });
@@ -181,6 +184,7 @@ export class Parser {
   private statement(kind: BlockKind, line: LogicalLine): Statement {
     const [keyword, ...args] = line.tokens as [Token, ...Token[]];
     const shape = keywordShape(kind, keyword.text);
+    if (keyword.text === '}') this.braceAnomaly = true;
     if (!shape) {
       this.reporter.report('unknown-keyword', 'error', keyword.loc, unknownMessage(kind, keyword.text), {
         hint: hintForUnknown(keyword.text),
@@ -242,7 +246,7 @@ export class Parser {
           if (tokens.length === 1) continue;
           tokens = tokens.slice(1);
         } else {
-          this.blockWithoutBrace = true;
+          this.braceAnomaly = true;
           this.reporter.report('missing-open-brace', 'warning', tokens[0]?.loc, `'{' missing at the beginning of the '${keyword.text}' block: keepalived reads its values anyway`);
         }
       }

@@ -10,7 +10,7 @@
  *    left out), the share that get at least one diagnostic on the same line;
  *  - clean files: no `error` diagnostic on files keepalived accepts with exit 0.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadConfig, type LoadOptions } from '../../src/config/index.js';
 import type { Diagnostic } from '../../src/core/diagnostic.js';
@@ -91,8 +91,13 @@ export interface AgreementResult {
   readonly elapsedMs: number;
 }
 
+/** The corpus's configs: in `files/`, or (the templated set) beside `verdicts/`. */
+function filesDirOf(dir: string): string {
+  return existsSync(join(dir, 'files')) ? join(dir, 'files') : dir;
+}
+
 export function corpusAgreement(dir: string, options: LoadOptions = { host: CORPUS_HOST }): AgreementResult {
-  const filesDir = join(dir, 'files');
+  const filesDir = filesDirOf(dir);
   const names = readdirSync(filesDir).filter((n) => n.endsWith('.conf')).sort();
   let expected = 0;
   let matched = 0;

@@ -33,7 +33,7 @@ export function mutate(text: string, random: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const i = Math.floor(random() * Math.max(1, lines.length));
   const line = lines[i] ?? '';
-  switch (Math.floor(random() * 9)) {
+  switch (Math.floor(random() * 12)) {
     case 0: lines.splice(i, 1); break;
     case 1: lines.splice(i, 0, line); break;
     case 2: if (i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1] ?? '', line]; break;
@@ -47,6 +47,22 @@ export function mutate(text: string, random: () => number): string {
     case 5: lines.splice(i, 0, `  ${pick(ALL_KEYWORDS)} ${pick(ODD_WORDS)}`); break;
     case 6: lines.splice(i, 0, `  ${pick(ALL_KEYWORDS)}`); break;
     case 7: lines[i] = `${line} ${pick(['{', '}', '"', '#', '!', '\\'])}`; break;
+    case 9: {
+      // move a run of lines elsewhere (blocks end up inside other blocks)
+      const n = 1 + Math.floor(random() * 6);
+      const run = lines.splice(i, n);
+      lines.splice(Math.floor(random() * Math.max(1, lines.length)), 0, ...run);
+      break;
+    }
+    case 10: {
+      // a word from another line of the file
+      const other = (lines[Math.floor(random() * lines.length)] ?? '').trim().split(/\s+/);
+      const words = line.trim().split(/\s+/);
+      if (words.length > 1) words[1 + Math.floor(random() * (words.length - 1))] = pick(other);
+      lines[i] = `  ${words.join(' ')}`;
+      break;
+    }
+    case 11: lines.splice(i, 0, pick(['$V=5', '$IF = eth0', '@a priority 1', '@^a state BACKUP', '~SEQ(i,1,2) x', 'include /nonexistent/x.conf', '"unterminated', "script 'x"])); break;
     default: {
       const words = line.trim().split(/\s+/);
       if (words.length > 0) words[0] = pick(ALL_KEYWORDS);
@@ -115,7 +131,7 @@ export function differential(corpusDir: string, options: { seed: number; count: 
           misses.push({ ...e, seed, mutant: `${name}`, ours: result.diagnostics.filter((d) => Math.abs((d.line ?? 0) - e.line) <= 2).map((d) => `${d.line}: ${d.code}`) });
         }
       }
-      if (verdict.exit === 0) {
+      if (verdict.exit === 0 && `${run.stdout}${run.stderr}`.trim() === '') {
         for (const d of result.diagnostics) if (d.severity === 'error') errorsOnClean.push({ seed, mutant: name, diagnostic: `${d.line}: ${d.code} ${d.message}` });
       }
     }
