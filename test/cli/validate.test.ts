@@ -3,7 +3,7 @@
  * compiler-style text, cross-file findings on the right lines, the election
  * table, and usage or input errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -191,6 +191,17 @@ describe('validate: clean input, tables, directories', () => {
     const { code, doc } = await json(`${FIX}/clean`);
     expect(code).toBe(0);
     expect(doc.files.map((f) => f.file)).toEqual([`${FIX}/clean/lb1.conf`, `${FIX}/clean/lb2.conf`]);
+  });
+
+  it('treats a fragment found in a directory and included by another config as part of that node', async () => {
+    const dir = mkdtempSync(join(tmp, 'confd-'));
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'keepalived.conf'), 'global_defs {\n router_id lb1\n}\ninclude conf.d/*.conf\n');
+    writeFileSync(join(dir, 'conf.d', 'vi1.conf'), 'vrrp_instance VI_1 {\n  state EQUAL\n  interface eth0\n  virtual_router_id 51\n  virtual_ipaddress {\n   192.0.2.1/24\n  }\n}\n');
+    const { doc } = await json(dir);
+    expect(doc.files.map((f) => f.file)).toEqual([join(dir, 'keepalived.conf')]);
+    expect(doc.files[0]!.diagnostics.find((d) => d.code === 'state-invalid')).toMatchObject({ line: 2, source: join(dir, 'conf.d', 'vi1.conf') });
+    expect(doc.elections[0]!.nodes).toHaveLength(1);
   });
 
   it('flags a weight smaller than the priority gap (research P7) on the master only', async () => {

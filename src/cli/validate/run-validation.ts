@@ -31,12 +31,15 @@ export interface ValidateOptions extends LoadOptions {
 interface Target {
   readonly display: string;
   readonly problem?: Diagnostic;
+  /** Found by searching a directory (not named by the user). */
+  readonly found?: boolean;
 }
 
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationReport> {
   const targets = expandTargets(paths);
-  const loaded: Array<{ target: Target; result?: LoadedConfig }> = [];
-  for (const target of targets) loaded.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+  const all: Array<{ target: Target; result?: LoadedConfig }> = [];
+  for (const target of targets) all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+  const loaded = withoutFragments(all);
   const readable = loaded.filter((l): l is { target: Target; result: LoadedConfig } => l.result !== undefined && l.result.config !== undefined);
   const nodes = labelNodes(readable.map((l) => ({ file: l.target.display, config: l.result.config! })));
   const groups = options.separate ? nodes.map((n) => [n]) : nodes.length > 0 ? [nodes] : [];
@@ -65,6 +68,16 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
   return { files: placed, unlocated, clusters, notChecked, separate: options.separate === true, summary, exitCode: exitCodeOf(summary) };
 }
 
+/**
+ * A file found in a directory that another config includes (conf.d/*.conf) is
+ * part of that node, not a node of its own: its findings already appear under
+ * the including file.
+ */
+function withoutFragments<T extends { target: Target; result?: LoadedConfig }>(entries: readonly T[]): T[] {
+  const included = new Set(entries.flatMap((e) => (e.result?.sources ?? []).slice(1).map((s) => resolve(s))));
+  return entries.filter((e) => !(e.target.found && included.has(resolve(e.target.display))));
+}
+
 /** Files as given; directories replaced by the configs found in them. */
 function expandTargets(paths: readonly string[]): Target[] {
   const out: Target[] = [];
@@ -89,7 +102,7 @@ function expandTargets(paths: readonly string[]): Target[] {
     const listed = listConfigs(p);
     if (listed instanceof Error) add({ display: p, problem: unreadable(p, listed) });
     else if (listed.length === 0) add({ display: p, problem: noConfigs(p) });
-    else for (const rel of listed) add({ display: join(p, rel) });
+    else for (const rel of listed) add({ display: join(p, rel), found: true });
   }
   return out;
 }
