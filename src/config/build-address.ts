@@ -47,6 +47,10 @@ export function parseIpWithPrefix(
   return { address: formatAddress(parsed), family, prefixLength, prefixWritten: slash >= 0 };
 }
 
+/** Options of an address line that take a value. */
+const ADDRESS_PARAM_WORDS = new Set(['dev', 'scope', 'broadcast', 'brd', 'label', 'peer', 'preferred_lft']);
+const ADDRESS_FLAGS = new Set(['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin']);
+
 /** alloc_ipaddress(): one address line with its options. */
 export function buildIpAddress(ctx: BuildContext, item: ValueItem, isStatic: boolean): IpAddress | undefined {
   const [first, ...rest] = item.tokens;
@@ -56,88 +60,80 @@ export function buildIpAddress(ctx: BuildContext, item: ValueItem, isStatic: boo
   const out: Draft<IpAddress> = { text: first.text, ...ip, noTrack: false, options: [], loc: first.loc };
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i] as Token;
-    const param = rest[i + 1];
-    const takesParam = ['dev', 'scope', 'broadcast', 'brd', 'label', 'peer', 'preferred_lft'].includes(word.text) ||
-      (isStatic && word.text === 'track_group');
-    if (takesParam && !param) {
-      report(ctx, 'address-option-missing-value', 'error', word.loc,
-        `no ${word.text} value given for ${first.text}: keepalived skips the address`);
+    const takesParam = ADDRESS_PARAM_WORDS.has(word.text) || (isStatic && word.text === 'track_group');
+    if (!takesParam) {
+      addressFlag(ctx, out, word, isStatic);
+      continue;
+    }
+    const p = rest[++i];
+    if (!p) {
+      report(ctx, 'address-option-missing-value', 'error', word.loc, `no ${word.text} value given for ${first.text}: keepalived skips the address`);
       return undefined;
     }
-    if (takesParam) i++;
-    const p = param as Token;
-    switch (word.text) {
-      case 'dev':
-        if (out.dev) {
-          report(ctx, 'address-dev-duplicate', 'error', word.loc, `dev given more than once for ${first.text}: keepalived skips the address`);
-          return undefined;
-        }
-        if (interfaceExists(ctx, p.text, p.loc, `address ${first.text}`) === false) {
-          report(ctx, 'address-interface-missing', 'error', p.loc, `interface ${p.text} for address ${first.text} does not exist on the host: keepalived skips the address`);
-          return undefined;
-        }
-        out.dev = valueOf(p.text, p.loc);
-        break;
-      case 'scope':
-        if (!SCOPES.has(p.text) && readUnsigned(p.text, 0, 255).ok === false) {
-          report(ctx, 'address-scope-invalid', 'error', p.loc, `invalid scope '${p.text}' for ${first.text}: keepalived ignores it`);
-        } else out.scope = valueOf(p.text, p.loc);
-        break;
-      case 'broadcast':
-      case 'brd':
-        if (ip.family === 'inet6') {
-          report(ctx, 'address-broadcast-ipv6', 'error', word.loc, `broadcast given for IPv6 address ${first.text}: keepalived skips the address`);
-          return undefined;
-        }
-        if (p.text !== '+' && p.text !== '-' && !parseAddress(p.text)) {
-          report(ctx, 'address-broadcast-invalid', 'error', p.loc, `invalid broadcast '${p.text}': keepalived skips the address`);
-          return undefined;
-        }
-        out.broadcast = valueOf(p.text, p.loc);
-        break;
-      case 'label':
-        if (p.text.length >= IFNAMSIZ) {
-          report(ctx, 'address-label-too-long', 'error', p.loc, `label '${p.text}' is longer than ${IFNAMSIZ - 1} characters: keepalived skips the address`);
-          return undefined;
-        }
-        out.label = valueOf(p.text, p.loc);
-        break;
-      case 'peer':
-        peerOption(ctx, out, p, ip.family);
-        break;
-      case 'preferred_lft':
-        if (p.text !== 'forever' && !readUnsigned(p.text, 0, 4294967295).ok) {
-          report(ctx, 'address-option-invalid', 'error', p.loc, `preferred_lft '${p.text}' is invalid: keepalived ignores it`);
-        } else out.options.push(valueOf(`preferred_lft ${p.text}`, word.loc));
-        break;
-      case 'track_group':
-        out.options.push(valueOf(`track_group ${p.text}`, word.loc));
-        break;
-      case 'no_track':
-        out.noTrack = true;
-        break;
-      case 'home': case '-nodad': case 'mngtmpaddr': case 'noprefixroute': case 'autojoin':
-        out.options.push(valueOf(word.text, word.loc));
-        break;
-      default:
-        if (!isStatic && word.text === 'use_vmac') {
-          out.options.push(valueOf(word.text, word.loc));
-          break;
-        }
-        report(ctx, 'address-option-unknown', 'error', word.loc,
-          `unknown option '${word.text}' for ip address ${first.text}: keepalived ignores it`,
-          parseAddress(word.text.split('/')[0] ?? '') ? 'put each address on its own line' : undefined);
+    if (!addressOption(ctx, out, word, p)) return undefined;
+  }
+  for (const field of ['scope', 'label'] as const) {
+    const v = out[field];
+    if (ip.family === 'inet6' && v) {
+      report(ctx, `address-${field}-ipv6`, 'error', v.loc, `${field} cannot be given for IPv6 address ${first.text}: keepalived ignores it`);
+      delete out[field];
     }
   }
-  if (ip.family === 'inet6' && out.scope) {
-    report(ctx, 'address-scope-ipv6', 'error', out.scope.loc, `scope cannot be given for IPv6 address ${first.text}: keepalived ignores it`);
-    delete out.scope;
-  }
-  if (ip.family === 'inet6' && out.label) {
-    report(ctx, 'address-label-ipv6', 'error', out.label.loc, `label cannot be given for IPv6 address ${first.text}: keepalived ignores it`);
-    delete out.label;
-  }
   return out;
+}
+
+/** An address option without a value; unknown words are reported and ignored. */
+function addressFlag(ctx: BuildContext, out: Draft<IpAddress>, word: Token, isStatic: boolean): void {
+  if (word.text === 'no_track') out.noTrack = true;
+  else if (ADDRESS_FLAGS.has(word.text) || (!isStatic && word.text === 'use_vmac')) out.options.push(valueOf(word.text, word.loc));
+  else {
+    report(ctx, 'address-option-unknown', 'error', word.loc,
+      `unknown option '${word.text}' for ip address ${out.text}: keepalived ignores it`,
+      parseAddress(word.text.split('/')[0] ?? '') ? 'put each address on its own line' : undefined);
+  }
+}
+
+/** An address option with its value `p`; false when keepalived drops the whole address. */
+function addressOption(ctx: BuildContext, out: Draft<IpAddress>, word: Token, p: Token): boolean {
+  const drop = (code: string, at: Token, why: string): false => {
+    report(ctx, code, 'error', at.loc, `${why}: keepalived skips the address`);
+    return false;
+  };
+  switch (word.text) {
+    case 'dev':
+      if (out.dev) return drop('address-dev-duplicate', word, `dev given more than once for ${out.text}`);
+      if (interfaceExists(ctx, p.text, p.loc, `address ${out.text}`) === false) {
+        return drop('address-interface-missing', p, `interface ${p.text} for address ${out.text} does not exist on the host`);
+      }
+      out.dev = valueOf(p.text, p.loc);
+      return true;
+    case 'scope':
+      if (!SCOPES.has(p.text) && !readUnsigned(p.text, 0, 255).ok) {
+        report(ctx, 'address-scope-invalid', 'error', p.loc, `invalid scope '${p.text}' for ${out.text}: keepalived ignores it`);
+      } else out.scope = valueOf(p.text, p.loc);
+      return true;
+    case 'broadcast':
+    case 'brd':
+      if (out.family === 'inet6') return drop('address-broadcast-ipv6', word, `broadcast given for IPv6 address ${out.text}`);
+      if (p.text !== '+' && p.text !== '-' && !parseAddress(p.text)) return drop('address-broadcast-invalid', p, `invalid broadcast '${p.text}'`);
+      out.broadcast = valueOf(p.text, p.loc);
+      return true;
+    case 'label':
+      if (p.text.length >= IFNAMSIZ) return drop('address-label-too-long', p, `label '${p.text}' is longer than ${IFNAMSIZ - 1} characters`);
+      out.label = valueOf(p.text, p.loc);
+      return true;
+    case 'peer':
+      peerOption(ctx, out, p, out.family);
+      return true;
+    case 'preferred_lft':
+      if (p.text !== 'forever' && !readUnsigned(p.text, 0, 4294967295).ok) {
+        report(ctx, 'address-option-invalid', 'error', p.loc, `preferred_lft '${p.text}' is invalid: keepalived ignores it`);
+      } else out.options.push(valueOf(`preferred_lft ${p.text}`, word.loc));
+      return true;
+    default:
+      out.options.push(valueOf(`${word.text} ${p.text}`, word.loc));
+      return true;
+  }
 }
 
 function peerOption(ctx: BuildContext, out: Draft<IpAddress>, p: Token, family: Family): void {
@@ -204,30 +200,9 @@ export function buildRoute(ctx: BuildContext, item: ValueItem, allowTrackGroup: 
       continue;
     }
     // Anything else is the destination, optionally after `to` and a route type.
-    let k = i;
-    if (t[k]?.text === 'to') k++;
-    if (t[k] && ROUTE_TYPES.has(t[k]?.text ?? '')) {
-      out.type = valueOf(t[k]?.text ?? '', t[k]?.loc ?? w.loc);
-      k++;
-    }
-    const d = t[k];
-    if (!d) {
-      report(ctx, 'missing-parameter', 'error', w.loc, 'route is missing its destination: keepalived stops reading the configuration here (exit status 2)');
-      ctx.missingParameterSeen = true;
-      return undefined;
-    }
-    i = k;
-    if (['default', 'any', 'all'].includes(d.text)) out.destination = valueOf(d.text, d.loc);
-    else if (d.text === 'default6') out.destination = valueOf('default', d.loc);
-    else {
-      const ip = parseRouteAddress(d.text);
-      if (!ip) {
-        report(ctx, 'route-keyword-unknown', 'error', d.loc, `unknown route keyword or invalid address '${d.text}': keepalived skips the route`);
-        return undefined;
-      }
-      if (!setFamily(ip.family, d)) return undefined;
-      out.destination = valueOf(d.text, d.loc);
-    }
+    const next = routeDestination(ctx, out, t, i, setFamily);
+    if (next === undefined) return undefined;
+    i = next;
   }
   if (!out.destination) {
     report(ctx, 'route-no-destination', 'error', item.loc, 'route has no destination: keepalived skips it');
@@ -239,6 +214,38 @@ export function buildRoute(ctx: BuildContext, item: ValueItem, allowTrackGroup: 
       'add "dev IFNAME", or "no_track" to say tracking is not wanted');
   }
   return out;
+}
+
+/** The destination at t[i] (after an optional `to` and type); the index of its last word, or undefined when the route is dropped. */
+function routeDestination(
+  ctx: BuildContext, out: Draft<IpRoute>, t: readonly Token[], i: number, setFamily: (f: Family, at: Token) => boolean,
+): number | undefined {
+  const w = t[i] as Token;
+  let k = i;
+  if (t[k]?.text === 'to') k++;
+  const type = t[k];
+  if (type && ROUTE_TYPES.has(type.text)) {
+    out.type = valueOf(type.text, type.loc);
+    k++;
+  }
+  const d = t[k];
+  if (!d) {
+    report(ctx, 'missing-parameter', 'error', w.loc, 'route is missing its destination: keepalived stops reading the configuration here (exit status 2)');
+    ctx.missingParameterSeen = true;
+    return undefined;
+  }
+  if (['default', 'any', 'all', 'default6'].includes(d.text)) {
+    out.destination = valueOf(d.text === 'default6' ? 'default' : d.text, d.loc);
+    return k;
+  }
+  const ip = parseRouteAddress(d.text);
+  if (!ip) {
+    report(ctx, 'route-keyword-unknown', 'error', d.loc, `unknown route keyword or invalid address '${d.text}': keepalived skips the route`);
+    return undefined;
+  }
+  if (!setFamily(ip.family, d)) return undefined;
+  out.destination = valueOf(d.text, d.loc);
+  return k;
 }
 
 function parseRouteAddress(text: string): { family: Family } | undefined {
