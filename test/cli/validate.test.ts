@@ -14,6 +14,7 @@ const FIX = 'test/cli/fixtures';
 const SEEDS = 'test/fixtures/seeds';
 
 interface JsonDiagnostic {
+  file?: string;
   line: number;
   column: number;
   severity: 'error' | 'warning' | 'info';
@@ -49,10 +50,11 @@ async function json(...argv: string[]): Promise<{ code: number; doc: JsonReport 
   return { code: r.code, doc: JSON.parse(r.out) as JsonReport };
 }
 
+/** What the report says about one file: its own findings and the cross-file findings anchored on it. */
 function diagnosticsOf(doc: JsonReport, file: string): JsonDiagnostic[] {
   const entry = doc.files.find((f) => f.file === file);
   expect(entry, `no report for ${file}`).toBeDefined();
-  return entry!.diagnostics;
+  return [...entry!.diagnostics, ...doc.cluster.diagnostics.filter((d) => d.file === file)];
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'vrrp-lab-validate-'));
@@ -159,7 +161,7 @@ describe('validate: two nodes that disagree', () => {
   it('makes no cross-file findings with --separate', async () => {
     const { doc } = await json('--separate', lb1, lb2);
     expect(doc.cluster.separate).toBe(true);
-    const codes = doc.files.flatMap((f) => f.diagnostics.map((d) => d.code));
+    const codes = [...doc.files.flatMap((f) => f.diagnostics), ...doc.cluster.diagnostics].map((d) => d.code);
     expect(codes.filter((c) => c.startsWith('cluster-'))).toEqual([]);
     expect(doc.elections).toHaveLength(2);
   });
@@ -267,7 +269,12 @@ describe('validate: JSON shape', () => {
       }
     }
     expect(doc.summary).toMatchObject({ files: 2, unreadable: 0, exitCode: 1 });
-    expect(doc.summary.errors).toBe(doc.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error').length);
+    // Cross-file findings sit under cluster.diagnostics, each naming the file it points at.
+    expect(doc.files.flatMap((f) => f.diagnostics).filter((d) => d.code.startsWith('cluster-'))).toEqual([]);
+    expect(doc.cluster.diagnostics.length).toBeGreaterThan(0);
+    for (const d of doc.cluster.diagnostics) expect(doc.files.map((f) => f.file)).toContain(d.file);
+    const all = [...doc.files.flatMap((f) => f.diagnostics), ...doc.cluster.diagnostics];
+    expect(doc.summary.errors).toBe(all.filter((d) => d.severity === 'error').length);
   });
 });
 

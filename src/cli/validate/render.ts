@@ -86,8 +86,9 @@ function tables(report: ValidationReport, style: Style): string[] {
 
 // ------------------------------------------------------------------ JSON
 
-function jsonDiagnostic(d: Diagnostic, file: string): Record<string, unknown> {
+function jsonDiagnostic(d: Diagnostic, file: string, withFile = false): Record<string, unknown> {
   return {
+    ...(withFile ? { file: file || d.file } : {}),
     line: d.line ?? 0,
     column: d.column ?? 0,
     severity: d.severity,
@@ -128,16 +129,26 @@ function jsonElection(t: ElectionTable): Record<string, unknown> {
   };
 }
 
+/**
+ * Findings between files (codes `cluster-*`: two nodes disagree) are about a pair
+ * of files, not about either file alone, so JSON lists them under
+ * `cluster.diagnostics`, each with the file and line it points at and
+ * `data.related` for the other side; `files[].diagnostics` holds what is wrong in
+ * each file by itself. The text output shows both under the file they point at.
+ */
+const isBetweenFiles = (d: Diagnostic): boolean => d.code.startsWith('cluster-');
+
 export function renderJson(report: ValidationReport, options: RenderOptions): string {
   const k = keep(options.quiet);
+  const between = report.files.flatMap((f) => f.diagnostics.filter((d) => k(d) && isBetweenFiles(d)).map((d) => jsonDiagnostic(d, f.file, true)));
   const doc = {
     files: report.files.map((f) => ({
       file: f.file,
       ...(f.unreadable ? { unreadable: true } : {}),
       ...(f.omitted.errors + f.omitted.warnings + f.omitted.infos > 0 ? { omitted: f.omitted } : {}),
-      diagnostics: f.diagnostics.filter(k).map((d) => jsonDiagnostic(d, f.file)),
+      diagnostics: f.diagnostics.filter((d) => k(d) && !isBetweenFiles(d)).map((d) => jsonDiagnostic(d, f.file)),
     })),
-    cluster: { diagnostics: report.unlocated.filter(k).map((d) => jsonDiagnostic(d, '')), separate: report.separate },
+    cluster: { diagnostics: [...between, ...report.unlocated.filter(k).map((d) => jsonDiagnostic(d, '', true))], separate: report.separate },
     elections: options.table ? report.clusters.flatMap((c) => c.elections.map(jsonElection)) : [],
     notChecked: report.notChecked,
     summary: { ...report.summary, exitCode: report.exitCode },

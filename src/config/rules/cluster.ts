@@ -111,12 +111,14 @@ function vridCollision(routers: readonly VirtualRouter[]): Diagnostic[] {
   return routers.slice(1).map((r) => {
     const m = r.members[0]!;
     const at = m.instance.vrid!.at;
+    // A warning, not an error: the files cannot say whether both clusters share
+    // one L2 segment; only there do they fight.
     return diag(
       'cluster-vrid-collision',
-      'error',
+      'warning',
       at,
       `${routerName(r)} is also used by ${first.node.node} (${where(first.instance.vrid!.at)}) for other addresses (${vipList(first)} vs ${vipList(m)}): ` +
-        'two clusters sharing a VRID on one segment reject each other\'s adverts and both elect a master',
+        'if both clusters share a network segment, they reject each other\'s adverts and both elect a master',
       'give every cluster on a network segment its own virtual_router_id',
       [first.instance.vrid!.at],
     );
