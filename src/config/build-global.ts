@@ -236,10 +236,10 @@ const cpuAffinity: Handler = requires('no cpu id given', (_g, stmt, ctx) => {
 
 const rcvBufs: Handler = requires('no size given', uintIn(0, UINT_MAX, 'rcv-bufs-invalid'));
 
-const processName: Handler = (_g, stmt, ctx) => {
+function processName(_g: D, stmt: Statement, ctx: BuildContext): void {
   const t = needArg(ctx, stmt, 1);
   if (t && t.text.length > 15) report(ctx, 'process-name-too-long', 'warning', t.loc, `process name '${t.text}' is longer than 15 characters: keepalived truncates it`);
-};
+}
 
 const SINGLETON_SEEN = new WeakMap<object, Set<string>>();
 function once(what: string, then?: Handler): Handler {
@@ -260,10 +260,13 @@ const fifo = (what: string): Handler => requires(`no ${what} name given`, once(w
 /** global_defs keywords not typed into GlobalDefs: checked as keepalived checks them. */
 const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   process_names: flagOnly,
+  lvs_process_name: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'lvs_process_name is deprecated: use checker_process_name');
+    processName(g, stmt, ctx);
+  },
   process_name: processName,
   vrrp_process_name: processName,
   checker_process_name: processName,
-  lvs_process_name: processName,
   bfd_process_name: processName,
   smtp_helo_name: flagOnly,
   startup_script: requires('no script given'),
@@ -337,9 +340,18 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   vrrp_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
   checker_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
   bfd_rlimit_rttime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
-  vrrp_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
-  checker_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
-  bfd_rlimit_rtime: uintIn(1, UINT_MAX, 'rlimit-invalid'),
+  vrrp_rlimit_rtime: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'vrrp_rlimit_rtime is deprecated: use vrrp_rlimit_rttime');
+    uintIn(1, UINT_MAX, 'rlimit-invalid')(g, stmt, ctx);
+  },
+  checker_rlimit_rtime: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'checker_rlimit_rtime is deprecated: use checker_rlimit_rttime');
+    uintIn(1, UINT_MAX, 'rlimit-invalid')(g, stmt, ctx);
+  },
+  bfd_rlimit_rtime: (g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'bfd_rlimit_rtime is deprecated: use bfd_rlimit_rttime');
+    uintIn(1, UINT_MAX, 'rlimit-invalid')(g, stmt, ctx);
+  },
   notify_fifo: fifo('notify_fifo'),
   notify_fifo_script: fifo('notify_fifo_script'),
   vrrp_notify_fifo: fifo('vrrp_notify_fifo'),
@@ -353,7 +365,9 @@ const OTHER_GLOBAL_HANDLERS: Readonly<Record<string, Handler>> = {
   }),
   enable_traps: flagOnly,
   enable_snmp_vrrp: flagOnly,
-  enable_snmp_keepalived: flagOnly,
+  enable_snmp_keepalived: (_g, stmt, ctx) => {
+    report(ctx, 'deprecated-keyword', 'warning', stmt.loc, 'enable_snmp_keepalived is deprecated: use enable_snmp_vrrp');
+  },
   enable_snmp_rfc: flagOnly,
   enable_snmp_rfcv2: flagOnly,
   enable_snmp_rfcv3: flagOnly,

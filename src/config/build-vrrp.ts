@@ -31,6 +31,8 @@ export interface VrrpScope {
   readonly trackGroups: TrackGroup[];
   /** bfd_instance names defined so far. */
   readonly bfds: string[];
+  /** Every vrrp_script / track_file / vrrp_track_process in the file, with its line (to explain "defined below"). */
+  readonly declared?: ReadonlyMap<string, Loc>;
   /** global lvs_sync_daemon_interface seen (from an instance). */
   lvsSyncDaemonInterface?: string;
 }
@@ -147,9 +149,12 @@ function trackList<T extends { name: string }>(
         continue;
       }
       if (lookup && !lookup(name.text, scope)) {
+        const def = scope.declared?.get(`${o.what}:${name.text}`);
+        const below = def !== undefined && def.file === name.loc.file && def.line > name.loc.line;
+        const where = below ? ` (it is defined later, at line ${def.line})` : '';
         report(ctx, notFoundCode ?? 'track-not-found', 'error', name.loc,
-          `(${t.name}) ${o.what} '${name.text}' not found: keepalived ignores it`,
-          `define it before the block that tracks it (keepalived only sees definitions above this line)`);
+          `(${t.name}) ${o.what} '${name.text}' not found${where}: keepalived ignores it`,
+          where ? 'move the definition above the block that tracks it: keepalived only sees definitions above' : 'check the name, or define it above this block');
         continue;
       }
       if (list(t).some((r) => r.name === name.text)) {

@@ -14,6 +14,7 @@ import {
   trackGroupMembers, type VrrpScope,
 } from './build-vrrp.js';
 import type { BlockNode, Statement } from './parser.js';
+import type { Loc } from './source.js';
 
 type Model = Draft<KeepalivedConfig>;
 type RootHandler = (m: Model, stmt: Statement, ctx: BuildContext, scope: VrrpScope) => void;
@@ -225,7 +226,7 @@ export function emptyModel(): Model {
  */
 export function buildModel(root: BlockNode, ctx: BuildContext, inherited?: GlobalDefs): Model {
   const m = emptyModel();
-  const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [], bfds: [] };
+  const scope: VrrpScope = { scripts: [], trackFiles: [], trackProcesses: [], trackGroups: [], bfds: [], declared: declarations(root) };
   if (inherited) m.globalDefs = inherited as Model['globalDefs'];
   else {
     // keepalived's parent reads global_defs before the VRRP and checker
@@ -244,6 +245,20 @@ export function buildModel(root: BlockNode, ctx: BuildContext, inherited?: Globa
   }
   collectUnknown(root, m.unknown);
   return m;
+}
+
+/** Where each tracker is defined, to explain "not found" when the definition comes later. */
+function declarations(root: BlockNode): Map<string, Loc> {
+  const kinds: Readonly<Record<string, string>> = {
+    vrrp_script: 'track_script', track_file: 'track_file', vrrp_track_file: 'track_file', vrrp_track_process: 'track_process', bfd_instance: 'track_bfd',
+  };
+  const out = new Map<string, Loc>();
+  for (const s of root.statements) {
+    const kind = kinds[s.keyword.text];
+    const name = s.args[0];
+    if (kind && name && !out.has(`${kind}:${name.text}`)) out.set(`${kind}:${name.text}`, s.loc);
+  }
+  return out;
 }
 
 function checkGlobalScriptUser(m: Model, ctx: BuildContext): void {

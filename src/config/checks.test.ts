@@ -134,6 +134,7 @@ describe('tracking', () => {
   it('does not find a vrrp_script defined after the instance, and reports the script unused', () => {
     const r = parse(`${instance(`${base}\n track_script {\n  chk\n }`)}vrrp_script chk {\n script "/bin/true"\n}\n`);
     expect(codesAt(r, 8)).toEqual(['track-script-not-found']);
+    expect(r.diagnostics.find((d) => d.code === 'track-script-not-found')?.message).toContain('defined later, at line 11');
     expect(r.diagnostics.find((d) => d.code === 'script-unused')?.line).toBe(11);
   });
 
