@@ -96,11 +96,16 @@ function lastLineNotes(files: readonly FileRecord[], sink: DiagnosticSink): void
   }
 }
 
+/** A view over a caller's readFile; a reader that throws counts as "cannot read". */
 function viewFromReadFile(readFile: (path: string) => string | undefined): FileSystemView {
-  return {
-    readFile,
-    kind: (path) => (readFile(path) === undefined ? 'missing' : 'file'),
+  const safeRead = (path: string): string | undefined => {
+    try {
+      return readFile(path);
+    } catch {
+      return undefined;
+    }
   };
+  return { readFile: safeRead, kind: (path) => (safeRead(path) === undefined ? 'missing' : 'file') };
 }
 
 export function parseConfig(text: string, options: ParseOptions = {}): ParseResult {
