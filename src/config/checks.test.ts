@@ -172,7 +172,7 @@ describe('deprecated keywords', () => {
   });
 
   it('vrrp_track_file', () => {
-    expect(codesAt(parse('vrrp_track_file f {\n file /tmp/x\n}\n'), 1)).toEqual(['deprecated-keyword']);
+    expect(codesAt(parse('vrrp_track_file f {\n file /var/run/keepalived.track\n}\n'), 1)).toEqual(['deprecated-keyword']);
   });
 
   it('nb_get_retry in HTTP_GET, and is unknown in TCP_CHECK', () => {

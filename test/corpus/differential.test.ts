@@ -23,11 +23,13 @@ describe.skipIf(!dir || !count)('differential against keepalived -t', () => {
 
 const dump = process.env.KEEPALIVED_DUMP_SEED;
 describe.skipIf(!dir || !dump)('dump a mutant', () => {
-  it('writes the mutant for KEEPALIVED_DUMP_SEED to /tmp/mutant.conf', async () => {
+  it('writes the mutant for KEEPALIVED_DUMP_SEED to mutant.conf in the temp directory', async () => {
     const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
     const { mutantFor } = await import('./differential.js');
     const m = mutantFor(dir as string, Number(dump));
-    writeFileSync('/tmp/mutant.conf', m.text);
+    writeFileSync(join(tmpdir(), 'mutant.conf'), m.text);
     console.log(`mutant of ${m.name}`);
   });
 });
