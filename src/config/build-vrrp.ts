@@ -439,10 +439,7 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, Handler<I>>> = {
   use_vmac: useVmac,
   use_vmac_addr: () => {},
   vmac_xmit_base: flagField('vmacXmitBase'),
-  use_ipvlan: (inst, stmt) => {
-    const [name, address, mode] = stmt.args.map((a) => a.text);
-    inst.useIpvlan = valueOf({ ...(name ? { name } : {}), ...(address ? { address } : {}), ...(mode ? { mode } : {}) }, stmt.loc);
-  },
+  use_ipvlan: useIpvlan,
   lvs_sync_daemon_interface: (inst, stmt, ctx, scope) => {
     report(ctx, 'deprecated-keyword', 'warning', stmt.loc,
       `(${inst.name}) lvs_sync_daemon_interface in a vrrp_instance is deprecated: use lvs_sync_daemon in global_defs`);
@@ -562,6 +559,29 @@ function useVmac(inst: I, stmt: Statement, ctx: BuildContext): void {
     name = a.text;
   }
   inst.useVmac = valueOf({ ...(name !== undefined ? { name } : {}), ...(mac !== undefined ? { mac } : {}) }, stmt.loc);
+}
+
+/** use_ipvlan [NAME] [ADDRESS[/LEN]] [bridge|private|vepa], in any order. */
+function useIpvlan(inst: I, stmt: Statement, ctx: BuildContext): void {
+  if (inst.useIpvlan) {
+    report(ctx, 'ipvlan-invalid', 'error', stmt.loc, `(${inst.name}) use_ipvlan already given: keepalived ignores this one`);
+    return;
+  }
+  let name: string | undefined;
+  let address: string | undefined;
+  let mode: string | undefined;
+  for (const a of stmt.args) {
+    if (['bridge', 'private', 'vepa'].includes(a.text)) {
+      if (mode) report(ctx, 'ipvlan-invalid', 'error', a.loc, `(${inst.name}) ipvlan type already given: keepalived ignores '${a.text}'`);
+      else mode = a.text;
+    } else if (parseAddress(a.text.split('/')[0] ?? '')) {
+      if (address) report(ctx, 'ipvlan-invalid', 'error', a.loc, `(${inst.name}) ipvlan address already given: keepalived ignores '${a.text}'`);
+      else if (setFamily(ctx, inst, familyOf(a.text), a.loc, `ipvlan address ${a.text}`)) address = a.text;
+    } else if (name) report(ctx, 'ipvlan-invalid', 'error', a.loc, `(${inst.name}) ipvlan interface already given: keepalived ignores '${a.text}'`);
+    else if (a.text.length >= IFNAMSIZ) report(ctx, 'ipvlan-invalid', 'error', a.loc, `(${inst.name}) ipvlan interface name '${a.text}' is too long: keepalived ignores it`);
+    else name = a.text;
+  }
+  inst.useIpvlan = valueOf({ ...(name ? { name } : {}), ...(address ? { address } : {}), ...(mode ? { mode } : {}) }, stmt.loc);
 }
 
 function garpExtraIf(inst: I, stmt: Statement, ctx: BuildContext): void {
