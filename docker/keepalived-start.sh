@@ -1,0 +1,6 @@
+#!/bin/sh
+# Starts keepalived in the foreground of this exec (so its pid is known), logging to /lab/keepalived.log.
+rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid
+echo $$ > /run/lab-keepalived.pid
+exec keepalived --dont-fork --log-console --log-detail -f /lab/keepalived.conf \
+  -p /run/keepalived.pid -r /run/vrrp.pid -c /run/checkers.pid >> /lab/keepalived.log 2>&1

@@ -1,0 +1,311 @@
+/**
+ * The Docker backend behind the Backend port (core/backend.ts): each node a
+ * container on real bridge networks, running real keepalived (or our daemon).
+ *
+ * Theory of operation:
+ * - create → start: connect to the engine, require the node image, remove what
+ *   dead runs left, plan the networks off the host's routes (lab-plan.ts),
+ *   create one network per segment and one container per node, write each
+ *   node's config, start its observer (docker/observe.sh), then take the start
+ *   time t0 and start the engines of the nodes that start at 0.
+ * - Time is the host's realtime clock minus t0, in microseconds: the nodes
+ *   stamp their notify lines and address changes on the same kernel clock.
+ *   `advance` waits on the wall clock.
+ * - Observations come from the nodes: keepalived's notify hook gives every
+ *   transition with the priority keepalived reports; `ip monitor` gives every
+ *   VIP added or removed.
+ * - stop: the VIP holders are read with `ip -4 addr` and compared with what the
+ *   observations say; then everything labelled with the run's id is removed.
+ *   The same removal runs on failure, on SIGINT/SIGTERM, and (for runs whose
+ *   process died) at the start of the next run.
+ */
+import type { Backend, Cluster, ClusterEvent, ClusterSpec, Observation, StartedCluster, StateName, StoppedCluster } from '../core/backend.js';
+import { ScenarioError } from '../core/errors.js';
+import type { NodeId } from '../core/ids.js';
+import { instant, type DurationUs, type Instant } from '../core/time.js';
+import { cleanupOnSignal } from './cleanup.js';
+import { connectDocker, type Docker } from './docker-client.js';
+import { formatSubnet, readHostRoutes } from './host-routes.js';
+import { requireNodeImage } from './image.js';
+import { KeepalivedRunner, type NodeEngineRunner } from './keepalived-node.js';
+import { labelsFor, newRunId, removeRun, removeStale } from './labels.js';
+import { planLab, type LabPlan } from './lab-plan.js';
+import { applyNetworkFault } from './faults.js';
+import type { DockerNodeConfig } from './node-config.js';
+import { NodeContainer, type StartedNodeContainer } from './node-container.js';
+import { parseNodeLine } from './node-events.js';
+
+export interface DockerBackendOptions {
+  /** Image to run; default the node image for the current inputs (must be built). */
+  readonly image?: string;
+  /** Run the vrrp_script commands as written instead of the scenario-controlled stub. */
+  readonly realScripts?: boolean;
+  /** Progress messages (network moved, nodes up). */
+  readonly log?: (line: string) => void;
+  /** An engine client; default DOCKER_HOST or the local socket. */
+  readonly docker?: Docker;
+  /** Engine runner for `engine: 'ts'` nodes (src/runtime's daemon), when available. */
+  readonly runners?: Partial<Record<'ts', (node: StartedNodeContainer, config: DockerNodeConfig, lab: RunnerContext) => NodeEngineRunner>>;
+}
+
+export interface RunnerContext {
+  readonly moved: ReadonlyMap<string, string>;
+  readonly ownAddresses: readonly string[];
+  readonly realScripts: boolean;
+}
+
+export interface VipCheck {
+  readonly address: string;
+  /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
+  readonly actual: readonly NodeId[];
+  /** Nodes the observations say held it at the end. */
+  readonly observed: readonly NodeId[];
+}
+
+export interface DockerStoppedCluster extends StoppedCluster {
+  readonly vips: readonly VipCheck[];
+}
+
+export interface DockerStartedCluster extends StartedCluster {
+  readonly runId: string;
+  readonly plan: LabPlan;
+  /** Wall-clock seconds from `start()` until every node was up (containers, observers). */
+  readonly startupSeconds: number;
+  /** Who holds each VIP now by `ip -4 addr` in the nodes, against what the observations say. */
+  checkVips(): Promise<VipCheck[]>;
+  stop(): Promise<DockerStoppedCluster>;
+}
+
+export const realtimeUs = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+export function createDockerBackend(options: DockerBackendOptions = {}): Backend<DockerNodeConfig> & { create(spec: ClusterSpec<DockerNodeConfig>): Cluster & { start(o?: { readonly deferred?: readonly NodeId[] }): Promise<DockerStartedCluster> } } {
+  return {
+    name: 'docker',
+    create: (spec) => ({ start: (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []) }),
+  };
+}
+
+interface LabNode {
+  readonly id: NodeId;
+  readonly config: DockerNodeConfig;
+  readonly container: StartedNodeContainer;
+  readonly runner: NodeEngineRunner;
+  /** Container interface → scenario interface name. */
+  readonly segments: ReadonlyMap<string, string>;
+  readonly addresses: readonly string[];
+  states: Map<string, StateName>;
+  /** Why the node's addresses are going away, while they are (kill, stop). */
+  reason?: string;
+  stopObserver?: () => void;
+}
+
+async function createNetworks(docker: Docker, runId: string, plan: LabPlan): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const s of plan.segments) {
+    const name = `vrrp-lab-${runId}-${s.name}`;
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      // Not `internal`: Docker 20.10 then drops traffic between the network's own
+      // containers when the host filters bridged packets. Without masquerading,
+      // nothing from the lab is translated onto the host's networks.
+      Internal: false,
+      Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
+      CheckDuplicate: true,
+      IPAM: { Driver: 'default', Config: [{ Subnet: formatSubnet(s.subnet), Gateway: s.gateway }] },
+      Labels: labelsFor(runId),
+    });
+    ids.set(s.name, name);
+  }
+  return ids;
+}
+
+async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: DockerBackendOptions, deferred: readonly NodeId[]): Promise<DockerStartedCluster> {
+  const began = performance.now();
+  const docker = options.docker ?? (await connectDocker());
+  const image = options.image ?? (await requireNodeImage(docker));
+  const log = options.log ?? (() => undefined);
+  const stale = await removeStale(docker);
+  if (stale.containers + stale.networks > 0) log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier run that was killed`);
+  const plan = planLab(spec.nodes.map((n) => ({ id: n.id, interfaces: n.config.interfaces })), spec.nodes.flatMap((n) => n.config.vips.map((v) => v.address)), readHostRoutes());
+  for (const s of plan.segments) if (s.movedFrom) log(`segment ${s.name}: ${formatSubnet(s.movedFrom)} ${s.movedBecause}; the lab runs it on ${formatSubnet(s.subnet)} (VIPs unchanged)`);
+  const runId = newRunId();
+  const unregister = cleanupOnSignal(async () => void (await removeRun(docker, runId)));
+  try {
+    const networks = await createNetworks(docker, runId, plan);
+    const nodes = await Promise.all(spec.nodes.map((n) => startNode(docker, image, runId, plan, networks, n, options)));
+    const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister);
+    await cluster.begin(deferred, (performance.now() - began) / 1000);
+    log(`${nodes.length} nodes up in ${cluster.startupSeconds.toFixed(1)} s (run ${runId})`);
+    return cluster;
+  } catch (e) {
+    await removeRun(docker, runId).catch(() => undefined);
+    unregister();
+    throw e;
+  }
+}
+
+async function startNode(docker: Docker, image: string, runId: string, plan: LabPlan, networks: ReadonlyMap<string, string>, n: ClusterSpec<DockerNodeConfig>['nodes'][number], options: DockerBackendOptions): Promise<LabNode> {
+  const own = plan.addresses.get(n.id) as ReadonlyMap<string, string>;
+  const attachments = n.config.interfaces.map((i) => ({ segment: i.name, network: networks.get(i.name) as string, address: own.get(i.name) as string }));
+  const container = await new NodeContainer({ docker, image, runId, node: n.id, attachments }).start();
+  const lab: RunnerContext = { moved: plan.moved, ownAddresses: [...own.values()], realScripts: options.realScripts === true };
+  let runner: NodeEngineRunner;
+  if (n.config.engine === 'keepalived') runner = new KeepalivedRunner(container, n.config, lab);
+  else {
+    const make = options.runners?.ts;
+    if (make === undefined) throw new ScenarioError('docker-engine-unavailable', `node ${n.id}: engine '${n.config.engine}' is not available in this build of the Docker backend`);
+    runner = make(container, n.config, lab);
+  }
+  await runner.prepare();
+  const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
+  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map() };
+}
+
+class RunningDockerCluster implements DockerStartedCluster {
+  private t0Us = 0;
+  private readonly seen: Observation[] = [];
+  private stopped: DockerStoppedCluster | undefined;
+  startupSeconds = 0;
+
+  constructor(
+    private readonly docker: Docker,
+    readonly runId: string,
+    readonly plan: LabPlan,
+    private readonly nodes: readonly LabNode[],
+    private readonly unregister: () => void,
+  ) {}
+
+  /** Start the observers, wait until each is listening, take t0 and start the engines of the nodes that start now. */
+  async begin(deferred: readonly NodeId[], setupSeconds: number): Promise<void> {
+    await Promise.all(this.nodes.map((n) => this.observe(n)));
+    this.startupSeconds = setupSeconds;
+    this.t0Us = realtimeUs();
+    await Promise.all(this.nodes.filter((n) => !deferred.includes(n.id)).map((n) => n.runner.start()));
+  }
+
+  private async observe(node: LabNode): Promise<void> {
+    let ready: () => void = () => undefined;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const stream = await node.container.lines(['/lab/bin/observe.sh'], (line) => {
+      const parsed = parseNodeLine(line);
+      if (parsed?.kind === 'ready') ready();
+      else if (parsed !== undefined && this.t0Us > 0) this.record(node, parsed);
+    });
+    node.stopObserver = stream.stop;
+    await Promise.race([isReady, new Promise((_, reject) => setTimeout(() => reject(new Error(`node ${node.id}: observer did not start`)), 15_000).unref())]);
+  }
+
+  private record(node: LabNode, line: Exclude<ReturnType<typeof parseNodeLine>, undefined | { kind: 'ready' }>): void {
+    const at = instant(Math.max(0, line.atUs - this.t0Us));
+    if (line.kind === 'notify') {
+      const to = line.state as StateName;
+      if (!['BACKUP', 'MASTER', 'FAULT', 'STOP'].includes(to)) return;
+      const from = node.states.get(line.instance) ?? 'INIT';
+      node.states.set(line.instance, to);
+      this.push({ kind: 'transitioned', at, node: node.id, instance: line.instance, from, to, priority: line.priority, reason: 'notify' });
+      return;
+    }
+    const vip = node.config.vips.find((v) => v.address === line.address);
+    if (vip === undefined) return;
+    const kind = line.deleted ? 'address-removed' : 'address-added';
+    const iface = node.segments.get(line.interface) ?? vip.interface;
+    this.push({ kind, at, node: node.id, instance: vip.instance, interface: iface, address: line.address, prefixLength: line.prefixLength, ...(line.deleted && node.reason ? { reason: node.reason } : {}) });
+  }
+
+  /** Keep observations in time order; lines from different nodes may arrive out of order. */
+  private push(o: Observation): void {
+    let i = this.seen.length;
+    while (i > 0 && (this.seen[i - 1] as Observation).at > o.at) i--;
+    this.seen.splice(i, 0, o);
+  }
+
+  now(): Instant {
+    return instant(Math.max(0, realtimeUs() - this.t0Us));
+  }
+
+  async advance(duration: DurationUs): Promise<void> {
+    this.checkRunning('advance');
+    const until = this.now() + duration;
+    // setTimeout may fire a little early; wait out the remainder.
+    while (this.now() < until) await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil((until - this.now()) / 1000))));
+  }
+
+  observations(): readonly Observation[] {
+    return this.seen;
+  }
+
+  private node(id: NodeId): LabNode {
+    const n = this.nodes.find((x) => x.id === id);
+    if (n === undefined) throw new ScenarioError('event-unknown-node', `unknown node '${id}'`);
+    return n;
+  }
+
+  async apply(event: ClusterEvent): Promise<void> {
+    this.checkRunning('apply');
+    switch (event.kind) {
+      case 'start': {
+        const n = this.node(event.node);
+        n.reason = undefined;
+        n.states.clear();
+        return n.runner.start();
+      }
+      case 'stop':
+        this.node(event.node).reason = 'stop';
+        return this.node(event.node).runner.stop();
+      case 'kill':
+        this.node(event.node).reason = 'crash';
+        return this.node(event.node).runner.kill();
+      case 'pause':
+        return this.node(event.node).runner.pause();
+      case 'resume':
+        return this.node(event.node).runner.resume();
+      default:
+        return applyNetworkFault(event, this.nodes);
+    }
+  }
+
+  async stop(): Promise<DockerStoppedCluster> {
+    if (this.stopped) return this.stopped;
+    let vips: VipCheck[] = [];
+    try {
+      vips = await this.checkVips();
+    } finally {
+      for (const n of this.nodes) n.stopObserver?.();
+      await removeRun(this.docker, this.runId);
+      this.unregister();
+    }
+    const trace = [...this.seen];
+    this.stopped = { observations: () => trace, vips };
+    return this.stopped;
+  }
+
+  /** Who holds each VIP now, by `ip -4 addr`, against who the observations say holds it. */
+  async checkVips(): Promise<VipCheck[]> {
+    const actual = new Map<string, NodeId[]>();
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        const out = (await n.container.shAnyway('ip -o -4 addr show')).stdout;
+        for (const v of n.config.vips) if (new RegExp(`inet ${v.address.replaceAll('.', '\\.')}/`).test(out)) actual.set(v.address, [...(actual.get(v.address) ?? []), n.id]);
+      }),
+    );
+    const observed = new Map<string, Set<NodeId>>();
+    for (const o of this.seen) {
+      if (o.kind !== 'address-added' && o.kind !== 'address-removed') continue;
+      const holders = observed.get(o.address) ?? new Set<NodeId>();
+      if (o.kind === 'address-added') holders.add(o.node);
+      else holders.delete(o.node);
+      observed.set(o.address, holders);
+    }
+    const addresses = [...new Set(this.nodes.flatMap((n) => n.config.vips.map((v) => v.address)))];
+    return addresses.map((address) => ({ address, actual: (actual.get(address) ?? []).sort(), observed: [...(observed.get(address) ?? [])].sort() }));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private checkRunning(verb: string): void {
+    if (this.stopped) throw new ScenarioError('docker-cluster-stopped', `cannot ${verb}: the Docker cluster was stopped`);
+  }
+}

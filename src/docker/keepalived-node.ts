@@ -1,0 +1,70 @@
+/**
+ * Real keepalived in a lab container (`--engine keepalived`).
+ *
+ * Theory of operation: the user's config, rewritten for the container
+ * (keepalived-config.ts: interfaces, script stub, notify hook; lab-plan.ts:
+ * moved node addresses), goes to /lab/keepalived.conf; each vrrp_script's
+ * status file is written; keepalived runs in the foreground of a detached exec
+ * (docker/keepalived-start.sh), so its pid files are known.
+ *
+ * Lifecycle verbs as the oracle recordings make them:
+ * - kill: SIGKILL to every keepalived process, then the VIPs are deleted — a
+ *   crashed host takes its addresses with it; a killed keepalived alone would
+ *   leave them configured.
+ * - stop: SIGTERM (keepalived sends priority 0 and removes its VIPs).
+ * - pause / resume: SIGSTOP / SIGCONT of the keepalived processes.
+ */
+import { rewriteKeepalivedConfig, scriptStatusFile } from './keepalived-config.js';
+import { replaceAddresses } from './lab-plan.js';
+import type { DockerNodeConfig } from './node-config.js';
+import type { StartedNodeContainer } from './node-container.js';
+
+const PIDS = '$(cat /run/lab-keepalived.pid /run/vrrp.pid /run/checkers.pid 2>/dev/null)';
+
+export interface NodeEngineRunner {
+  prepare(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+export class KeepalivedRunner implements NodeEngineRunner {
+  constructor(
+    private readonly node: StartedNodeContainer,
+    private readonly config: DockerNodeConfig,
+    private readonly lab: { readonly moved: ReadonlyMap<string, string>; readonly ownAddresses: readonly string[]; readonly realScripts: boolean },
+  ) {}
+
+  async prepare(): Promise<void> {
+    const text = rewriteKeepalivedConfig(replaceAddresses(this.config.keepalived, this.lab.moved), { interfaces: this.node.interfaces, realScripts: this.lab.realScripts });
+    await this.node.writeFile('/lab/keepalived.conf', text);
+    for (const script of this.config.scripts) await this.node.writeFile(scriptStatusFile(script), `${this.config.scriptExitCodes[script] ?? 0}\n`);
+  }
+
+  start(): Promise<void> {
+    return this.node.shDetached('exec /lab/bin/keepalived-start.sh');
+  }
+
+  async stop(): Promise<void> {
+    await this.node.shAnyway(`kill -TERM $(cat /run/lab-keepalived.pid 2>/dev/null) 2>/dev/null`);
+  }
+
+  async kill(): Promise<void> {
+    const keep = this.lab.ownAddresses.map((a) => `-e ' ${a}/'`).join(' ');
+    // Everything global that is not the node's own address is a VIP keepalived added.
+    await this.node.shAnyway(
+      `kill -KILL ${PIDS} 2>/dev/null; ip -o -4 addr show scope global | grep -v -F ${keep} | ` +
+        `while read -r _ dev _ cidr _; do ip addr del "$cidr" dev "$dev"; done; true`,
+    );
+  }
+
+  async pause(): Promise<void> {
+    await this.node.shAnyway(`kill -STOP ${PIDS} 2>/dev/null; true`);
+  }
+
+  async resume(): Promise<void> {
+    await this.node.shAnyway(`kill -CONT ${PIDS} 2>/dev/null; true`);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * What the Docker backend needs to run one node, taken from a prepared
+ * scenario node (src/scenario/topology.ts).
+ */
+import type { PreparedNode } from '../scenario/topology.js';
+import type { VrrpNodeConfig } from '../vrrp/types.js';
+
+export type NodeEngineKind = 'keepalived' | 'ts';
+
+export interface DockerNodeConfig {
+  readonly engine: NodeEngineKind;
+  /** The keepalived.conf as the user wrote it. */
+  readonly keepalived: string;
+  /** Scenario interfaces, primary first: each is one segment (one Docker network). */
+  readonly interfaces: readonly { readonly name: string; readonly address: string; readonly prefixLength: number }[];
+  /** Every VIP the node's instances may hold, to tell VIP moves from other address changes. */
+  readonly vips: readonly { readonly instance: string; readonly interface: string; readonly address: string; readonly prefixLength: number }[];
+  /** Each vrrp_script's exit status at start (0 unless a `fail` comes first). */
+  readonly scriptExitCodes: Readonly<Record<string, number>>;
+  readonly scripts: readonly string[];
+  /** Our engine's configuration, for `engine: 'ts'`. */
+  readonly vrrp: VrrpNodeConfig;
+}
+
+export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
+
+/** `runScenario`'s nodeConfig for the Docker backend; `engines` picks per node (mixed clusters), default `engine`. */
+export function dockerNodeConfig(engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): (node: PreparedNode) => DockerNodeConfig {
+  return (node) => ({
+    engine: engines[node.id] ?? engine,
+    keepalived: node.keepalived.text,
+    interfaces: node.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
+    vips: node.vrrp.instances.flatMap((i) => i.virtualAddresses.map((v) => ({ instance: i.name, interface: v.interface ?? i.interface, address: v.address, prefixLength: v.prefixLength }))),
+    scriptExitCodes: node.initialScriptExitCodes,
+    scripts: node.vrrp.scripts.map((s) => s.name),
+    vrrp: node.vrrp,
+  });
+}
