@@ -15,6 +15,8 @@ import type { Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../docker/compare.js';
 import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../docker/docker-backend.js';
+import { connectDocker } from '../../docker/docker-client.js';
+import { buildNodeImage } from '../../docker/image.js';
 import { dockerNodeConfig, ENGINE_KINDS, type NodeEngineKind } from '../../docker/node-config.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
@@ -61,7 +63,8 @@ from the nodes (keepalived's notify hook), VIPs from the kernel.
 The run is compared with the simulator's prediction: per transition, the
 predicted time, the observed time and the difference.
 
-Needs a Docker engine and the node image (\`vrrp-lab image build\`). Everything the
+Needs a Docker engine; the node image is built first when missing or out of
+date (see \`vrrp-lab image build\`). Everything the
 run creates is labelled and removed at the end, on Ctrl-C, and by the next run
 if this one is killed.
 
@@ -99,7 +102,12 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
       if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
       let vips: VipCheck[] = [];
-      const dockerBackend = createDockerBackend({ realScripts: options['realScripts'] === true, log: (l) => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`) });
+      const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
+      // The image follows the daemon's code: build it (or its changed layers) when the inputs moved on.
+      const docker = await connectDocker();
+      const image = await buildNodeImage(docker, { progress: (l) => log(`image: ${l}`) });
+      if (image.built) log(`built ${image.image} in ${image.seconds.toFixed(1)} s`);
+      const dockerBackend = createDockerBackend({ docker, image: image.image, realScripts: options['realScripts'] === true, log });
       const real = await runScenario(prepared, dockerBackend, {
         seed,
         nodeConfig: dockerNodeConfig(engine, engines),
