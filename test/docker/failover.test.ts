@@ -1,0 +1,63 @@
+/**
+ * Real keepalived in two containers: the master is killed and the backup takes
+ * over; the master comes back and preempts. Times are compared with the
+ * simulator's prediction for the same scenario (keepalived follows RFC 3768's
+ * timers to the microsecond; the lab adds process start-up and exec latency).
+ */
+import { describe, expect, it } from 'vitest';
+import { compareTimelines } from '../../src/docker/compare.js';
+import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../src/docker/docker-backend.js';
+import { dockerNodeConfig } from '../../src/docker/node-config.js';
+import { kill, start } from '../../src/scenario/events.js';
+import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { configText, scenario } from '../../src/scenario/scenario.js';
+import { simulate } from '../../src/scenario/simulate.js';
+import { prepareScenario } from '../../src/scenario/topology.js';
+import { expectMaster } from '../../src/scenario/vitest.js';
+import { leftovers, nodeImage, skipReason } from './docker-test-utils.js';
+
+const conf = (priority: number): string => `
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority ${priority}
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`;
+
+const crash = scenario('master crash and return')
+  .node('lb1', configText('lb1.conf', conf(150)))
+  .node('lb2', configText('lb2.conf', conf(100)))
+  .at(6, kill('lb1'))
+  .at(11, start('lb1'))
+  .until(17)
+  .seed(1)
+  .build();
+
+describe.skipIf(skipReason !== undefined)('keepalived in containers', () => {
+  it('fails over on kill and preempts back on start, within 0.3 s of the prediction', async () => {
+    const image = await nodeImage();
+    const prepared = prepareScenario(crash, { parse: keepalivedParser });
+    let vips: VipCheck[] = [];
+    const real = await runScenario(prepared, createDockerBackend({ image }), {
+      nodeConfig: dockerNodeConfig('keepalived'),
+      beforeStop: async (c) => void (vips = await (c as DockerStartedCluster).checkVips()),
+    });
+    expectMaster(real, 'VI_1', 5, 'lb1');
+    expectMaster(real, 'VI_1', 10, 'lb2');
+    expectMaster(real, 'VI_1', 16.5, 'lb1');
+    expect(vips).toEqual([{ address: '192.0.2.100', actual: ['lb1'], observed: ['lb1'] }]);
+
+    const predicted = await simulate(prepared, { parse: keepalivedParser, seed: 1 });
+    const comparison = compareTimelines(predicted.run.timeline, real.timeline);
+    console.info(comparison.transitions.map((t) => `${t.node} ${t.state} predicted ${t.predicted} observed ${t.observed} Δ ${t.difference}`).join('\n'));
+    expect(comparison.unmatched).toBe(0);
+    expect(comparison.maxAbsDifference).toBeLessThan(0.3);
+    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  });
+});
