@@ -243,7 +243,16 @@ function includeKindOf(s: string): { kind: IncludeKind; rest: string } | undefin
 }
 
 /** Reads logical lines from a root text and the files it includes. */
+/**
+ * A bound on logical lines (after keepalived's 1023-byte and brace splitting) so
+ * that a pathological input — a megabyte of `}` is a million lines — ends in a
+ * clear error instead of minutes of work. The largest real configurations have a
+ * few thousand lines.
+ */
+export const MAX_LOGICAL_LINES = 200_000;
+
 export class LineReader {
+  private logicalLines = 0;
   /** Every file opened, root first. */
   readonly files: FileRecord[] = [];
   /** Lone `{` minus lone `}` seen so far (read_line's block_depth). */
@@ -281,6 +290,14 @@ export class LineReader {
     while (true) {
       const raw = this.pending.shift() ?? this.readPhysical();
       if (raw === undefined) return undefined;
+      if (++this.logicalLines > MAX_LOGICAL_LINES) {
+        this.reporter.report('input-too-large', 'error', at(raw, 0),
+          `more than ${MAX_LOGICAL_LINES} lines after splitting; the rest of the input is not read`,
+          { hint: 'real keepalived configurations are far smaller: is this the right file?' });
+        this.stack.length = 0;
+        this.pending.length = 0;
+        return undefined;
+      }
       if (raw.define) this.defs.set(raw.define[0], { name: raw.define[0], value: raw.define[1], multiline: false });
       if (this.multilineDef) {
         this.continueDefinition(raw);

@@ -58,10 +58,19 @@ export interface Reporter {
 }
 
 /** Collects diagnostics; drops exact duplicates (keepalived repeats messages per pass). */
+/**
+ * More findings than anyone reads: past this many, a file is reported as hopeless
+ * rather than listed, so a pathological input (a megabyte of braces) stays fast
+ * and small instead of producing millions of diagnostics.
+ */
+export const MAX_DIAGNOSTICS = 10_000;
+
 export class DiagnosticSink implements Reporter {
   readonly diagnostics: Diagnostic[] = [];
   readonly notCheckedList: NotChecked[] = [];
   private readonly seen = new Set<string>();
+  /** Findings dropped after MAX_DIAGNOSTICS. */
+  suppressed = 0;
 
   report(
     code: string,
@@ -70,6 +79,18 @@ export class DiagnosticSink implements Reporter {
     message: string,
     extra?: { hint?: string; data?: Readonly<Record<string, unknown>>; rfc?: string },
   ): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      if (this.suppressed++ === 0) {
+        this.diagnostics.push({
+          code: 'too-many-diagnostics',
+          severity: 'error',
+          message: `more than ${MAX_DIAGNOSTICS} problems; the rest are not reported`,
+          ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
+          hint: 'is this really a keepalived configuration file?',
+        });
+      }
+      return;
+    }
     const key = `${code}\u0000${loc?.file ?? ''}\u0000${loc?.line ?? 0}\u0000${loc?.column ?? 0}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
