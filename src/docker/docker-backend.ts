@@ -34,6 +34,7 @@ import { applyNetworkFault } from './faults.js';
 import type { DockerNodeConfig } from './node-config.js';
 import { NodeContainer, type StartedNodeContainer } from './node-container.js';
 import { parseNodeLine } from './node-events.js';
+import { DaemonRunner } from './ts-node.js';
 
 export interface DockerBackendOptions {
   /** Image to run; default the node image for the current inputs (must be built). */
@@ -44,8 +45,6 @@ export interface DockerBackendOptions {
   readonly log?: (line: string) => void;
   /** An engine client; default DOCKER_HOST or the local socket. */
   readonly docker?: Docker;
-  /** Engine runner for `engine: 'ts'` nodes (src/runtime's daemon), when available. */
-  readonly runners?: Partial<Record<'ts', (node: StartedNodeContainer, config: DockerNodeConfig, lab: RunnerContext) => NodeEngineRunner>>;
 }
 
 export interface RunnerContext {
@@ -150,13 +149,7 @@ async function startNode(docker: Docker, image: string, runId: string, plan: Lab
   const attachments = n.config.interfaces.map((i) => ({ segment: i.name, network: networks.get(i.name) as string, address: own.get(i.name) as string }));
   const container = await new NodeContainer({ docker, image, runId, node: n.id, attachments }).start();
   const lab: RunnerContext = { moved: plan.moved, ownAddresses: [...own.values()], realScripts: options.realScripts === true };
-  let runner: NodeEngineRunner;
-  if (n.config.engine === 'keepalived') runner = new KeepalivedRunner(container, n.config, lab);
-  else {
-    const make = options.runners?.ts;
-    if (make === undefined) throw new ScenarioError('docker-engine-unavailable', `node ${n.id}: engine '${n.config.engine}' is not available in this build of the Docker backend`);
-    runner = make(container, n.config, lab);
-  }
+  const runner: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
   await runner.prepare();
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
   return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map() };

@@ -30,6 +30,12 @@ export interface NodeEngineRunner {
   resume(): Promise<void>;
 }
 
+/** Delete every global IPv4 address but the node's own: what is left after a crash are the VIPs the engine added. */
+export function deleteVipsScript(ownAddresses: readonly string[]): string {
+  const keep = ownAddresses.map((a) => `-e ' ${a}/'`).join(' ');
+  return `ip -o -4 addr show scope global | grep -v -F ${keep} | while read -r _ dev _ cidr _; do ip addr del "$cidr" dev "$dev"; done; true`;
+}
+
 export class KeepalivedRunner implements NodeEngineRunner {
   constructor(
     private readonly node: StartedNodeContainer,
@@ -52,12 +58,7 @@ export class KeepalivedRunner implements NodeEngineRunner {
   }
 
   async kill(): Promise<void> {
-    const keep = this.lab.ownAddresses.map((a) => `-e ' ${a}/'`).join(' ');
-    // Everything global that is not the node's own address is a VIP keepalived added.
-    await this.node.shAnyway(
-      `kill -KILL ${PIDS} 2>/dev/null; ip -o -4 addr show scope global | grep -v -F ${keep} | ` +
-        `while read -r _ dev _ cidr _; do ip addr del "$cidr" dev "$dev"; done; true`,
-    );
+    await this.node.shAnyway(`kill -KILL ${PIDS} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
   }
 
   async pause(): Promise<void> {

@@ -1,0 +1,126 @@
+/**
+ * The node daemon: this project's VRRP engine (src/vrrp) running for real in a
+ * lab container, driven by core/host.ts with a wall clock.
+ *
+ *     node /opt/vrrp-lab/src/runtime/daemon.js /lab/vrrp.json
+ *
+ * Theory of operation: the engine is the same pure state machine the simulator
+ * runs; this file only supplies its ports —
+ * - clock: microseconds since the daemon started (performance.now());
+ * - alarm: one setTimeout, re-armed whenever the next deadline changes;
+ * - transport: a raw socket per interface (vrrp-socket.ts);
+ * - effects: `ip addr`, arping, the vrrp_script stub (system.ts);
+ * - link state: /sys flags, polled every LINK_POLL_MS.
+ * Each transition is appended to /lab/events.log in the notify hook's format
+ * (so the lab observes our engine and keepalived the same way) and every
+ * notification is printed on stdout as one JSON line.
+ *
+ * Plain ESM for the image's Node 18: no newer APIs here or in src/core, src/vrrp.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { Host } from '../core/host.js';
+import { instant, type Instant } from '../core/time.js';
+import { vrrpEngine, type VrrpInput, type VrrpNodeConfig, type VrrpNodeState, type VrrpOutput } from '../vrrp/index.js';
+import { changeAddress, gratuitousArp, linkIsUp, runScript } from './system.js';
+import { openVrrpSocket, type VrrpSocket } from './vrrp-socket.js';
+
+const LINK_POLL_MS = 50;
+const EVENTS_LOG = '/lab/events.log';
+const SCRIPT_STUB = '/lab/bin/script-stub';
+
+export interface DaemonConfig {
+  readonly vrrp: VrrpNodeConfig;
+  /** vrrp_script name → shell command (default: the lab's stub for that script). */
+  readonly scripts?: Readonly<Record<string, string>>;
+}
+
+const startedAt = performance.now();
+const now = (): Instant => instant(Math.round((performance.now() - startedAt) * 1000));
+
+function realtime(): string {
+  const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}000`;
+}
+
+const emit = (record: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ t: now() / 1e6, ...record })}\n`);
+
+class WallAlarm {
+  private timer: NodeJS.Timeout | undefined;
+  fire: () => void = () => undefined;
+
+  wakeAt(at: Instant | undefined): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = at === undefined ? undefined : setTimeout(() => this.fire(), Math.max(0, Math.ceil((at - now()) / 1000)));
+  }
+}
+
+function perform(config: DaemonConfig, sockets: ReadonlyMap<string, VrrpSocket>, deliver: (i: VrrpInput) => void, o: VrrpOutput): void {
+  switch (o.kind) {
+    case 'send-advertisement':
+      sockets.get(o.interface)?.send(o.bytes, o.destination);
+      return;
+    case 'send-gratuitous-arp':
+      gratuitousArp(o.address, o.interface);
+      return;
+    case 'add-address':
+    case 'remove-address':
+      changeAddress(o.kind === 'add-address' ? 'add' : 'del', o.address, o.prefixLength, o.interface, (code) => code !== 0 && emit({ kind: 'address-failed', action: o.kind, address: o.address, exitCode: code }));
+      return;
+    case 'run-script': {
+      const script = config.vrrp.scripts.find((s) => s.name === o.script);
+      const timeoutMs = Math.max(1, (script?.timeoutUs || script?.intervalUs || 1_000_000) / 1000);
+      void runScript(config.scripts?.[o.script] ?? `${SCRIPT_STUB} ${o.script}`, timeoutMs).then((exitCode) => deliver({ kind: 'script-result', script: o.script, exitCode }));
+      return;
+    }
+    case 'transitioned':
+      appendFileSync(EVENTS_LOG, `${realtime()} notify ${config.vrrp.node} ${o.instance} ${o.to} ${o.priority}\n`);
+      emit({ kind: o.kind, instance: o.instance, from: o.from, to: o.to, priority: o.priority, reason: o.reason });
+      return;
+    case 'dropped':
+      if (o.reason.code !== 'own-packet') emit({ kind: o.kind, interface: o.interface, reason: o.reason });
+      return;
+    default:
+      emit({ ...o });
+  }
+}
+
+export async function runDaemon(config: DaemonConfig): Promise<void> {
+  const sockets = new Map<string, VrrpSocket>();
+  const alarm = new WallAlarm();
+  // Packets may arrive while the sockets of later interfaces open: hold them until the engine exists.
+  const ref: { host?: Host<VrrpNodeConfig, VrrpNodeState, VrrpInput, VrrpOutput> } = {};
+  const pending: VrrpInput[] = [];
+  const deliver = (input: VrrpInput): void => (ref.host ? ref.host.deliver(input) : void pending.push(input));
+  for (const i of config.vrrp.interfaces) {
+    sockets.set(i.name, await openVrrpSocket(i.name, i.address, (bytes) => deliver({ kind: 'packet', interface: i.name, bytes }), (e) => emit({ kind: 'socket-error', interface: i.name, message: e.message })));
+  }
+  const links = new Map(config.vrrp.interfaces.map((i) => [i.name, linkIsUp(i.name)]));
+  const interfaces = config.vrrp.interfaces.map((i) => ({ ...i, up: links.get(i.name) }));
+  const host = new Host(vrrpEngine, { ...config.vrrp, interfaces }, { clock: { now }, alarm, perform: (o: VrrpOutput) => perform(config, sockets, deliver, o) });
+  ref.host = host;
+  alarm.fire = () => host.fire();
+  for (const input of pending.splice(0)) host.deliver(input);
+  setInterval(() => {
+    for (const [name, was] of links) {
+      const up = linkIsUp(name);
+      if (up !== was) {
+        links.set(name, up);
+        deliver({ kind: 'link', interface: name, up });
+      }
+    }
+  }, LINK_POLL_MS);
+  process.on('SIGTERM', () => {
+    deliver({ kind: 'shutdown' });
+    // Let the priority-0 adverts go and the VIPs be removed, then leave.
+    setTimeout(() => process.exit(0), 300);
+  });
+  emit({ kind: 'started', node: config.vrrp.node });
+}
+
+const path = process.argv[2];
+if (path !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  runDaemon(JSON.parse(readFileSync(path, 'utf8')) as DaemonConfig).catch((e: unknown) => {
+    emit({ kind: 'fatal', message: e instanceof Error ? e.message : String(e) });
+    process.exit(1);
+  });
+}

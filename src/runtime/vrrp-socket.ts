@@ -1,0 +1,48 @@
+/**
+ * VRRP on the wire for the node daemon: one raw IPv4 socket per interface for
+ * IP protocol 112, bound to its device, sending whole datagrams (IP_HDRINCL:
+ * the engine writes the IP header — TTL 255, source, destination) and
+ * receiving whole datagrams (raw IPv4 sockets deliver the header).
+ *
+ * Receiving 224.0.0.18 needs the interface to be a member of the group: a UDP
+ * socket joins it on the interface's address (membership is per interface,
+ * whatever the socket's protocol).
+ */
+import { createSocket as createUdpSocket, type Socket as UdpSocket } from 'node:dgram';
+import raw, { type RawSocket } from 'raw-socket';
+
+export const VRRP_PROTOCOL = 112;
+export const VRRP_GROUP = '224.0.0.18';
+
+export interface VrrpSocket {
+  send(bytes: Uint8Array, destination: string): void;
+  close(): void;
+}
+
+export function openVrrpSocket(ifname: string, address: string, onPacket: (bytes: Uint8Array) => void, onError: (e: Error) => void): Promise<VrrpSocket> {
+  const socket: RawSocket = raw.createSocket({ protocol: VRRP_PROTOCOL, addressFamily: raw.AddressFamily.IPv4, bufferSize: 65535 });
+  const on = Buffer.alloc(4);
+  on.writeUInt32LE(1, 0);
+  socket.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, on, 4);
+  const device = Buffer.from(ifname, 'ascii');
+  socket.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_BINDTODEVICE, device, device.length);
+  socket.on('message', (buffer) => onPacket(new Uint8Array(buffer)));
+  socket.on('error', onError);
+  const group: UdpSocket = createUdpSocket({ type: 'udp4', reuseAddr: true });
+  return new Promise((resolve, reject) => {
+    group.once('error', reject);
+    group.bind(0, () => {
+      group.addMembership(VRRP_GROUP, address);
+      resolve({
+        send: (bytes, destination) => {
+          const b = Buffer.from(bytes);
+          socket.send(b, 0, b.length, destination, null, (error) => error && onError(error));
+        },
+        close: () => {
+          socket.close();
+          group.close();
+        },
+      });
+    });
+  });
+}
