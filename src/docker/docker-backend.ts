@@ -72,12 +72,22 @@ export interface DockerStartedCluster extends StartedCluster {
   readonly startupSeconds: number;
   /** Who holds each VIP now by `ip -4 addr` in the nodes, against what the observations say. */
   checkVips(): Promise<VipCheck[]>;
+  /** A node's container, for what the port has no verb for (captures, inspection). */
+  container(node: NodeId): StartedNodeContainer;
   stop(): Promise<DockerStoppedCluster>;
 }
 
 export const realtimeUs = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
-export function createDockerBackend(options: DockerBackendOptions = {}): Backend<DockerNodeConfig> & { create(spec: ClusterSpec<DockerNodeConfig>): Cluster & { start(o?: { readonly deferred?: readonly NodeId[] }): Promise<DockerStartedCluster> } } {
+export interface DockerCluster extends Cluster {
+  start(options?: { readonly deferred?: readonly NodeId[] }): Promise<DockerStartedCluster>;
+}
+
+export interface DockerBackend extends Backend<DockerNodeConfig> {
+  create(spec: ClusterSpec<DockerNodeConfig>): DockerCluster;
+}
+
+export function createDockerBackend(options: DockerBackendOptions = {}): DockerBackend {
   return {
     name: 'docker',
     create: (spec) => ({ start: (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []) }),
@@ -226,6 +236,10 @@ class RunningDockerCluster implements DockerStartedCluster {
 
   observations(): readonly Observation[] {
     return this.seen;
+  }
+
+  container(id: NodeId): StartedNodeContainer {
+    return this.node(id).container;
   }
 
   private node(id: NodeId): LabNode {

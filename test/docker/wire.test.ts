@@ -1,0 +1,55 @@
+/**
+ * Our engine's packets on the wire: captured with tcpdump in a node while a
+ * keepalived node and one of ours elect, then decoded by tshark as VRRPv2 with
+ * good checksums — from both senders.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDockerBackend } from '../../src/docker/docker-backend.js';
+import { dockerNodeConfig } from '../../src/docker/node-config.js';
+import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
+import { configText, scenario } from '../../src/scenario/scenario.js';
+import { prepareScenario } from '../../src/scenario/topology.js';
+import { secondsToUs } from '../../src/core/time.js';
+import { nodeImage, skipReason } from './docker-test-utils.js';
+
+const hasTshark = spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0;
+
+const conf = (priority: number): string => `vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority ${priority}
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`;
+
+describe.skipIf(skipReason !== undefined || !hasTshark)('VRRP on the wire', () => {
+  it('tshark decodes the adverts of our engine and of keepalived as valid VRRPv2', async () => {
+    const prepared = prepareScenario(scenario('wire').node('lb1', configText('lb1.conf', conf(150))).node('lb2', configText('lb2.conf', conf(100))).until(6).build(), { parse: keepalivedParser });
+    const nodeConfig = dockerNodeConfig('keepalived', { lb1: 'ts' });
+    const spec = { seed: 1, nodes: prepared.nodes.map((n) => ({ id: n.id, address: n.address, config: nodeConfig(n) })) };
+    await using cluster = await createDockerBackend({ image: await nodeImage() }).create(spec).start();
+    const lb2 = cluster.container('lb2');
+    await lb2.shDetached('exec tcpdump -i eth0 -U -w /lab/vrrp.pcap ip proto 112 2>/dev/null');
+    await cluster.advance(secondsToUs(6));
+    await lb2.shAnyway('pkill -INT tcpdump; sleep 0.3');
+    const pcap = Buffer.from((await lb2.sh('base64 -w0 /lab/vrrp.pcap')).trim(), 'base64');
+    const file = join(mkdtempSync(join(tmpdir(), 'vrrp-lab-wire-')), 'vrrp.pcap');
+    writeFileSync(file, pcap);
+    const rows = execFileSync('tshark', ['-r', file, '-o', 'vrrp.v3_checksum_as_in_v2:FALSE', '-Y', 'vrrp', '-T', 'fields', '-e', 'ip.src', '-e', 'vrrp.version', '-e', 'vrrp.prio', '-e', 'vrrp.checksum.status', '-e', 'ip.ttl'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const fromUs = rows.filter((r) => r[2] === '150');
+    expect(fromUs.length).toBeGreaterThanOrEqual(2);
+    // version 2, checksum good (tshark's status: 0 bad, 1 good, 2 unverified), TTL 255 on every advert from either engine
+    for (const r of rows) expect([r[1], r[3], r[4]]).toEqual(['2', '1', '255']);
+  });
+});
