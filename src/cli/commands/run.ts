@@ -9,7 +9,7 @@
  * the same JSON document with `backend`, `engine`, `comparison` and `vipCheck`
  * added), followed by the per-transition comparison.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
@@ -25,6 +25,7 @@ import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../scenario/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
+import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
 import { prepareScenario } from '../../scenario/topology.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -88,6 +89,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     const backend = options['backend'] as string;
     if (backend !== 'docker' && backend !== 'sim') throw new UsageError(`unknown backend '${backend}': expected docker or sim`);
     if (file !== undefined && (nodes.length > 0 || events.length > 0)) throw new UsageError('give either a .scenario file or --node/--event flags, not both');
+    if (options['pcap'] !== undefined && backend === 'docker') throw new UsageError('--pcap is for the simulator; on Docker, capture in a node with tcpdump (the image has it)');
     const engine = engineOf(options['engine'] as string);
     const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
     let scenario: Scenario;
@@ -113,6 +115,10 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         nodeConfig: dockerNodeConfig(engine, engines),
         beforeStop: async (cluster) => void (vips = await (cluster as DockerStartedCluster).checkVips()),
       });
+      if (typeof options['svg'] === 'string') {
+        writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
+        ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
+      }
       return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
