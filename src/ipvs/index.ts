@@ -1,0 +1,8 @@
+/** Public API of the IPVS model. */
+export * from './types.js';
+export { IpvsError, MAX_WEIGHT, createService, addDest, editDest, delDest, findDest, schedule, bindConn, setConnActive, unbindConn } from './service.js';
+export { overhead, isOverloaded, isAvailable } from './dest.js';
+export { SCHEDULERS, SCHEDULER_NAMES, isSchedulerName } from './schedulers/index.js';
+export { MH_PRIMES, MH_DEFAULT_TAB_SIZE } from './schedulers/mh.js';
+export { lblcExpire } from './schedulers/lblc.js';
+export { hash32, hsiphash13 } from './hash.js';
