@@ -7,10 +7,12 @@ import { imageCommand } from './image.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
+import { ipvsCommand } from './ipvs.js';
 
 export const commands: readonly CliCommand[] = [
   validateCommand,
   simulateCommand,
   runCommand,
   imageCommand,
+  ipvsCommand,
 ];

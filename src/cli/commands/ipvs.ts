@@ -1,0 +1,183 @@
+/**
+ * `vrrp-lab ipvs pick|explain`: run one of the kernel's IPVS schedulers by hand.
+ *
+ * Theory of operation: the servers are added to a fresh virtual service in the
+ * order given, as successive `ipvsadm -a` (or keepalived) add them — so the
+ * kernel list, which decides ties, is the reverse of that order. Each new
+ * connection is scheduled, bound (counted inactive, which may set the overload
+ * flag) and then, being a TCP SYN that makes the connection SYN_RECV, counted
+ * active; with --close it is counted inactive instead (a closed connection lingers
+ * in FIN_WAIT/TIME_WAIT, still in the table).
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { Rng } from '../../core/rng.js';
+import { UsageError } from '../../core/errors.js';
+import {
+  IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, IpvsError, SCHEDULER_NAMES, addDest, bindConn, createService,
+  isOverloaded, isSchedulerName, overhead, schedule, setConnActive, type ConnKey, type Dest, type Service,
+} from '../../ipvs/index.js';
+import type { CliCommand } from '../command.js';
+import { EXIT_OK } from '../exit-codes.js';
+
+interface ServerArg { name: string; addr: number; weight: number; active: number; inactive: number; u: number; l: number }
+
+function parseAddr(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return parts.reduce((a, p) => a * 256 + p, 0);
+}
+
+const fmtAddr = (a: number): string => [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.');
+
+function count(name: string, v: string | undefined, min = 0): number {
+  if (v === undefined || v === '') return 0;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${v}'`);
+  return Number(v);
+}
+
+function serverArg(value: string, previous: ServerArg[] = []): ServerArg[] {
+  const [head = '', w, a, i, u, l, ...rest] = value.split(':');
+  if (rest.length > 0 || w === undefined) throw new InvalidArgumentError(`'${value}': expected NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]]`);
+  const [name = '', at] = head.split('@');
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new InvalidArgumentError(`'${value}': server name must be letters, digits, . _ -`);
+  const addr = at === undefined ? (10 << 24) + previous.length + 1 : parseAddr(at);
+  if (addr === undefined) throw new InvalidArgumentError(`'${value}': '${at}' is not an IPv4 address`);
+  const weight = count('weight', w);
+  if (w === '' || weight > 65535) throw new InvalidArgumentError(`'${value}': weight must be 0..65535`);
+  return [...previous, { name, addr, weight, active: count('active', a), inactive: count('inactive', i), u: count('u_threshold', u), l: count('l_threshold', l) }];
+}
+
+function addrArg(value: string): number {
+  const a = parseAddr(value);
+  if (a === undefined) throw new InvalidArgumentError(`'${value}' is not an IPv4 address`);
+  return a;
+}
+
+function intArg(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`'${value}' is not a non-negative integer`);
+  return Number(value);
+}
+
+function buildService(options: Readonly<Record<string, unknown>>): Service {
+  const name = String(options['scheduler'] ?? 'wlc');
+  if (!isSchedulerName(name)) throw new UsageError(`unknown scheduler '${name}' (one of ${SCHEDULER_NAMES.join(', ')})`);
+  const servers = (options['server'] as ServerArg[] | undefined) ?? [];
+  if (servers.length === 0) throw new UsageError('give at least one --server NAME:WEIGHT');
+  const flags = (options['fallback'] === true ? IP_VS_SVC_F_SCHED_FALLBACK : 0) | (options['hashPort'] === true ? IP_VS_SVC_F_SCHED_PORT : 0);
+  const svc = createService({ scheduler: name, flags });
+  try {
+    for (const s of servers) addDest(svc, { name: s.name, addr: s.addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
+  } catch (e) {
+    if (e instanceof IpvsError) throw new UsageError(e.message);
+    throw e;
+  }
+  return svc;
+}
+
+function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey {
+  const seqAddr = ((198 << 24) | (51 << 16) | (100 << 8)) + 1 + i;
+  const client = options['client'] as number | undefined;
+  const dest = options['dest'] as number | undefined;
+  return { saddr: (client ?? seqAddr) >>> 0, sport: 40000 + i, daddr: (dest ?? seqAddr) >>> 0, dport: 80 };
+}
+
+function runPicks(svc: Service, n: number, options: Readonly<Record<string, unknown>>): (string | null)[] {
+  const rng = Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs');
+  const out: (string | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = schedule(svc, connFor(i, options), { now: 0, rng });
+    out.push(d?.name ?? null);
+    if (d === undefined) continue;
+    bindConn(d);
+    if (options['close'] !== true) setConnActive(d, true);
+  }
+  return out;
+}
+
+function explainLines(svc: Service, chosen: Dest | undefined, conn: ConnKey): string[] {
+  const lines = [`scheduler ${svc.scheduler.name}; kernel list order (newest first) and each server's load:`];
+  for (const d of svc.dests) {
+    lines.push(`  ${d.name.padEnd(10)} weight ${String(d.weight).padStart(5)}  active ${String(d.activeconns).padStart(5)}  inactive ${String(d.inactconns).padStart(5)}  overhead ${String(overhead(d)).padStart(7)} (=active*256+inactive)${isOverloaded(d) ? '  OVERLOADED (skipped)' : ''}${d.weight === 0 ? '  weight 0 (quiesced)' : ''}`);
+  }
+  if (['wlc', 'lblc', 'lblcr'].includes(svc.scheduler.name)) lines.push(...wlcSteps(svc));
+  lines.push(`client ${fmtAddr(conn.saddr)}, destination ${fmtAddr(conn.daddr)}`);
+  lines.push(chosen ? `chosen: ${chosen.name}` : 'chosen: none — the kernel answers "no destination available" (ICMP port unreachable)');
+  return lines;
+}
+
+function wlcSteps(svc: Service): string[] {
+  const out: string[] = [];
+  let least: Dest | undefined;
+  for (const d of svc.dests) {
+    if (isOverloaded(d)) continue;
+    if (least === undefined) {
+      if (d.weight > 0) {
+        least = d;
+        out.push(`  start with ${d.name} (first not overloaded with weight > 0)`);
+      }
+      continue;
+    }
+    const lhs = overhead(least) * d.weight;
+    const rhs = overhead(d) * least.weight;
+    const wins = lhs > rhs;
+    out.push(`  ${least.name} vs ${d.name}: ${overhead(least)}*${d.weight} = ${lhs} ${wins ? '>' : '<='} ${overhead(d)}*${least.weight} = ${rhs} → ${wins ? d.name : least.name}`);
+    if (wins) least = d;
+  }
+  return out;
+}
+
+export const ipvsCommand: CliCommand = {
+  usage: 'ipvs <action>',
+  summary: 'run a Linux IPVS scheduler by hand: which real server each new connection gets (pick, explain)',
+  description: `Explore the kernel's IPVS schedulers (${SCHEDULER_NAMES.join(', ')}).
+
+  pick     print the server chosen for each of --count new TCP connections
+  explain  show the computation behind one pick
+
+Servers: --server NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]],
+repeated, added in the order given as successive 'ipvsadm -a' add them. The
+kernel links each new server at the HEAD of its list, so the last one given
+comes first and wins ties. ADDR defaults to 10.0.0.N (N = position); port 80.
+Each connection stays open and counts as active unless --close (then it counts
+as inactive, as a closed connection waiting out TIME_WAIT does).
+
+Addresses hashed: sh and mh hash the client (--client ADDR; default a new
+client per connection: 198.51.100.1, .2, …); dh, lblc and lblcr hash the
+destination address (--dest ADDR; default the same per-connection sequence).
+twos draws from a seeded generator (--seed).`,
+  examples: [
+    { args: 'ipvs pick --scheduler wrr --server a:4 --server b:3 --server c:2 --count 9', explain: 'the wrr order for weights 4, 3, 2' },
+    { args: 'ipvs explain --scheduler wlc --server a:1:3:10 --server b:2:5:0', explain: 'why wlc picks the server it picks' },
+    { args: 'ipvs pick --json --scheduler mh --server a@10.0.0.1:1 --server b@10.0.0.2:1 --count 4', explain: 'Maglev picks for four clients, as JSON' },
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('-s, --scheduler <name>', `scheduler (${SCHEDULER_NAMES.join('|')})`, 'wlc')
+      .option('--server <spec>', 'NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]] (repeat)', serverArg)
+      .option('-n, --count <n>', 'number of new connections (pick)', intArg, 10)
+      .option('--close', 'count each connection as closed (inactive) instead of open (active)')
+      .option('--client <addr>', 'client (source) address for every connection', addrArg)
+      .option('--dest <addr>', 'destination address for every connection (dh, lblc, lblcr)', addrArg)
+      .option('--fallback', 'sh-fallback / mh-fallback')
+      .option('--hash-port', 'sh-port / mh-port: hash the client port too')
+      .option('--seed <n>', 'seed for twos', intArg, 1);
+  },
+  async run({ args, options }, { io, json }) {
+    const action = String(args[0]);
+    if (action !== 'pick' && action !== 'explain') throw new UsageError(`unknown action '${action}' (pick or explain)`);
+    const svc = buildService(options);
+    if (action === 'pick') {
+      const picks = runPicks(svc, Number(options['count'] ?? 10), options);
+      io.stdout.write(json ? `${JSON.stringify({ picks })}\n` : `${picks.map((p, i) => `${i + 1}\t${p ?? '(no destination available)'}`).join('\n')}\n`);
+      return EXIT_OK;
+    }
+    const conn = connFor(0, options);
+    const lines = explainLines(svc, undefined, conn);
+    const chosen = schedule(svc, conn, { now: 0, rng: Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs') });
+    lines[lines.length - 1] = chosen ? `chosen: ${chosen.name}` : 'chosen: none — "no destination available" (the client gets ICMP port unreachable)';
+    io.stdout.write(json ? `${JSON.stringify({ scheduler: svc.scheduler.name, chosen: chosen?.name ?? null, servers: svc.dests.map((d) => ({ name: d.name, weight: d.weight, active: d.activeconns, inactive: d.inactconns, overhead: overhead(d), overloaded: isOverloaded(d) })) })}\n` : `${lines.join('\n')}\n`);
+    return EXIT_OK;
+  },
+};

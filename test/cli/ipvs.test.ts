@@ -1,0 +1,66 @@
+/**
+ * `vrrp-lab ipvs` end to end, in-process: kernel sequences through --json, the
+ * explain text, and usage errors (exit 2, no stack).
+ */
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+async function run(...argv: string[]) {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+async function picks(...argv: string[]): Promise<(string | null)[]> {
+  const r = await run('ipvs', 'pick', '--json', ...argv);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.out) as { picks: (string | null)[] }).picks;
+}
+
+describe('vrrp-lab ipvs pick', () => {
+  it('wrr a:4 b:3 c:2 follows the kernel (list c,b,a; cw starts at 1 after one-by-one adds)', async () => {
+    expect((await picks('--scheduler', 'wrr', '--server', 'a:4', '--server', 'b:3', '--server', 'c:2', '--count', '9')).join('')).toBe('cbaabacba');
+  });
+  it('wlc: ties to the last server given; initial counts and weight 0', async () => {
+    expect((await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '4')).join('')).toBe('baba');
+    expect((await picks('-s', 'wlc', '--server', 'a:1:1:0', '--server', 'b:0', '--count', '2')).join('')).toBe('aa');
+  });
+  it('--close counts connections inactive (1/256 of an active one)', async () => {
+    expect((await picks('-s', 'wlc', '--server', 'a:1:1:0', '--server', 'b:1', '--count', '3', '--close')).join('')).toBe('bbb');
+  });
+  it('overloaded servers are skipped; none left → null', async () => {
+    expect(await picks('-s', 'lc', '--server', 'a:1:0:0:1', '--count', '2')).toEqual(['a', null]);
+  });
+  it('mh and sh give the same server to the same client', async () => {
+    const p = await picks('-s', 'mh', '--server', 'a@10.0.0.1:1', '--server', 'b@10.0.0.2:1', '--client', '203.0.113.7', '--count', '3');
+    expect(new Set(p).size).toBe(1);
+  });
+});
+
+describe('vrrp-lab ipvs explain', () => {
+  it('shows overheads and the deciding comparison for wlc', async () => {
+    const r = await run('ipvs', 'explain', '-s', 'wlc', '--server', 'a:1:3:10', '--server', 'b:2:5:0');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('overhead     778');
+    expect(r.out).toContain('b vs a: 1280*1 = 1280 <= 778*2 = 1556 → b'); // 1280/2 < 778/1
+    expect(r.out).toMatch(/chosen: b/);
+  });
+});
+
+describe('vrrp-lab ipvs usage errors', () => {
+  it.each([
+    [['ipvs', 'pick', '--scheduler', 'nope', '--server', 'a:1']],
+    [['ipvs', 'pick', '--server', 'a']],
+    [['ipvs', 'pick', '--server', 'a:x']],
+    [['ipvs', 'pick']],
+    [['ipvs', 'frob', '--server', 'a:1']],
+    [['ipvs', 'pick', '--server', 'a:1', '--server', 'a:2']],
+  ])('%j → exit 2 with a message, no stack', async (argv) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.err.length).toBeGreaterThan(0);
+  });
+});
