@@ -1,5 +1,7 @@
 #!/bin/sh
 # Starts keepalived in the foreground of this exec (so its pid is known), logging to /lab/keepalived.log.
+# A start while keepalived runs does nothing, as on a host where the service is already up.
+if [ -f /run/lab-keepalived.pid ] && kill -0 "$(cat /run/lab-keepalived.pid)" 2>/dev/null; then exit 0; fi
 rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid
 echo $$ > /run/lab-keepalived.pid
 exec keepalived --dont-fork --log-console --log-detail -f /lab/keepalived.conf \

@@ -46,7 +46,8 @@ export class DaemonRunner implements NodeEngineRunner {
   }
 
   start(): Promise<void> {
-    return this.node.shDetached('echo $$ > /run/lab-daemon.pid; exec node /opt/vrrp-lab/src/runtime/daemon.js /lab/vrrp.json >> /lab/daemon.log 2>&1');
+    // A start while the daemon runs does nothing, as for keepalived.
+    return this.node.shDetached(`kill -0 ${PID} 2>/dev/null && exit 0; echo $$ > /run/lab-daemon.pid; exec node /opt/vrrp-lab/src/runtime/daemon.js /lab/vrrp.json >> /lab/daemon.log 2>&1`);
   }
 
   async stop(): Promise<void> {
