@@ -8,8 +8,8 @@
  * overloaded, weight > 0, available; then strict cross-multiplied `>` among
  * non-overloaded available members). If the set has more than one member and
  * was last modified more than lblcr_expiration ago, its weighted-MOST-loaded
- * member (replace when `moh * w < doh * mw`, weight > 0) is dropped and lastmod
- * := now. The least dest is used unless missing or lblc-overloaded; then wlc
+ * member (replace when `moh * w < doh * mw`, weight > 0) is dropped (which sets
+ * lastmod := now) — the least dest chosen before the pruning is still used. The least dest is used unless missing or lblc-overloaded; then wlc
  * over the whole list picks one, which joins the set (lastmod := now). A miss
  * creates the entry with the wlc pick.
  */
@@ -91,8 +91,10 @@ export const lblcr: Scheduler = {
     const ttl = svc.options.expirationUs ?? LBLC_DEFAULT_EXPIRATION_US;
     if (en.set.length > 1 && ctx.now > en.lastmod + ttl) {
       const m = setMax(en.set);
-      if (m !== undefined) en.set.splice(en.set.indexOf(m), 1);
-      en.lastmod = ctx.now;
+      if (m !== undefined) {
+        en.set.splice(en.set.indexOf(m), 1);
+        en.lastmod = ctx.now; // ip_vs_dest_set_erase marks the set modified
+      }
     }
     if (least !== undefined && !lblcOverloaded(least, svc)) return least;
     const d = wlcPick(svc.dests);
