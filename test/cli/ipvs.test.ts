@@ -64,3 +64,21 @@ describe('vrrp-lab ipvs usage errors', () => {
     expect(r.err.length).toBeGreaterThan(0);
   });
 });
+
+describe('vrrp-lab ipvs pick --change', () => {
+  it('rr: deleting the server under the cursor continues after it; an added server is reached after the wrap', async () => {
+    const p = await picks('-s', 'rr', '--server', 'a:1', '--server', 'b:1', '--server', 'c:1', '--count', '6', '--change', '2 del b', '--change', '4 add d:1');
+    // list c,b,a: c b | b deleted → cursor moves back to c: a, (wrap) c | d added at the head
+    // (list d,c,a), cursor still c: a, then the wrap reaches d
+    expect(p.join('')).toBe('cbacad');
+  });
+  it('wlc: quiescing with weight 0 mid-way stops new picks', async () => {
+    const p = await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '4', '--change', '1 edit a:0');
+    expect(p.join('')).toBe('bbbb');
+  });
+  it('a bad change is a usage error', async () => {
+    const r = await run('ipvs', 'pick', '--server', 'a:1', '--change', '1 del zz');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no destination named zz');
+  });
+});

@@ -14,7 +14,7 @@ import { Rng } from '../../core/rng.js';
 import { UsageError } from '../../core/errors.js';
 import {
   IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, IpvsError, SCHEDULER_NAMES, addDest, bindConn, createService,
-  isOverloaded, isSchedulerName, overhead, schedule, setConnActive, type ConnKey, type Dest, type Service,
+  delDest, editDest, isOverloaded, isSchedulerName, overhead, schedule, setConnActive, type ConnKey, type Dest, type Service,
 } from '../../ipvs/index.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -47,6 +47,39 @@ function serverArg(value: string, previous: ServerArg[] = []): ServerArg[] {
   const weight = count('weight', w);
   if (w === '' || weight > 65535) throw new InvalidArgumentError(`'${value}': weight must be 0..65535`);
   return [...previous, { name, addr, weight, active: count('active', a), inactive: count('inactive', i), u: count('u_threshold', u), l: count('l_threshold', l) }];
+}
+
+/** A list change between connections: `N add SPEC`, `N edit NAME:WEIGHT[:U:L]`, `N del NAME`. */
+interface ChangeArg { after: number; op: 'add' | 'edit' | 'del'; server: ServerArg }
+
+function changeArg(value: string, previous: ChangeArg[] = []): ChangeArg[] {
+  const m = /^\s*(\d+)\s+(add|edit|del)\s+(\S+)\s*$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`'${value}': expected 'N add NAME[@ADDR]:WEIGHT[:…]', 'N edit NAME:WEIGHT[:U_THRESHOLD[:L_THRESHOLD]]' or 'N del NAME'`);
+  const op = m[2] as ChangeArg['op'];
+  const spec = m[3] as string;
+  let server: ServerArg;
+  if (op === 'del') server = { name: spec, addr: 0, weight: 0, active: 0, inactive: 0, u: 0, l: 0 };
+  else if (op === 'edit') {
+    const [name = '', w, u, l, ...rest] = spec.split(':');
+    if (rest.length > 0 || w === undefined) throw new InvalidArgumentError(`'${value}': expected N edit NAME:WEIGHT[:U_THRESHOLD[:L_THRESHOLD]]`);
+    server = { name, addr: 0, weight: count('weight', w), active: 0, inactive: 0, u: count('u_threshold', u), l: count('l_threshold', l) };
+  } else server = serverArg(spec, [])[0] as ServerArg;
+  return [...previous, { after: Number(m[1]), op, server }];
+}
+
+function applyChange(svc: Service, c: ChangeArg, index: number): void {
+  const s = c.server;
+  try {
+    if (c.op === 'del') delDest(svc, s.name);
+    else if (c.op === 'edit') editDest(svc, s.name, { weight: s.weight, uThreshold: s.u, lThreshold: s.l });
+    else {
+      const addr = s.addr === (10 << 24) + 1 ? (10 << 24) + 100 + index : s.addr; // default address: keep clear of the initial servers
+      addDest(svc, { name: s.name, addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
+    }
+  } catch (e) {
+    if (e instanceof IpvsError) throw new UsageError(`--change '${c.after} ${c.op} ${s.name}': ${e.message}`);
+    throw e;
+  }
 }
 
 function addrArg(value: string): number {
@@ -86,7 +119,11 @@ function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey
 function runPicks(svc: Service, n: number, options: Readonly<Record<string, unknown>>): (string | null)[] {
   const rng = Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs');
   const out: (string | null)[] = [];
+  const changes = (options['change'] as ChangeArg[] | undefined) ?? [];
   for (let i = 0; i < n; i++) {
+    changes.forEach((c, k) => {
+      if (c.after === i) applyChange(svc, c, k);
+    });
     const d = schedule(svc, connFor(i, options), { now: 0, rng });
     out.push(d?.name ?? null);
     if (d === undefined) continue;
@@ -140,6 +177,9 @@ Servers: --server NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]
 repeated, added in the order given as successive 'ipvsadm -a' add them. The
 kernel links each new server at the HEAD of its list, so the last one given
 comes first and wins ties. ADDR defaults to 10.0.0.N (N = position); port 80.
+--change 'N add|edit|del …' changes the list after N connections (repeat):
+'3 add d:2' (as ipvsadm -a), '4 edit a:0' (as ipvsadm -e: weight, thresholds),
+'5 del b' (as ipvsadm -d; re-adding it later revives its counters).
 Each connection stays open and counts as active unless --close (then it counts
 as inactive, as a closed connection waiting out TIME_WAIT does).
 
@@ -157,6 +197,7 @@ twos draws from a seeded generator (--seed).`,
       .option('-s, --scheduler <name>', `scheduler (${SCHEDULER_NAMES.join('|')})`, 'wlc')
       .option('--server <spec>', 'NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]] (repeat)', serverArg)
       .option('-n, --count <n>', 'number of new connections (pick)', intArg, 10)
+      .option('--change <spec>', "change the list after N connections: 'N add SPEC' | 'N edit NAME:WEIGHT[:U:L]' | 'N del NAME' (repeat)", changeArg)
       .option('--close', 'count each connection as closed (inactive) instead of open (active)')
       .option('--client <addr>', 'client (source) address for every connection', addrArg)
       .option('--dest <addr>', 'destination address for every connection (dh, lblc, lblcr)', addrArg)
