@@ -82,3 +82,10 @@ describe('vrrp-lab ipvs pick --change', () => {
     expect(r.err).toContain('no destination named zz');
   });
 });
+
+describe('vrrp-lab ipvs --mh-table-size', () => {
+  it('accepts the kernel primes only', async () => {
+    expect((await picks('-s', 'mh', '--mh-table-size', '251', '--server', 'a:1', '--count', '2'))).toEqual(['a', 'a']);
+    expect((await run('ipvs', 'pick', '-s', 'mh', '--mh-table-size', '250', '--server', 'a:1')).code).toBe(2);
+  });
+});

@@ -13,7 +13,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Rng } from '../../core/rng.js';
 import { UsageError } from '../../core/errors.js';
 import {
-  IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, IpvsError, SCHEDULER_NAMES, addDest, bindConn, createService,
+  IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, IpvsError, MH_PRIMES, SCHEDULER_NAMES, addDest, bindConn, createService,
   delDest, editDest, isOverloaded, isSchedulerName, overhead, schedule, setConnActive, type ConnKey, type Dest, type Service,
 } from '../../ipvs/index.js';
 import type { CliCommand } from '../command.js';
@@ -99,7 +99,9 @@ function buildService(options: Readonly<Record<string, unknown>>): Service {
   const servers = (options['server'] as ServerArg[] | undefined) ?? [];
   if (servers.length === 0) throw new UsageError('give at least one --server NAME:WEIGHT');
   const flags = (options['fallback'] === true ? IP_VS_SVC_F_SCHED_FALLBACK : 0) | (options['hashPort'] === true ? IP_VS_SVC_F_SCHED_PORT : 0);
-  const svc = createService({ scheduler: name, flags });
+  const mhTableSize = Number(options['mhTableSize'] ?? 4093);
+  if (!(MH_PRIMES as readonly number[]).includes(mhTableSize)) throw new UsageError(`--mh-table-size must be one of the kernel's primes: ${MH_PRIMES.join(', ')}`);
+  const svc = createService({ scheduler: name, flags, mhTableSize });
   try {
     for (const s of servers) addDest(svc, { name: s.name, addr: s.addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
   } catch (e) {
@@ -203,6 +205,7 @@ twos draws from a seeded generator (--seed).`,
       .option('--dest <addr>', 'destination address for every connection (dh, lblc, lblcr)', addrArg)
       .option('--fallback', 'sh-fallback / mh-fallback')
       .option('--hash-port', 'sh-port / mh-port: hash the client port too')
+      .option('--mh-table-size <m>', `Maglev table size, one of ${MH_PRIMES.join(', ')} (kernel default 4093)`, intArg, 4093)
       .option('--seed <n>', 'seed for twos', intArg, 1);
   },
   async run({ args, options }, { io, json }) {
