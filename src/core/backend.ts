@@ -97,7 +97,11 @@ export interface StartedCluster extends AsyncDisposable {
   /** Current time on the cluster's clock (virtual in the simulator). */
   now(): Instant;
   apply(event: ClusterEvent): Promise<void>;
-  /** Let time pass. The simulator runs instantly; real backends wait. */
+  /**
+   * Let time pass. The simulator runs instantly; real backends wait. An event
+   * applied right after acts before what the nodes had due at that instant;
+   * `advance(0)` lets what is due now happen.
+   */
   advance(duration: DurationUs): Promise<void>;
   /** Everything observed so far, in order. */
   observations(): readonly Observation[];

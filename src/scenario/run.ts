@@ -81,6 +81,7 @@ export async function runScenario<C = SimNodeConfig>(input: Scenario | PreparedS
       await cluster.apply(e.event);
     }
     await advanceTo(cluster, scenario.until);
+    await cluster.advance(0); // what is due at the end time itself still happens
     observations = [...cluster.observations()];
     await options.beforeStop?.(cluster);
   } finally {

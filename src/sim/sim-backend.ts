@@ -65,9 +65,16 @@ class RunningSimCluster implements SimStartedCluster {
     this.simulation.apply(event);
   }
 
+  /**
+   * Time passes up to, not including, the end: an event applied next acts
+   * before whatever the nodes had due at that microsecond (a check script that
+   * starts failing at 6 s fails the run due at 6 s). `advance(0)` lets what is
+   * due at the current microsecond happen; stopping does too.
+   */
   async advance(duration: DurationUs): Promise<void> {
     this.checkRunning('advance');
-    this.simulation.advance(duration);
+    if (duration === 0) this.simulation.settle();
+    else this.simulation.advanceBefore((this.simulation.now() + duration) as Instant);
   }
 
   observations(): readonly Observation[] {
@@ -75,6 +82,7 @@ class RunningSimCluster implements SimStartedCluster {
   }
 
   async stop(): Promise<StoppedCluster> {
+    if (!this.stopped) this.simulation.settle();
     this.stopped = true;
     const trace = this.simulation.observations();
     return { observations: () => trace };

@@ -227,11 +227,30 @@ export class Simulation {
   }
 
   advanceTo(end: Instant): void {
+    this.runUntil(end, true);
+  }
+
+  /**
+   * Run every entry due strictly before `end`; the clock ends at `end` with the
+   * entries due exactly then still queued. A host that applies an event next
+   * makes it take effect before the nodes' own timers of that microsecond —
+   * "the world changes, then the nodes react" — instead of after them.
+   */
+  advanceBefore(end: Instant): void {
+    this.runUntil(end, false);
+  }
+
+  /** Run the entries due at the current microsecond (after `advanceBefore`). */
+  settle(): void {
+    this.runUntil(this.clock, true);
+  }
+
+  private runUntil(end: Instant, inclusive: boolean): void {
     if (end < this.clock) throw new ScenarioError('sim-time-in-past', `cannot advance to ${end} µs: the clock is already at ${this.clock} µs`);
     const queue = this.queue;
     while (true) {
       const next = queue.peekAt();
-      if (next === undefined || next > end) break;
+      if (next === undefined || next > end || (!inclusive && next === end)) break;
       const entry = queue.pop();
       if (entry === undefined) break;
       this.clock = entry.at;

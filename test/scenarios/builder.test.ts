@@ -3,7 +3,7 @@
  * helpers: the same vocabulary as the .scenario files.
  */
 import { describe, expect, it } from 'vitest';
-import { kill, linkdown, linkup, partition, heal, start } from '../../src/scenario/events.js';
+import { failScript, kill, linkdown, linkup, partition, heal, start } from '../../src/scenario/events.js';
 import { atTime, holderIs, masterIs } from '../../src/scenario/expectations.js';
 import { configText, scenario } from '../../src/scenario/scenario.js';
 import {
@@ -36,6 +36,22 @@ ${extra}    virtual_ipaddress {
 }
 
 describe.skipIf(backend.unavailable !== undefined)(`scenarios in code on ${backend.name}`, () => {
+  it('an event at T acts before what the nodes had due at T: a script failing from 6 s fails its 6 s run', async () => {
+    const chk = 'vrrp_script chk {\n    script "/bin/true"\n    interval 1\n    weight -60\n    fall 2\n    rise 2\n}\n';
+    const track = '    track_script {\n        chk\n    }\n';
+    const run = await backend.run(
+      scenario('fall 2 from 6 s')
+        .node('lb1', configText('lb1.conf', chk + conf(150, track)))
+        .node('lb2', configText('lb2.conf', conf(100)))
+        .at(6, failScript('lb1', 'chk'))
+        .until(12)
+        .build(),
+    );
+    // Runs at 0, 1, … s; the runs at 6 s and 7 s fail, and fall 2 turns the script KO at 7 s.
+    expectPriority(run, 'lb1', 'VI_1', 6.9, 150);
+    expectPriority(run, 'lb1', 'VI_1', 7, 90);
+  });
+
   it('three routers: the role passes down the priority order and the best one takes it back', async () => {
     const run = await backend.run(
       scenario('three routers')
