@@ -7,4 +7,5 @@ export * from './diagnostic.js';
 export * from './engine.js';
 export * from './host.js';
 export * from './ids.js';
+export * from './ipv4.js';
 export * from './backend.js';

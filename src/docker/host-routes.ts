@@ -11,6 +11,7 @@
  * /proc/net/route stores addresses as little-endian hex words.
  */
 import { readFileSync } from 'node:fs';
+import { formatIpv4, networkOf, parseIpv4 } from '../core/ipv4.js';
 
 export interface Ipv4Route {
   readonly interface: string;
@@ -23,15 +24,7 @@ export interface Ipv4Subnet {
   readonly prefixLength: number;
 }
 
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-export const formatIpv4 = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-
-export const networkOf = (address: number, prefixLength: number): number => address - (address % 2 ** (32 - prefixLength));
+export { parseIpv4, formatIpv4, networkOf };
 
 export const formatSubnet = (s: Ipv4Subnet): string => `${formatIpv4(s.network)}/${s.prefixLength}`;
 

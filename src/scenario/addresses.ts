@@ -15,6 +15,7 @@
  */
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
+import { formatIpv4, networkOf, parseIpv4 } from '../core/ipv4.js';
 
 export interface AddressNeeds {
   readonly node: NodeId;
@@ -33,15 +34,7 @@ export interface AssignedInterface {
 /** Segments nobody's VIP or fixed address claims take these, in order. */
 const SPARE_SUBNETS = ['198.51.100.0', '192.0.2.0', ...Array.from({ length: 64 }, (_, i) => `100.64.${i}.0`)];
 
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-export const formatIpv4 = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-
-const networkOf = (address: number, prefixLength: number): number => address - (address % 2 ** (32 - prefixLength));
+export { parseIpv4, formatIpv4 };
 
 interface Subnet {
   readonly network: number;

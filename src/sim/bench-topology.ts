@@ -10,6 +10,7 @@ import type { VrrpInstanceConfig, VrrpNodeConfig } from '../vrrp/types.js';
 import { formatIpv4 } from './ipv4.js';
 import type { NetworkStats } from './network.js';
 import { Simulation } from './simulation.js';
+import { vrrpInstance } from '../vrrp/index.js';
 import type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
 
 export interface BenchShape {
@@ -44,29 +45,8 @@ export function benchTopology(shape: BenchShape): { id: NodeId; config: SimNodeC
 }
 
 function benchInstance(vrid: number, priority: number): VrrpInstanceConfig {
-  return {
-    name: `VI_${vrid}`,
-    interface: 'eth0',
-    vrid,
-    priority,
-    initialState: 'BACKUP',
-    advertIntUs: 1_000_000,
-    version: 2,
-    nopreempt: false,
-    preemptDelayUs: 0,
-    auth: { type: 'none' },
-    virtualAddresses: [{ address: formatIpv4(0xc0000200 + vrid), prefixLength: 24 }],
-    trackScripts: [],
-    trackInterfaces: [],
-    unicastPeers: [],
-    downTimerAdverts: 3,
-    lowerPrioNoAdvert: false,
-    higherPrioSendAdvert: false,
-    dontTrackPrimary: false,
-    garpMasterRepeat: 5,
-    garpMasterDelayUs: 5_000_000,
-    garpLowerPrioRepeat: 5,
-  };
+  // keepalived's defaults for everything else (1 s adverts, 5 GARPs now and after 5 s)
+  return vrrpInstance({ name: `VI_${vrid}`, interface: 'eth0', vrid, priority, virtualAddresses: [{ address: formatIpv4(0xc0000200 + vrid), prefixLength: 24 }] });
 }
 
 export interface BenchResult {

@@ -8,23 +8,9 @@
 export const VRRP_MULTICAST_GROUP = '224.0.0.18';
 export const IPPROTO_VRRP = 112;
 
-/** Parse a dotted quad to an unsigned 32-bit integer; undefined when malformed. */
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
-}
+import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
 
-export function formatIpv4(value: number): string {
-  return `${(value >>> 24) & 255}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
-}
+export { formatIpv4, parseIpv4 };
 
 /** 224.0.0.0/4 (RFC 5771). */
 export function isMulticastIpv4(text: string): boolean {

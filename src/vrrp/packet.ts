@@ -43,23 +43,7 @@ export const VRRP_HEADER_LENGTH = 8;
 
 // ---------------------------------------------------------------- addresses
 
-/** Parses a dotted quad; undefined when it is not one. */
-export function parseIpv4(text: string): Ipv4 | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-
-export function formatIpv4(address: Ipv4): string {
-  return `${(address >>> 24) & 255}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
-}
+export { parseIpv4, formatIpv4 } from '../core/ipv4.js';
 
 export const isMulticast = (address: Ipv4): boolean => address >>> 28 === 0xe;
 
