@@ -3,10 +3,12 @@
  * To add one, write `bench/benchmarks/<name>.ts` exporting a `Benchmark` and add it here.
  */
 import type { Benchmark } from '../harness.js';
+import { dockerBenchmark } from './docker.js';
 import { simulateBenchmark } from './simulate.js';
 import { validateBenchmark } from './validate.js';
 
 export const benchmarks: readonly Benchmark[] = [
   validateBenchmark,
   simulateBenchmark,
+  dockerBenchmark,
 ];
