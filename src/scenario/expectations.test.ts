@@ -12,6 +12,7 @@ import {
   priorityIs,
   splitBrainIntervals,
   stateIs,
+  withSlack,
 } from './expectations.js';
 import { buildTimeline } from './timeline.js';
 import { add, crashTimeline, tr } from './timeline.test-utils.js';
@@ -85,5 +86,18 @@ describe('expectations over a timeline', () => {
     expect(lines[2]).toBe('timeline around 10 s (6 s … 14 s):');
     expect(r.message).toMatch(/9\.609375 +lb2 +VI_1 +BACKUP → MASTER/);
     expect(lines[lines.length - 1]).toBe('seed 7');
+  });
+});
+
+describe('withSlack: the same expectations on a real clock', () => {
+  it('lets a failover, an instant and an eventually be late by the slack, and no later', () => {
+    // lb2 takes over at 9.609375 s in this timeline (crash at 6 s)
+    expect(ok(failoverWithin('VI_1', 6, 3.5, 'lb2'))).toBe(false);
+    expect(ok(withSlack(failoverWithin('VI_1', 6, 3.5, 'lb2'), 200_000))).toBe(true);
+    expect(ok(withSlack(failoverWithin('VI_1', 6, 3.5, 'lb2'), 100_000))).toBe(false);
+    expect(ok(atTime(9.5, masterIs('VI_1', 'lb2')))).toBe(false);
+    expect(ok(withSlack(atTime(9.5, masterIs('VI_1', 'lb2')), 200_000))).toBe(true);
+    expect(ok(withSlack(eventually(6, 9.5, masterIs('VI_1', 'lb2')), 200_000))).toBe(true);
+    expect(ok(withSlack(always(3.3, 5.9, masterIs('VI_1', 'lb1')), 200_000))).toBe(true);
   });
 });

@@ -143,6 +143,23 @@ export function checkExpectation(tl: Timeline, e: Expectation): ExpectationResul
   }
 }
 
+/**
+ * The same expectation, allowed `slackUs` of lateness: real clocks (containers,
+ * process start-up, scheduling) run behind the simulator's exact microseconds.
+ * A failover may take `slackUs` longer; a state expected at t is looked for at
+ * t + slackUs; intervals start `slackUs` later and "eventually" ends later.
+ */
+export function withSlack(e: Expectation, slackUs: number): Expectation {
+  const later = (t: Instant): Instant => (t + slackUs) as Instant;
+  switch (e.kind) {
+    case 'at': return { ...e, at: later(e.at) };
+    case 'always': return { ...e, from: later(e.from), to: e.to < later(e.from) ? later(e.from) : e.to };
+    case 'eventually': return { ...e, to: later(e.to) };
+    case 'failover': return { ...e, withinUs: e.withinUs + slackUs };
+    case 'never-two-masters': return { ...e, graceUs: (e.graceUs ?? DEFAULT_GRACE_US) + slackUs };
+  }
+}
+
 export function checkAll(tl: Timeline, expectations: readonly Expectation[]): ExpectationResult[] {
   return expectations.map((e) => checkExpectation(tl, e));
 }
