@@ -20,14 +20,17 @@ export interface ScenarioRunner {
   readonly unavailable?: string;
   /** Allowed lateness of timed expectations on this backend (0 on the simulator). */
   readonly slackUs: number;
+  /** How long one scenario may take to run (real backends wait out its whole length). */
+  readonly hookTimeoutMs: number;
   run(scenario: Scenario): Promise<ScenarioRun>;
 }
 
 const runners: Record<BackendName, ScenarioRunner> = {
-  sim: { name: 'sim', slackUs: 0, run: async (scenario) => (await simulate(scenario, { parse: keepalivedParser })).run },
+  sim: { name: 'sim', slackUs: 0, hookTimeoutMs: 10_000, run: async (scenario) => (await simulate(scenario, { parse: keepalivedParser })).run },
   docker: {
     name: 'docker',
     slackUs: DOCKER_SLACK_US,
+    hookTimeoutMs: 600_000,
     run: runOnDocker,
   },
 };

@@ -2,7 +2,7 @@
  * Scenarios written in code with the builder and checked with the vitest
  * helpers: the same vocabulary as the .scenario files.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { failScript, kill, linkdown, linkup, partition, heal, start } from '../../src/scenario/events.js';
 import { atTime, holderIs, masterIs } from '../../src/scenario/expectations.js';
 import { configText, scenario } from '../../src/scenario/scenario.js';
@@ -20,6 +20,8 @@ import {
 import { selectedBackend } from './backends.test-utils.js';
 
 const backend = selectedBackend();
+// Real backends wait out each scenario's whole length.
+vi.setConfig({ testTimeout: backend.hookTimeoutMs });
 
 function conf(priority: number, extra = ''): string {
   return `vrrp_instance VI_1 {

@@ -31,7 +31,7 @@ describe.skipIf(backend.unavailable !== undefined)(`scenarios on ${backend.name}
       let run: ScenarioRun;
       beforeAll(async () => {
         run = await backend.run(scenario);
-      });
+      }, backend.hookTimeoutMs);
 
       scenario.expectations.forEach((expectation, i) => {
         const where = expectation.location ? `line ${expectation.location.line}` : `#${i + 1}`;
