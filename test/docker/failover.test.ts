@@ -8,36 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { compareTimelines } from '../../src/docker/compare.js';
 import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../src/docker/docker-backend.js';
 import { dockerNodeConfig } from '../../src/docker/node-config.js';
-import { kill, start } from '../../src/scenario/events.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
-import { configText, scenario } from '../../src/scenario/scenario.js';
 import { simulate } from '../../src/scenario/simulate.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { expectMaster } from '../../src/scenario/vitest.js';
-import { leftovers, nodeImage, skipReason } from './docker-test-utils.js';
+import { crashAndReturn, leftovers, nodeImage, skipReason } from './docker-test-utils.js';
 
-const conf = (priority: number): string => `
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${priority}
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
-
-const crash = scenario('master crash and return')
-  .node('lb1', configText('lb1.conf', conf(150)))
-  .node('lb2', configText('lb2.conf', conf(100)))
-  .at(6, kill('lb1'))
-  .at(11, start('lb1'))
-  .until(17)
-  .seed(1)
-  .build();
+const crash = crashAndReturn('master crash and return');
 
 describe.skipIf(skipReason !== undefined)('keepalived in containers', () => {
   it('fails over on kill and preempts back on start, within 0.3 s of the prediction', async () => {

@@ -7,39 +7,13 @@
 import { describe, it } from 'vitest';
 import { createDockerBackend } from '../../src/docker/docker-backend.js';
 import { dockerNodeConfig, type NodeEngineKind } from '../../src/docker/node-config.js';
-import { kill, start } from '../../src/scenario/events.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
-import { configText, scenario } from '../../src/scenario/scenario.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { expectFailoverWithin, expectMaster, expectNeverTwoMasters } from '../../src/scenario/vitest.js';
-import { nodeImage, skipReason } from './docker-test-utils.js';
+import { crashAndReturn, nodeImage, skipReason } from './docker-test-utils.js';
 
-const conf = (priority: number): string => `
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${priority}
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass secret1
-    }
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
-
-const crash = scenario('mixed cluster: master crash and return')
-  .node('lb1', configText('lb1.conf', conf(150)))
-  .node('lb2', configText('lb2.conf', conf(100)))
-  .at(6, kill('lb1'))
-  .at(11, start('lb1'))
-  .until(17)
-  .seed(1)
-  .build();
+const crash = crashAndReturn('mixed cluster: master crash and return', '    authentication {\n        auth_type PASS\n        auth_pass secret1\n    }\n');
 
 async function runMixed(engines: Record<string, NodeEngineKind>) {
   const prepared = prepareScenario(crash, { parse: keepalivedParser });

@@ -14,25 +14,13 @@ import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { configText, scenario } from '../../src/scenario/scenario.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { secondsToUs } from '../../src/core/time.js';
-import { nodeImage, skipReason } from './docker-test-utils.js';
+import { nodeImage, skipReason, twoNodeConf } from './docker-test-utils.js';
 
 const hasTshark = spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0;
 
-const conf = (priority: number): string => `vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${priority}
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
-
 describe.skipIf(skipReason !== undefined || !hasTshark)('VRRP on the wire', () => {
   it('tshark decodes the adverts of our engine and of keepalived as valid VRRPv2', async () => {
-    const prepared = prepareScenario(scenario('wire').node('lb1', configText('lb1.conf', conf(150))).node('lb2', configText('lb2.conf', conf(100))).until(6).build(), { parse: keepalivedParser });
+    const prepared = prepareScenario(scenario('wire').node('lb1', configText('lb1.conf', twoNodeConf(150))).node('lb2', configText('lb2.conf', twoNodeConf(100))).until(6).build(), { parse: keepalivedParser });
     const nodeConfig = dockerNodeConfig('keepalived', { lb1: 'ts' });
     const spec = { seed: 1, nodes: prepared.nodes.map((n) => ({ id: n.id, address: n.address, config: nodeConfig(n) })) };
     await using cluster = await createDockerBackend({ image: await nodeImage() }).create(spec).start();
