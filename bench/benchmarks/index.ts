@@ -4,11 +4,13 @@
  */
 import type { Benchmark } from '../harness.js';
 import { dockerBenchmark } from './docker.js';
+import { ipvsBenchmark } from './ipvs.js';
 import { simulateBenchmark } from './simulate.js';
 import { validateBenchmark } from './validate.js';
 
 export const benchmarks: readonly Benchmark[] = [
   validateBenchmark,
   simulateBenchmark,
+  ipvsBenchmark,
   dockerBenchmark,
 ];
