@@ -76,6 +76,24 @@ describe('vrrp-lab ipvs pick --change', () => {
     const p = await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '4', '--change', '1 edit a:0');
     expect(p.join('')).toBe('bbbb');
   });
+  it('re-adding a deleted server by name revives its entry and counters (same address)', async () => {
+    // b takes 2 connections, leaves, comes back: with its 2 active it ties with a (2), and wins as the newest.
+    const revived = await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '6', '--change', '4 del b', '--change', '4 add b:1');
+    expect(revived.join('')).toBe('bababa'); // b is back at the head with its 2 active: it wins the tie with a
+    // a new name at a new address starts from nothing and takes everything until it catches up
+    const fresh = await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '6', '--change', '4 del b', '--change', '4 add c:1');
+    expect(fresh.join('')).toBe('babacc');
+  });
+  it('an explicit @ADDR in a --change add is kept, even 10.0.0.1', async () => {
+    // a (10.0.0.1) leaves with 1 active and comes back at its address: it ties with b and wins as the newest.
+    const p = await picks('-s', 'wlc', '--server', 'a:1', '--server', 'b:1', '--count', '4', '--change', '2 del a', '--change', '2 add a@10.0.0.1:1');
+    expect(p.join('')).toBe('baab');
+  });
+  it('another name at a deleted server\'s address is a usage error, not a renamed revival', async () => {
+    const r = await run('ipvs', 'pick', '--server', 'a:1', '--count', '3', '--change', '1 del a', '--change', '1 add z@10.0.0.1:1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('that is the address of the deleted server a');
+  });
   it('a bad change is a usage error', async () => {
     const r = await run('ipvs', 'pick', '--server', 'a:1', '--change', '1 del zz');
     expect(r.code).toBe(2);

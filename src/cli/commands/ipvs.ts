@@ -19,7 +19,7 @@ import {
 import type { CliCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 
-interface ServerArg { name: string; addr: number; weight: number; active: number; inactive: number; u: number; l: number }
+interface ServerArg { name: string; addr: number; weight: number; active: number; inactive: number; u: number; l: number; explicitAddr: boolean }
 
 function parseAddr(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
@@ -46,7 +46,7 @@ function serverArg(value: string, previous: ServerArg[] = []): ServerArg[] {
   if (addr === undefined) throw new InvalidArgumentError(`'${value}': '${at}' is not an IPv4 address`);
   const weight = count('weight', w);
   if (w === '' || weight > 65535) throw new InvalidArgumentError(`'${value}': weight must be 0..65535`);
-  return [...previous, { name, addr, weight, active: count('active', a), inactive: count('inactive', i), u: count('u_threshold', u), l: count('l_threshold', l) }];
+  return [...previous, { name, addr, weight, active: count('active', a), inactive: count('inactive', i), u: count('u_threshold', u), l: count('l_threshold', l), explicitAddr: at !== undefined }];
 }
 
 /** A list change between connections: `N add SPEC`, `N edit NAME:WEIGHT[:U:L]`, `N del NAME`. */
@@ -58,22 +58,38 @@ function changeArg(value: string, previous: ChangeArg[] = []): ChangeArg[] {
   const op = m[2] as ChangeArg['op'];
   const spec = m[3] as string;
   let server: ServerArg;
-  if (op === 'del') server = { name: spec, addr: 0, weight: 0, active: 0, inactive: 0, u: 0, l: 0 };
+  if (op === 'del') server = { name: spec, addr: 0, weight: 0, active: 0, inactive: 0, u: 0, l: 0, explicitAddr: false };
   else if (op === 'edit') {
     const [name = '', w, u, l, ...rest] = spec.split(':');
     if (rest.length > 0 || w === undefined) throw new InvalidArgumentError(`'${value}': expected N edit NAME:WEIGHT[:U_THRESHOLD[:L_THRESHOLD]]`);
-    server = { name, addr: 0, weight: count('weight', w), active: 0, inactive: 0, u: count('u_threshold', u), l: count('l_threshold', l) };
+    server = { name, addr: 0, weight: count('weight', w), active: 0, inactive: 0, u: count('u_threshold', u), l: count('l_threshold', l), explicitAddr: false };
   } else server = serverArg(spec, [])[0] as ServerArg;
   return [...previous, { after: Number(m[1]), op, server }];
 }
 
-function applyChange(svc: Service, c: ChangeArg, index: number): void {
+/**
+ * Where a server added by --change lives when no ADDR is given: where a deleted
+ * server of that name lived (so the kernel revives that entry, counters and
+ * all, as `ipvsadm -a` of the same address does), else 10.0.0.(100+K), clear of
+ * the initial servers' 10.0.0.N.
+ */
+function changeAddress(s: ServerArg, index: number, deleted: Map<string, number>): number {
+  const addr = s.explicitAddr ? s.addr : (deleted.get(s.name) ?? (10 << 24) + 100 + index);
+  for (const [name, at] of deleted) {
+    // The kernel would revive the deleted entry, name and all: say so rather than print the old name.
+    if (at === addr && name !== s.name) throw new UsageError(`--change add ${s.name}@${fmtAddr(addr)}: that is the address of the deleted server ${name}; add ${name} again instead`);
+  }
+  deleted.delete(s.name);
+  return addr;
+}
+
+function applyChange(svc: Service, c: ChangeArg, index: number, deleted: Map<string, number>): void {
   const s = c.server;
   try {
-    if (c.op === 'del') delDest(svc, s.name);
+    if (c.op === 'del') deleted.set(s.name, delDest(svc, s.name).addr);
     else if (c.op === 'edit') editDest(svc, s.name, { weight: s.weight, uThreshold: s.u, lThreshold: s.l });
     else {
-      const addr = s.addr === (10 << 24) + 1 ? (10 << 24) + 100 + index : s.addr; // default address: keep clear of the initial servers
+      const addr = changeAddress(s, index, deleted);
       addDest(svc, { name: s.name, addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
     }
   } catch (e) {
@@ -122,9 +138,10 @@ function runPicks(svc: Service, n: number, options: Readonly<Record<string, unkn
   const rng = Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs');
   const out: (string | null)[] = [];
   const changes = (options['change'] as ChangeArg[] | undefined) ?? [];
+  const deleted = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     changes.forEach((c, k) => {
-      if (c.after === i) applyChange(svc, c, k);
+      if (c.after === i) applyChange(svc, c, k, deleted);
     });
     const d = schedule(svc, connFor(i, options), { now: 0, rng });
     out.push(d?.name ?? null);
@@ -181,7 +198,10 @@ kernel links each new server at the HEAD of its list, so the last one given
 comes first and wins ties. ADDR defaults to 10.0.0.N (N = position); port 80.
 --change 'N add|edit|del …' changes the list after N connections (repeat):
 '3 add d:2' (as ipvsadm -a), '4 edit a:0' (as ipvsadm -e: weight, thresholds),
-'5 del b' (as ipvsadm -d; re-adding it later revives its counters).
+'5 del b' (as ipvsadm -d). A server added by --change without @ADDR takes
+10.0.0.(100+K), K its place among the --change options, or, when it names a
+deleted server, that server's address: the kernel then revives the old entry
+with its counters, as ipvsadm -a of the same address does.
 Each connection stays open and counts as active unless --close (then it counts
 as inactive, as a closed connection waiting out TIME_WAIT does).
 
