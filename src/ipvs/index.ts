@@ -14,3 +14,4 @@ export {
 } from './director.js';
 export { rewriteFor } from './forwarding.js';
 export { TCP_STATE_NAMES, TCP_TIMEOUTS_S, UDP_TIMEOUT_S, nextTcpState, tcpStateIndex, tcpStateActive } from './tcp-state.js';
+export { diagnoseForwarding, type RealServerSetup, type ForwardingProblem, type ForwardingProblemCode } from './forwarding-diagnosis.js';

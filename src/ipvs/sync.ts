@@ -10,8 +10,11 @@
  *   at once; otherwise (ESTABLISHED, UDP) only when the packet count modulo
  *   `sync_period` (50) equals `sync_threshold` (3) — the 3rd, 53rd, 103rd packet.
  *   SYN_RECV is never synced, so a connection that has not yet carried data does
- *   not survive a failover. Each synced entry pulls its template along (the
- *   template's own packet counter is bumped; templates are always sent).
+ *   not survive a failover. Whether or not the entry itself is sent, its
+ *   controlling template is considered next (its own packet counter bumped) —
+ *   and templates pass the packet-count test, so a template is sent with every
+ *   packet of every connection it controls (the kernel's comment: only
+ *   `sync_refresh_period` thins that out).
  *   A template re-armed at expiry because it still controls entries is synced
  *   too. `sync_refresh_period` and `sync_retries` (both 0 by default) and version
  *   0 messages are not modelled.
