@@ -37,7 +37,25 @@ export type ClusterEvent =
   /** Undo every partition and one-way cut. */
   | { readonly kind: 'heal' }
   /** Lose a fraction of the packets a node sends (0 = none, 1 = all). */
-  | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number };
+  | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number }
+  /**
+   * LVS: from now on clients open `rate` TCP connections a second to a virtual
+   * service (`service` "VIP:PORT", default the first one), for `durationUs`
+   * (absent: until the run ends), each kept open `holdUs`. Replaces the load
+   * set earlier; rate 0 stops new connections (open ones run their course).
+   */
+  | { readonly kind: 'clients'; readonly rate: number; readonly durationUs?: DurationUs; readonly holdUs?: DurationUs; readonly service?: string }
+  /**
+   * LVS: a real server fails. `stop`: its service stops, the host stays up and
+   * answers every connection attempt and segment with RST. `crash`: the host is
+   * gone and answers nothing (connects and checks time out).
+   */
+  | { readonly kind: 'rsdown'; readonly server: string; readonly mode: 'stop' | 'crash' }
+  /** LVS: the real server's host and service are back, with no connections. */
+  | { readonly kind: 'rsup'; readonly server: string };
+
+/** The event words only the simulator runs so far (load balancing); other backends refuse them before starting. */
+export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
 
 export type ClusterEventKind = ClusterEvent['kind'];
 
@@ -71,7 +89,32 @@ export type Observation =
   | (ObservationBase & { readonly kind: 'sent'; readonly instance: string; readonly interface: string; readonly destination: string; readonly priority: number })
   | (ObservationBase & { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: { readonly code: string } })
   | (ObservationBase & { readonly kind: 'script-status'; readonly script: string; readonly ok: boolean })
-  | (ObservationBase & { readonly kind: 'event'; readonly event: ClusterEvent });
+  | (ObservationBase & { readonly kind: 'event'; readonly event: ClusterEvent })
+  /**
+   * LVS, recorded by `node` (a director): the IPVS counters of one real server
+   * in one virtual service changed (ipvsadm's ActiveConn / InActConn), sampled.
+   */
+  | (ObservationBase & { readonly kind: 'lvs-conns'; readonly service: string; readonly server: string; readonly active: number; readonly inactive: number })
+  /** LVS: a director's health checker put a real server in service (`up`) or took it out. */
+  | (ObservationBase & { readonly kind: 'lvs-check'; readonly service: string; readonly server: string; readonly up: boolean; readonly reason: string })
+  /** LVS: what happened to one client connection (`node` is the clients' node). */
+  | (ObservationBase & {
+      readonly kind: 'lvs-client';
+      readonly outcome: LvsClientOutcome;
+      readonly service: string;
+      /** The client's address:port. */
+      readonly client: string;
+      /** The real server that answered, when one did. */
+      readonly server?: string;
+      readonly reason: string;
+    });
+
+/**
+ * A client connection's fate: `opened` (handshake done), then one of
+ * `completed` (closed after its hold time), `broken` (reset or unanswered once
+ * open); or, never opened, `refused` (RST or ICMP unreachable) or `timed-out`.
+ */
+export type LvsClientOutcome = 'opened' | 'completed' | 'broken' | 'refused' | 'timed-out';
 
 export type ObservationKind = Observation['kind'];
 
@@ -81,10 +124,44 @@ export interface ClusterSpec<NodeConfig> {
   /** Every run has a seed; failures print it. */
   readonly seed: number;
   readonly nodes: readonly { readonly id: NodeId; readonly config: NodeConfig; readonly address: string }[];
+  /** Load balancing: the real servers and the clients (absent: a VRRP-only cluster). */
+  readonly lvs?: LvsClusterSpec;
+}
+
+/**
+ * The machines around an LVS director pair. `network` names a shared network
+ * the way nodes' interface names do (every node's `eth0` is one network).
+ */
+export interface LvsClusterSpec {
+  readonly realServers: readonly LvsRealServerSpec[];
+  /** Where client traffic enters: a router on the virtual services' network. */
+  readonly clients: { readonly id: NodeId; readonly address: string; readonly network: string };
+  /** The virtual services clients can be sent to, "VIP:PORT", the default first. */
+  readonly services: readonly string[];
+}
+
+export interface LvsRealServerSpec {
+  readonly id: NodeId;
+  readonly address: string;
+  readonly network: string;
+  /** TCP ports its service listens on. */
+  readonly ports: readonly number[];
+  /**
+   * Where its replies to clients go: absent, the clients' router (DR and TUN:
+   * replies bypass the director); for NAT the VIP, so the director holding it
+   * rewrites them.
+   */
+  readonly gateway?: string;
 }
 
 export interface Backend<NodeConfig> {
   readonly name: string;
+  /**
+   * Whether this backend can run clusters with real servers and clients and the
+   * LVS event words (LVS_EVENT_KINDS). Absent or false: a scenario that needs
+   * them is refused before anything starts, naming the backend.
+   */
+  readonly lvs?: boolean;
   create(spec: ClusterSpec<NodeConfig>): Cluster;
 }
 

@@ -12,7 +12,8 @@
  * - Times are parsed from the digits, never through a float, so "3.609375" is
  *   exactly 3 609 375 µs.
  * - Node names are checked here only when the caller knows them (`nodes`).
- * - Scripts and interfaces are checked later, against the node's configuration.
+ * - Scripts and interfaces are checked later, against the node's configuration;
+ *   real servers and virtual services too (they come from the configurations).
  */
 import type { ClusterEvent, TimedEvent } from '../core/backend.js';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -58,6 +59,9 @@ export const EVENT_WORDS = {
   oneway: 'FROM TO',
   heal: '',
   loss: 'NODE RATIO',
+  clients: 'RATE [DURATION] [hold SECONDS] [to VIP:PORT]',
+  rsdown: 'SERVER [stop|crash]',
+  rsup: 'SERVER',
 } as const satisfies Record<ClusterEvent['kind'], string>;
 
 export type EventWord = keyof typeof EVENT_WORDS;
@@ -178,7 +182,56 @@ function buildEvent(word: EventWord, args: readonly Token[], ctx: ParseContext, 
       return arity(1, Number.MAX_SAFE_INTEGER, 'GROUP [GROUP…] (members joined by commas)') ?? parsePartition(args, ctx);
     case 'loss':
       return arity(2, 2, 'NODE RATIO') ?? parseLoss(args, ctx);
+    case 'clients':
+      return arity(1, 6, EVENT_WORDS.clients) ?? parseClients(args, ctx);
+    case 'rsdown':
+      return arity(1, 2, EVENT_WORDS.rsdown) ?? parseRsdown(args, ctx);
+    case 'rsup':
+      return arity(1, 1, 'SERVER') ?? { ok: true, value: { kind: 'rsup', server: a(0) } };
   }
+}
+
+const RATE_RE = /^\d+(\.\d+)?$/;
+
+/** `RATE [DURATION] [hold SECONDS] [to VIP:PORT]`: the options after the rate in any order, each once. */
+function parseClients(args: readonly Token[], ctx: ParseContext): Parsed<ClusterEvent> {
+  const [rateTok, ...rest] = args as [Token, ...Token[]];
+  if (!RATE_RE.test(rateTok.text) || !Number.isFinite(Number(rateTok.text))) {
+    return fail(ctx, rateTok.column, 'event-bad-rate', `bad rate '${rateTok.text}': expected connections per second, e.g. 10 or 0.5 (0 stops new connections)`);
+  }
+  const event: { -readonly [K in keyof Extract<ClusterEvent, { kind: 'clients' }>]: Extract<ClusterEvent, { kind: 'clients' }>[K] } = { kind: 'clients', rate: Number(rateTok.text) };
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i] as Token;
+    const value = rest[i + 1];
+    if (tok.text === 'hold' || tok.text === 'to') {
+      if (value === undefined) return fail(ctx, tok.column, 'event-missing-argument', tok.text === 'hold' ? `'hold' needs a time in seconds, e.g. hold 30` : `'to' needs a virtual service, e.g. to 192.0.2.80:2811`);
+      if ((tok.text === 'hold' ? event.holdUs : event.service) !== undefined) return fail(ctx, tok.column, 'event-duplicate-option', `'${tok.text}' is given twice`);
+      if (tok.text === 'hold') {
+        const hold = parseSeconds(value.text);
+        if (hold === undefined) return fail(ctx, value.column, 'event-bad-time', `bad hold time '${value.text}': expected seconds such as 30 or 2.5`);
+        event.holdUs = hold;
+      } else {
+        if (!/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(value.text)) return fail(ctx, value.column, 'event-bad-service', `bad virtual service '${value.text}': expected VIP:PORT, e.g. 192.0.2.80:2811`);
+        event.service = value.text;
+      }
+      i++;
+      continue;
+    }
+    const duration = i === 0 ? parseSeconds(tok.text) : undefined;
+    if (duration === undefined) {
+      return fail(ctx, tok.column, 'event-extra-argument', `unexpected '${tok.text}': 'clients' takes ${EVENT_WORDS.clients}`);
+    }
+    event.durationUs = duration;
+  }
+  return { ok: true, value: event };
+}
+
+function parseRsdown(args: readonly Token[], ctx: ParseContext): Parsed<ClusterEvent> {
+  const [server, mode] = args as [Token, Token | undefined];
+  if (mode !== undefined && mode.text !== 'stop' && mode.text !== 'crash') {
+    return fail(ctx, mode.column, 'event-bad-mode', `bad failure '${mode.text}': 'stop' (the service stops: connections are refused) or 'crash' (the host is gone: nothing answers)`);
+  }
+  return { ok: true, value: { kind: 'rsdown', server: server.text, mode: mode?.text === 'crash' ? 'crash' : 'stop' } };
 }
 
 function parsePartition(args: readonly Token[], ctx: ParseContext): Parsed<ClusterEvent> {
@@ -210,7 +263,7 @@ export function eventNodes(event: ClusterEvent): NodeId[] {
   switch (event.kind) {
     case 'partition': return event.groups.flat();
     case 'oneway': return [event.from, event.to];
-    case 'heal': return [];
+    case 'heal': case 'clients': case 'rsdown': case 'rsup': return [];
     default: return [event.node];
   }
 }
@@ -226,7 +279,8 @@ function checkNodes(event: ClusterEvent, args: readonly Token[], ctx: ParseConte
 /** The tokens that name nodes, with partition members split out at their own columns. */
 function nodeTokens(event: ClusterEvent, args: readonly Token[]): Token[] {
   switch (event.kind) {
-    case 'heal': return [];
+    // Real servers are named by the configurations (checked when the scenario is prepared).
+    case 'heal': case 'clients': case 'rsdown': case 'rsup': return [];
     case 'oneway': return args.slice(0, 2);
     case 'partition': return args.flatMap(splitMembers);
     default: return args.slice(0, 1);
@@ -252,8 +306,19 @@ export function formatEvent(event: ClusterEvent): string {
     case 'fail': case 'ok': return `${event.kind} ${event.node} ${event.script}`;
     case 'linkdown': case 'linkup': return event.interface ? `${event.kind} ${event.node} ${event.interface}` : `${event.kind} ${event.node}`;
     case 'loss': return `loss ${event.node} ${event.lossRatio}`;
+    case 'clients': return formatClients(event);
+    case 'rsdown': return event.mode === 'crash' ? `rsdown ${event.server} crash` : `rsdown ${event.server}`;
+    case 'rsup': return `rsup ${event.server}`;
     default: return `${event.kind} ${event.node}`;
   }
+}
+
+function formatClients(e: Extract<ClusterEvent, { kind: 'clients' }>): string {
+  const parts = ['clients', String(e.rate)];
+  if (e.durationUs !== undefined) parts.push(formatSeconds(e.durationUs));
+  if (e.holdUs !== undefined) parts.push('hold', formatSeconds(e.holdUs));
+  if (e.service !== undefined) parts.push('to', e.service);
+  return parts.join(' ');
 }
 
 export const formatTimedEvent = (e: TimedEvent): string => `${formatSeconds(e.at)} ${formatEvent(e.event)}`;
@@ -278,4 +343,13 @@ export const linkup = (node: NodeId, iface?: string): ClusterEvent => (iface ? {
 export const partition = (...groups: (readonly NodeId[])[]): ClusterEvent => ({ kind: 'partition', groups });
 export const oneway = (from: NodeId, to: NodeId): ClusterEvent => ({ kind: 'oneway', from, to });
 export const heal = (): ClusterEvent => ({ kind: 'heal' });
+export const clients = (rate: number, options: { durationS?: number; holdS?: number; service?: string } = {}): ClusterEvent => ({
+  kind: 'clients',
+  rate,
+  ...(options.durationS === undefined ? {} : { durationUs: Math.round(options.durationS * 1_000_000) }),
+  ...(options.holdS === undefined ? {} : { holdUs: Math.round(options.holdS * 1_000_000) }),
+  ...(options.service === undefined ? {} : { service: options.service }),
+});
+export const rsdown = (server: string, mode: 'stop' | 'crash' = 'stop'): ClusterEvent => ({ kind: 'rsdown', server, mode });
+export const rsup = (server: string): ClusterEvent => ({ kind: 'rsup', server });
 export const at = (seconds: number, event: ClusterEvent): ScenarioEvent => ({ at: instant(Math.round(seconds * 1_000_000)), event });

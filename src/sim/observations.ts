@@ -20,6 +20,9 @@ export const OBSERVATION_KINDS: readonly ObservationKind[] = [
   'dropped',
   'script-status',
   'event',
+  'lvs-conns',
+  'lvs-check',
+  'lvs-client',
 ];
 
 /** Everything but `sent`: one line per advert is rarely what a reader wants. */

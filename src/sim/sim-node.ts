@@ -56,7 +56,16 @@ export interface World {
   readonly engine: VrrpEngineLike;
   readonly log: ObservationLog;
   readonly scriptLatencyUs: number;
+  /** Told what happens to the nodes (the LVS side of a director node follows its keepalived). */
+  readonly observer?: NodeObserver;
   now(): Instant;
+}
+
+/** What happens to a node's keepalived, for the parts of the node that are not its VRRP engine. */
+export interface NodeObserver {
+  /** `start` is told before the engine's first step, so its first transitions find the rest ready. */
+  onStatus(node: NodeId, what: 'start' | 'stop' | 'crash' | 'pause' | 'resume'): void;
+  onTransition(node: NodeId, instance: string, to: string): void;
 }
 
 /** An address the engine added (VIPs); primaries are not listed. */
@@ -112,6 +121,7 @@ export class SimNode {
     if (this.currentStatus !== 'down') return;
     const incarnation = ++this.incarnation;
     this.currentStatus = 'running';
+    this.world.observer?.onStatus(this.id, 'start');
     const ports: HostPorts<VrrpOutput> = {
       clock: this.world,
       alarm: { wakeAt: (at) => incarnation === this.incarnation && this.armWake(at) },
@@ -135,12 +145,15 @@ export class SimNode {
   }
 
   pause(): void {
-    if (this.currentStatus === 'running') this.currentStatus = 'paused';
+    if (this.currentStatus !== 'running') return;
+    this.currentStatus = 'paused';
+    this.world.observer?.onStatus(this.id, 'pause');
   }
 
   resume(): void {
     if (this.currentStatus !== 'paused') return;
     this.currentStatus = 'running';
+    this.world.observer?.onStatus(this.id, 'resume');
     this.fireIfDue();
     const held = this.held;
     this.held = [];
@@ -155,6 +168,7 @@ export class SimNode {
     this.entryAt = undefined;
     this.held = [];
     for (const held of [...this.addresses.values()]) this.removeAddress(held, reason);
+    this.world.observer?.onStatus(this.id, reason);
   }
 
   // ---------------------------------------------------------------- inputs from the world
@@ -286,6 +300,7 @@ export class SimNode {
       case 'transitioned': {
         const { instance, from, to, priority, reason } = output;
         log.record({ kind: 'transitioned', at: now, node: this.id, instance, from, to, priority, reason });
+        this.world.observer?.onTransition(this.id, instance, to);
         return;
       }
       case 'priority-changed': {

@@ -37,6 +37,10 @@ import { Attachment, type NetworkDropCode, SimNetwork } from './network.js';
 import { CLUSTER_WIDE, ObservationLog, type ObservationListener, traceHash } from './observations.js';
 import { encodePcap, type PcapRecord } from './pcap.js';
 import { SimNode, type World } from './sim-node.js';
+import { SimulationFailure } from './errors.js';
+import { SimLvs, type LvsEngines } from './lvs.js';
+import { ConfigError } from '../core/errors.js';
+import type { LvsClusterSpec } from '../core/backend.js';
 import type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
 
 export class Simulation {
@@ -50,6 +54,8 @@ export class Simulation {
   private readonly byId = new Map<NodeId, SimNode>();
   private readonly frameList: PcapRecord[] | undefined;
   private readonly world: World;
+  /** Load balancing: present when the simulation was given the LVS engines. */
+  readonly lvs: SimLvs | undefined;
 
   constructor(options: SimulationOptions) {
     this.seed = options.seed;
@@ -73,6 +79,7 @@ export class Simulation {
         filterUnknownVrids: options.filterUnknownVrids ?? true,
       },
     );
+    this.lvs = options.lvs === undefined ? undefined : this.createLvs(options.seed, options.lvs);
     this.world = {
       seed: options.seed,
       queue: this.queue,
@@ -80,8 +87,35 @@ export class Simulation {
       engine: options.engine,
       log: this.log,
       scriptLatencyUs: checkDuration(options.scriptLatencyUs ?? 0, 'scriptLatencyUs'),
+      ...(this.lvs === undefined ? {} : { observer: this.lvs }),
       now: () => this.clock,
     };
+  }
+
+  private createLvs(seed: number, engines: LvsEngines): SimLvs {
+    return new SimLvs(
+      {
+        seed,
+        queue: this.queue,
+        network: this.network,
+        log: this.log,
+        rng: Rng.fromSeed(seed).fork('lvs'),
+        now: () => this.clock,
+        guard: (node, body) => this.guard(node, body),
+        segmentOf: (network) => interfaceSegment(network),
+      },
+      engines,
+    );
+  }
+
+  /** A model's failure becomes a SimulationFailure naming the seed, node and time; input errors pass as they are. */
+  private guard(node: NodeId, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      if (error instanceof ConfigError || error instanceof ScenarioError || error instanceof SimulationFailure) throw error;
+      throw new SimulationFailure(this.seed, node, this.clock, this.log.all(), error);
+    }
   }
 
   get engine(): VrrpEngineLike {
@@ -113,7 +147,17 @@ export class Simulation {
     const node = new SimNode(id, config, attachments, this.world);
     this.nodeList.push(node);
     this.byId.set(id, node);
+    if (config.lvs !== undefined) {
+      if (this.lvs === undefined) throw new ScenarioError('sim-no-lvs', `node ${id} has virtual servers, but the simulation was made without the LVS engines (SimulationOptions.lvs)`);
+      this.lvs.addDirector(id, config.lvs, attachments);
+    }
     return node;
+  }
+
+  /** The real servers and the clients' router of a load-balanced cluster (see SimLvs). */
+  addLvsMachines(spec: LvsClusterSpec): void {
+    if (this.lvs === undefined) throw new ScenarioError('sim-no-lvs', 'this cluster has real servers, but the simulation was made without the LVS engines (SimulationOptions.lvs)');
+    this.lvs.setCluster(spec);
   }
 
   node(id: NodeId): SimNode {
@@ -163,6 +207,10 @@ export class Simulation {
     if (event.kind === 'loss' && !(event.lossRatio >= 0 && event.lossRatio <= 1)) {
       throw new ScenarioError('sim-loss-invalid', `loss on ${event.node}: ratio must be within 0..1, got ${event.lossRatio}`);
     }
+    if (event.kind === 'clients' || event.kind === 'rsdown' || event.kind === 'rsup') {
+      if (this.lvs === undefined) throw new ScenarioError('sim-no-lvs', `'${event.kind}' needs a load-balanced cluster (nodes with virtual_server blocks)`);
+      this.lvs.validate(event);
+    }
   }
 
   private perform(event: ClusterEvent): void {
@@ -191,6 +239,10 @@ export class Simulation {
         return this.network.heal();
       case 'loss':
         return this.network.setSenderLoss(event.node, event.lossRatio);
+      case 'clients':
+      case 'rsdown':
+      case 'rsup':
+        return this.lvs?.apply(event);
       default:
         return unreachable(event, 'cluster event');
     }
@@ -315,6 +367,9 @@ export class Simulation {
     this.log.record({ kind: 'dropped', at: this.clock, node: at.node, interface: at.name, reason: { code, from } as { code: string } });
   }
 }
+
+/** The segment an interface name stands for when every node's interface of that name shares one link. */
+export const interfaceSegment = (name: string): string => `segment:${name}`;
 
 function checkDuration(us: number, what: string): DurationUs {
   if (!Number.isSafeInteger(us) || us < 0) throw new ScenarioError('sim-duration-invalid', `${what} must be whole microseconds >= 0, got ${us}`);

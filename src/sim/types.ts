@@ -7,6 +7,8 @@ import type { Engine } from '../core/engine.js';
 import type { SegmentId } from '../core/ids.js';
 import type { DurationUs } from '../core/time.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from '../vrrp/types.js';
+import type { LvsEngines } from './lvs.js';
+import type { SimLvsDirectorConfig } from './lvs-types.js';
 import type { LinkOptions } from './network.js';
 
 /** Any engine that speaks the VRRP contract; its state is opaque to the simulator. */
@@ -21,6 +23,8 @@ export interface SimNodeConfig {
   readonly segments?: Readonly<Record<string, SegmentId>>;
   /** Exit code each vrrp_script returns at the start (default 0 = ok); `fail`/`ok` events change it. */
   readonly scriptExitCodes?: Readonly<Record<string, number>>;
+  /** keepalived's `virtual_server` blocks: the node is an LVS director (needs `SimulationOptions.lvs`). */
+  readonly lvs?: SimLvsDirectorConfig;
 }
 
 export interface SimulationOptions {
@@ -39,4 +43,6 @@ export interface SimulationOptions {
   readonly observe?: readonly ObservationKind[];
   /** Keep every frame for a pcap (`Simulation.frames()` / `pcap()`). Default false. */
   readonly capture?: boolean;
+  /** The IPVS model and checker engine for director nodes, real servers and clients (load balancing). */
+  readonly lvs?: LvsEngines;
 }
