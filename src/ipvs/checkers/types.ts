@@ -34,10 +34,16 @@ export interface CheckerConfig {
 }
 
 export interface VirtualServerConfig {
-  /** The service's name in every output (e.g. "192.0.2.80:2811" or "fwmark 1"). */
+  /** The service's name in every output (e.g. "tcp:192.0.2.80:2811" or "fwmark:1"). */
   readonly key: string;
+  /** How keepalived's log lines name it ("[192.0.2.80]:tcp:2811", "FWM 1"); default `key`. */
+  readonly label?: string;
   /** Port of the service, used as the default real server and sorry server port. */
   readonly port?: number;
+  /** Default weight of its real servers (keepalived `weight` in virtual_server); default 1. */
+  readonly weight?: number;
+  /** Default Host header of its HTTP_GET checkers. */
+  readonly virtualhost?: string;
   /** keepalived default 60 s. */
   readonly delayLoopUs?: DurationUs;
   /** Defaults for the real servers' checkers (keepalived: VS → RS → checker inheritance). */
@@ -61,6 +67,7 @@ export interface VirtualServerConfig {
 
 export interface SorryServerConfig {
   readonly key: string;
+  readonly label?: string;
   readonly address: string;
   readonly port?: number;
   /** sorry_server_inhibit: set weight 0 on quorum regain instead of removing. */
@@ -69,10 +76,13 @@ export interface SorryServerConfig {
 
 export interface RealServerConfig {
   readonly key: string;
+  /** How keepalived's log lines name it ("[192.0.2.31]:tcp:2811"); default `key`. */
+  readonly label?: string;
   readonly address: string;
   readonly port?: number;
-  /** keepalived default 1. */
+  /** 0..2147483647; default the virtual server's weight. */
   readonly weight?: number;
+  readonly virtualhost?: string;
   readonly inhibitOnFailure?: boolean;
   readonly notifyUp?: string;
   readonly notifyDown?: string;
@@ -113,14 +123,17 @@ export interface HttpUrlSpec {
 
 export interface HttpGetSpec extends CheckerCommon {
   readonly type: 'http';
+  /** At least one: keepalived drops an HTTP_GET without urls at parse time. */
   readonly urls: readonly HttpUrlSpec[];
   readonly virtualhost?: string;
+  /** fast_recovery: while down and not known failing, check again at once instead of after delay_loop. */
+  readonly fastRecovery?: boolean;
 }
 
 export interface MiscCheckSpec extends Omit<CheckerCommon, 'connectIp' | 'connectPort' | 'connectTimeoutUs'> {
   readonly type: 'misc';
   readonly path: string;
-  /** Default: the checker's delay_loop. */
+  /** misc_timeout; default the virtual server's delay_loop (not the checker's: keepalived reads the VS's). */
   readonly timeoutUs?: DurationUs;
   readonly dynamic?: boolean;
   readonly user?: string;
@@ -179,6 +192,39 @@ export type CheckerOutput =
       /** The entry is the virtual server's sorry server. */
       readonly sorry?: boolean;
     }
-  | { readonly kind: 'notify'; readonly script: string; readonly args: readonly string[] }
+  | {
+      readonly kind: 'notify';
+      /** The command line as configured. */
+      readonly script: string;
+      /** Arguments keepalived adds to the configured ones: none for these four scripts. */
+      readonly args: readonly string[];
+      readonly event: 'notify_up' | 'notify_down' | 'quorum_up' | 'quorum_down';
+      readonly service: string;
+      /** The real server, for notify_up / notify_down. */
+      readonly server?: string;
+    }
   | { readonly kind: 'log'; readonly text: string }
   | { readonly kind: 'quorum'; readonly service: string; readonly up: boolean };
+
+// ---------------------------------------------------------------- status (read-only view)
+
+/** What `checkerStatus` reports: the checker process's view, for timelines and assertions. */
+export interface ServiceStatus {
+  readonly service: string;
+  readonly quorumUp: boolean;
+  /** Σ weights of live real servers, as keepalived weighs them for quorum. */
+  readonly liveWeight: number;
+  readonly sorryServerActive: boolean;
+  readonly servers: readonly ServerStatus[];
+}
+
+export interface ServerStatus {
+  readonly server: string;
+  /** keepalived's `alive`: every checker up. */
+  readonly alive: boolean;
+  readonly effectiveWeight: number;
+  /** In the IPVS table, and with which weight (0 when inhibited). */
+  readonly inTable: boolean;
+  readonly tableWeight: number;
+  readonly checkersUp: readonly boolean[];
+}
