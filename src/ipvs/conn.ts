@@ -25,8 +25,9 @@
  *   0xffff so it no longer matches; it lives on until its timer removes it.
  *
  * Rules: no allocation per packet — buckets are an array of intrusive chains and
- * keys are 32-bit hashes, never strings or boxed numbers. Entries are mutated in
- * place. Counters never go negative: an invariant check says "this is a bug".
+ * keys are 32-bit hashes, never strings or boxed numbers; pushing a deadline
+ * later (what almost every packet does) leaves the heap alone. Entries are
+ * mutated in place. Counters never go negative: an invariant check says "this is a bug".
  */
 import { assert } from '../core/assert.js';
 import type { Ipv4 } from '../core/ipv4.js';
@@ -104,6 +105,8 @@ export class Conn {
   oldState = 0;
   timeoutUs = CONN_INITIAL_TIMEOUT_US;
   expiresAt = 0;
+  /** The key the timer heap orders this entry by: never later than `expiresAt` (see `ConnTable.arm`). */
+  heapAt = 0;
   dest: Dest | undefined = undefined;
   service: ConnService | undefined = undefined;
   /** The template (or controlling entry) this one hangs off. */
@@ -352,24 +355,41 @@ export class ConnTable {
     if (cp.heapIndex < 0 || cp.expiresAt > now) this.arm(cp, now);
   }
 
+  /**
+   * Sets the entry's deadline. Moving it later — what nearly every packet does —
+   * only records the new deadline: the heap keeps the old, earlier key until
+   * that entry reaches the top (`settle`), so a packet costs O(1), not O(log n).
+   */
   arm(cp: Conn, at: number): void {
     cp.expiresAt = at;
     if (cp.heapIndex < 0) {
+      cp.heapAt = at;
       cp.heapIndex = this.heap.length;
       this.heap.push(cp);
       this.siftUp(cp.heapIndex);
-    } else {
+    } else if (at < cp.heapAt) {
+      cp.heapAt = at;
       this.siftUp(cp.heapIndex);
-      this.siftDown(cp.heapIndex);
+    }
+  }
+
+  /** Re-keys entries at the top whose deadline moved later, until the top is exact. */
+  private settle(): void {
+    const h = this.heap;
+    for (let top = h[0]; top !== undefined && top.heapAt !== top.expiresAt; top = h[0]) {
+      top.heapAt = top.expiresAt;
+      this.siftDown(0);
     }
   }
 
   /** The entry whose timer fires first, if any. */
   peek(): Conn | undefined {
+    this.settle();
     return this.heap[0];
   }
 
   nextDeadline(): number | undefined {
+    this.settle();
     return this.heap[0]?.expiresAt;
   }
 
@@ -386,7 +406,7 @@ export class ConnTable {
   }
 
   private static before(a: Conn, b: Conn): boolean {
-    return a.expiresAt < b.expiresAt || (a.expiresAt === b.expiresAt && a.id < b.id);
+    return a.heapAt < b.heapAt || (a.heapAt === b.heapAt && a.id < b.id);
   }
 
   private siftUp(i: number): void {

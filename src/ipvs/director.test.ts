@@ -146,6 +146,7 @@ describe('packets IPVS does not forward', () => {
     const d = director('dr');
     expect(directorPacketIn(d, tcpIn('A'), s(0))).toEqual({ kind: 'local', reason: { code: 'not-a-new-connection', service: KEY }, answer: 'tcp-rst' });
     expect(directorPacketIn(d, tcpIn('R'), s(0))).toMatchObject({ kind: 'local', answer: 'none' });
+    expect(directorPacketIn(d, tcpIn('A', 40000, CLIENT, 81), s(0))).toEqual({ kind: 'local', reason: { code: 'no-service' }, answer: 'tcp-rst' });
     expect(directorStats(d).connections).toBe(0);
   });
 
@@ -256,6 +257,17 @@ describe('configuration misuse is a typed error', () => {
       expect(set).toThrow(DirectorError);
       expect(set).toThrow(expect.objectContaining({ code: 'port-mapping-impossible' }));
     }
+  });
+
+  it('refuses unknown schedulers, methods and out-of-range addresses', () => {
+    const d = director('dr');
+    const bad = [
+      () => createDirector({ services: [{ address: { kind: 'fwmark', fwmark: 1 }, scheduler: 'nope' as 'rr' }] }),
+      () => setRealServer(d, KEY, { name: 'c', addr: RIP_A + 5, port: 80, weight: 1, method: 'gre' as 'dr' }),
+      () => setRealServer(d, KEY, { name: 'c', addr: -1, port: 80, weight: 1, method: 'dr' }),
+      () => setRealServer(d, KEY, { name: 'a', addr: RIP_B, port: 80, weight: 1, method: 'dr' }),
+    ];
+    for (const f of bad) expect(f).toThrow(expect.objectContaining({ code: 'bad-spec' }));
   });
 
   it('names unknown services and real servers', () => {

@@ -42,6 +42,7 @@ import type {
   ConnEntry, DirectorPacket, DirectorSpec, DirectorStats, DestStats, InVerdict, IpvsSysctl, OutVerdict,
   RealServerSpec, ServiceAddress, ServiceKey, ServiceStats, SyncApplyResult, SyncMessage, SyncState, VirtualServiceSpec,
 } from './director-types.js';
+import { isSchedulerName } from './schedulers/index.js';
 import { addDest, createService, delDest, editDest, findDest } from './service.js';
 import { applySync } from './sync-apply.js';
 import { DEFAULT_SYNC_MAXLEN_BYTES, SyncSender, syncConn } from './sync.js';
@@ -102,6 +103,7 @@ export function createDirector(spec: DirectorSpec): Director {
 /** `ipvsadm -A`: a new virtual service, with its real servers added in order. */
 export function addService(d: Director, spec: VirtualServiceSpec): ServiceKey {
   const key = serviceKeyOf(spec.address);
+  if (!isSchedulerName(spec.scheduler)) throw new DirectorError('bad-spec', `${key}: unknown scheduler '${String(spec.scheduler)}'`);
   if (d.services.some((s) => s.key === key)) throw new DirectorError('duplicate-service', `${d.name}: virtual service ${key} already exists`);
   const a = spec.address;
   const persistence = spec.persistence;
@@ -139,6 +141,7 @@ function serviceOf(d: Director, key: ServiceKey): DirectorService {
  */
 export function setRealServer(d: Director, serviceKey: ServiceKey, spec: RealServerSpec): void {
   const s = serviceOf(d, serviceKey);
+  checkRealServer(serviceKey, spec);
   const port = portFor(s, spec);
   const existing = findDest(s.svc, spec.name);
   if (existing !== undefined) {
@@ -151,6 +154,16 @@ export function setRealServer(d: Director, serviceKey: ServiceKey, spec: RealSer
   }
   const dest = addDest(s.svc, { name: spec.name, addr: spec.addr, port, weight: spec.weight, uThreshold: spec.uThreshold, lThreshold: spec.lThreshold });
   s.methods.set(dest, spec.method);
+}
+
+const isU32 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+const isPort = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffff;
+
+function checkRealServer(key: ServiceKey, spec: RealServerSpec): void {
+  if (spec.method !== 'dr' && spec.method !== 'nat' && spec.method !== 'tun') {
+    throw new DirectorError('bad-spec', `${key}: real server ${spec.name}: forwarding method must be dr, nat or tun, got '${String(spec.method)}'`);
+  }
+  if (!isU32(spec.addr) || !isPort(spec.port)) throw new DirectorError('bad-spec', `${key}: real server ${spec.name}: address or port out of range`);
 }
 
 /** DR and TUN cannot map ports: the kernel forwards to the VIP's port (ipvsadm and keepalived force it). */
@@ -218,12 +231,13 @@ function existingEntry(d: Director, protocol: number, p: DirectorPacket, now: nu
 function scheduleEntry(d: Director, protocol: number, p: DirectorPacket, now: number): Conn | InVerdict {
   const flags = p.tcpFlags;
   const isTcp = protocol === IPPROTO_TCP;
-  if (isTcp && (flags?.rst === true || !(d.sysctl.sloppyTcp || flags?.syn === true))) {
-    const s = findService(d, protocol, p.daddr, p.dport, p.fwmark ?? 0);
-    // The director's own stack gets it; nothing listens on the VIP, so it resets (but never answers a RST).
-    return { kind: 'local', reason: { code: 'not-a-new-connection', service: s?.key ?? '' }, answer: flags?.rst === true ? 'none' : 'tcp-rst' };
-  }
   const s = findService(d, protocol, p.daddr, p.dport, p.fwmark ?? 0);
+  if (isTcp && (flags?.rst === true || !(d.sysctl.sloppyTcp || flags?.syn === true))) {
+    // The kernel returns before looking for a service; the verdict names it when there is one.
+    // The director's own stack gets the packet; nothing listens on the VIP, so it resets (but never answers a RST).
+    const answer = flags?.rst === true ? 'none' : 'tcp-rst';
+    return { kind: 'local', reason: s === undefined ? { code: 'no-service' } : { code: 'not-a-new-connection', service: s.key }, answer };
+  }
   if (s === undefined) return isTcp ? LOCAL_NO_SERVICE_TCP : LOCAL_NO_SERVICE_UDP;
   const outcome = scheduleNew(d, s, protocol, p, now);
   switch (outcome.kind) {
@@ -380,15 +394,12 @@ export function directorStats(d: Director): DirectorStats {
 
 /** `ipvsadm -L -c`: every entry and template, soonest expiry first. */
 export function directorConnections(d: Director): ConnEntry[] {
-  const out: ConnEntry[] = [];
-  for (const c of d.table.entries()) {
-    out.push({
-      proto: c.protocol === IPPROTO_TCP ? 'tcp' : c.protocol === IPPROTO_UDP ? 'udp' : 'ip',
-      caddr: c.caddr, cport: c.cport, vaddr: c.vaddr, vport: c.vport, daddr: c.daddr, dport: c.dport,
-      state: c.stateName, template: c.isTemplate, dest: c.dest?.name, service: c.service?.key,
-      active: c.isActive, expiresAt: c.expiresAt, controlled: c.nControl,
-    });
-  }
-  return out.sort((a, b) => a.expiresAt - b.expiresAt);
+  const conns = [...d.table.entries()].sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id);
+  return conns.map((c) => ({
+    proto: c.protocol === IPPROTO_TCP ? 'tcp' : c.protocol === IPPROTO_UDP ? 'udp' : 'ip',
+    caddr: c.caddr, cport: c.cport, vaddr: c.vaddr, vport: c.vport, daddr: c.daddr, dport: c.dport,
+    state: c.stateName, template: c.isTemplate, dest: c.dest?.name, service: c.service?.key,
+    active: c.isActive, expiresAt: c.expiresAt, controlled: c.nControl,
+  }));
 }
 
