@@ -43,7 +43,7 @@ import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
 import type { NodeId } from '../core/ids.js';
 import { hashString } from '../core/rng.js';
 import type { DurationUs, Instant } from '../core/time.js';
-import type { CheckerInput, CheckerOutput, CheckerConfig, ProbeResult } from '../ipvs/checkers/types.js';
+import type { CheckerInput, CheckerOutput, CheckerConfig, ProbeResult, ServiceStatus } from '../ipvs/checkers/types.js';
 import type { ClientAnswer, InVerdict, SyncState } from '../ipvs/director-types.js';
 import type { EventQueue } from './event-queue.js';
 import { reply, RST, segment, SYN, type LvsPacket, type TcpSegment } from './lvs-packet.js';
@@ -60,6 +60,8 @@ export interface DirectorWorld {
   readonly wire: LvsWire;
   readonly log: ObservationLog;
   readonly checkerEngine: CheckerEngineLike;
+  /** keepalived's view of its real servers, read from the checker engine's state. */
+  checkerStatus(state: unknown): readonly ServiceStatus[];
   readonly makeDirector: DirectorFactory;
   /** The clients' router: packets for addresses off the segment go there. */
   readonly gateway: string;
@@ -93,8 +95,9 @@ export class SimDirector implements LvsEndpoint {
   private readonly byDest = new Map<string, LvsServerMapping>();
   private readonly vipOf = new Map<number, string>();
   private readonly sampled = new Map<string, number>();
-  private readonly inService = new Map<string, boolean>();
-  private lastLog = '';
+  private readonly alive = new Map<string, boolean>();
+  /** The checker's log lines of the step in progress: the reason given when a server goes in or out. */
+  private stepLogs: string[] = [];
   private readonly directorWake: Wake;
   private readonly checkerWake: Wake;
   private readonly sampleWake: Wake;
@@ -132,7 +135,9 @@ export class SimDirector implements LvsEndpoint {
         alarm: { wakeAt: (at) => incarnation === this.incarnation && this.checkerWake.set(at) },
         perform: (output, at) => incarnation === this.incarnation && this.perform(output, at),
       };
-      this.checker = new Host(this.world.checkerEngine, { ...this.config.checker, seed: checkerSeed(this.world.seed, this.id) }, ports);
+      this.drive(() => {
+        this.checker = new Host(this.world.checkerEngine, { ...this.config.checker, seed: checkerSeed(this.world.seed, this.id) }, ports);
+      });
       this.afterDirector();
     });
     this.sampleWake.set(nextMultiple(now, this.world.sampleUs));
@@ -151,7 +156,7 @@ export class SimDirector implements LvsEndpoint {
     this.probes.clear();
     this.syncState = 'none';
     if (reason !== undefined) this.recordZeros();
-    this.inService.clear();
+    this.alive.clear();
   }
 
   pause(): void {
@@ -165,7 +170,7 @@ export class SimDirector implements LvsEndpoint {
     this.held = [];
     if (this.checkerOverdue) {
       this.checkerOverdue = false;
-      this.guard(() => this.checker?.fire());
+      this.drive(() => this.checker?.fire());
     }
     for (const input of held) this.deliver(input);
   }
@@ -291,7 +296,7 @@ export class SimDirector implements LvsEndpoint {
       this.checkerOverdue = true;
       return;
     }
-    this.guard(() => this.checker?.fire());
+    this.drive(() => this.checker?.fire());
   }
 
   private deliver(input: CheckerInput): void {
@@ -301,7 +306,34 @@ export class SimDirector implements LvsEndpoint {
       return;
     }
     const checker = this.checker;
-    this.guard(() => checker.deliver(input));
+    this.drive(() => checker.deliver(input));
+  }
+
+  /** One step of the checker engine, then what it changed about which servers are alive. */
+  private drive(step: () => void): void {
+    this.stepLogs = [];
+    this.guard(() => {
+      step();
+      this.reviewAlive();
+    });
+  }
+
+  /** keepalived's own verdict (`alive`: every checker of the server up) after a step; changes become `lvs-check`. */
+  private reviewAlive(): void {
+    const checker = this.checker;
+    if (checker === undefined) return;
+    const now = this.world.now();
+    for (const service of this.world.checkerStatus(checker.state)) {
+      for (const server of service.servers) {
+        const m = this.byChecker.get(`${service.service}\u0000${server.server}`);
+        if (m === undefined || m.sorry) continue;
+        const key = `${m.service}\u0000${m.realServer}`;
+        if (this.alive.get(key) === server.alive) continue;
+        this.alive.set(key, server.alive);
+        const reason = [...this.stepLogs].reverse().find((l) => l.includes(m.address)) ?? this.stepLogs.at(-1) ?? (server.alive ? 'alive' : 'not alive');
+        this.world.log.record({ kind: 'lvs-check', at: now, node: this.id, service: m.service, server: m.realServer, up: server.alive, reason });
+      }
+    }
   }
 
   private perform(output: CheckerOutput, now: Instant): void {
@@ -311,7 +343,7 @@ export class SimDirector implements LvsEndpoint {
       case 'ipvs':
         return this.command(output, now);
       case 'log':
-        this.lastLog = output.text;
+        this.stepLogs.push(output.text);
         return;
       case 'notify':
       case 'quorum':
@@ -325,13 +357,6 @@ export class SimDirector implements LvsEndpoint {
     if (mapping === undefined || port === undefined) return;
     port.command(command, mapping, now);
     this.afterDirector();
-    // In service: added, or re-weighed above 0. keepalived's inhibit_on_failure takes a server out by weight 0.
-    const up = command.op !== 'remove' && command.weight > 0;
-    const key = `${mapping.service}\u0000${mapping.realServer}`;
-    if (this.inService.get(key) === up) return;
-    this.inService.set(key, up);
-    const reason = this.lastLog || (up ? 'in service' : 'out of service');
-    this.world.log.record({ kind: 'lvs-check', at: now, node: this.id, service: mapping.service, server: mapping.realServer, up, reason });
   }
 
   private startProbe(probe: Extract<CheckerOutput, { kind: 'probe' }>): void {

@@ -5,7 +5,7 @@
 import type { LvsClusterSpec } from '../core/backend.js';
 import { parseIpv4 } from '../core/ipv4.js';
 import type { Instant } from '../core/time.js';
-import type { CheckerConfig, CheckerOutput } from '../ipvs/checkers/types.js';
+import type { CheckerConfig, CheckerOutput, ServiceStatus } from '../ipvs/checkers/types.js';
 import { ipvsDirectorFactory } from './lvs-ipvs.js';
 import type { LvsEngines } from './lvs.js';
 import type { CheckerEngineLike, LvsServerMapping, SimLvsDirectorConfig } from './lvs-types.js';
@@ -114,7 +114,20 @@ export const LVS_CLUSTER: LvsClusterSpec = {
   services: [SERVICE],
 };
 
-export const fakeEngines: LvsEngines = { checkerEngine: fakeCheckerEngine, makeDirector: ipvsDirectorFactory };
+/** The stand-in's view of its servers, in the shape of the checker engine's `checkerStatus`. */
+export function fakeCheckerStatus(raw: unknown): ServiceStatus[] {
+  const servers = (raw as FakeState).servers;
+  const services = [...new Set(servers.map((s) => s.service))];
+  return services.map((service) => ({
+    service,
+    quorumUp: servers.some((s) => s.service === service && s.up),
+    liveWeight: servers.filter((s) => s.service === service && s.up).reduce((n, s) => n + s.weight, 0),
+    sorryServerActive: false,
+    servers: servers.filter((s) => s.service === service).map((s) => ({ server: s.server, alive: s.up, effectiveWeight: s.weight, inTable: s.up, tableWeight: s.up ? s.weight : 0, checkersUp: [s.up] })),
+  }));
+}
+
+export const fakeEngines: LvsEngines = { checkerEngine: fakeCheckerEngine, checkerStatus: fakeCheckerStatus, makeDirector: ipvsDirectorFactory };
 
 /** lb1 (priority 100) and lb2 (50) in front of rs1 and rs2, started at 0. */
 export function directorPair(seed: number, options: { sync?: boolean; engines?: LvsEngines } = {}): Simulation {

@@ -35,6 +35,7 @@ import { DEFAULT_HOLD_US, SimClients, type ClientTarget } from './clients.js';
 import type { EventQueue } from './event-queue.js';
 import { interfaceMac } from './ipv4.js';
 import { SimDirector, type DirectorWorld } from './lvs-director.js';
+import type { ServiceStatus } from '../ipvs/checkers/types.js';
 import type { CheckerEngineLike, DirectorFactory, SimLvsDirectorConfig } from './lvs-types.js';
 import { LvsWire } from './lvs-wire.js';
 import { Attachment, type SimNetwork } from './network.js';
@@ -44,6 +45,8 @@ import { SimRealServer } from './real-server.js';
 /** The IPVS model and keepalived's checker process the directors run. */
 export interface LvsEngines {
   readonly checkerEngine: CheckerEngineLike;
+  /** keepalived's view of its real servers (alive or not), read from the engine's state. */
+  readonly checkerStatus: (state: unknown) => readonly ServiceStatus[];
   readonly makeDirector: DirectorFactory;
   /** How often each director's connection counters are sampled. Default 1 s. */
   readonly sampleUs?: DurationUs;
@@ -89,6 +92,7 @@ export class SimLvs {
       wire: this.wire,
       log: world.log,
       checkerEngine: engines.checkerEngine,
+      checkerStatus: engines.checkerStatus,
       makeDirector: engines.makeDirector,
       // Read when a packet leaves: directors may be added before the clients' router is known.
       get gateway() {
