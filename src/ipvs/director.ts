@@ -25,6 +25,13 @@
  *   thresholds, method — weight 0 is inhibit_on_failure), `removeRealServer`
  *   deletes (its entries stay, pointing at the unavailable dest).
  *
+ * Not modelled: IPv6 and SCTP; one-packet scheduling (`ops`); the FTP helper and
+ * its port-21 service lookups; `cache_bypass`; LOCALNODE forwarding; ICMP errors
+ * about connections; the DoS defences (`drop_entry`, `drop_packet`; `secure_tcp`
+ * swaps the state table only); `backup_only`. Netfilter conntrack is taken as
+ * off (the `conntrack` sysctl's default), so a SYN that reuses a port is never
+ * dropped for an old conntrack entry.
+ *
  * Rules: the director is mutated in place for speed, as src/ipvs/service.ts is —
  * the sans-I/O contract holds (no clock, no I/O, no randomness but the seeded
  * Rng; `now` comes in with every call), but there is no new state object per
@@ -334,7 +341,10 @@ export function directorTick(d: Director, now: Instant): number {
   return removed;
 }
 
-/** The earliest moment something is due: an entry's timer or a sync datagram. */
+/**
+ * The earliest moment something is due: an entry's timer, or — on a sync master —
+ * a sync datagram. At that moment call `directorTick`, then `directorSyncOut`.
+ */
 export function directorNextDeadline(d: Director): Instant | undefined {
   const conn = d.table.nextDeadline() as Instant | undefined;
   return d.syncState === 'master' ? minInstant(conn, d.sync.nextDeadline() as Instant | undefined) : conn;
