@@ -17,11 +17,15 @@ describe('connection table', () => {
     expect(t.lookupIn(IPPROTO_TCP, 100, 4000, 200, 80)).toBe(cp);
     expect(t.lookupIn(IPPROTO_UDP, 100, 4000, 200, 80)).toBeUndefined();
     expect(t.lookupIn(IPPROTO_TCP, 100, 4000, 200, 81)).toBeUndefined();
-    expect(t.lookupOut(IPPROTO_TCP, 10, 8080, 100, 4000)).toBe(cp);
+    expect(t.lookupOut(IPPROTO_TCP, 10, 8080, 100, 4000)).toBe(cp); // flags 0: MASQ, the reply comes from the RIP
     expect(t.lookupOut(IPPROTO_TCP, 10, 80, 100, 4000)).toBeUndefined();
+    expect(t.lookupOut(IPPROTO_TCP, 200, 80, 100, 4000)).toBeUndefined();
+    const dr = t.create(IPPROTO_TCP, 101, 4000, 200, 80, 11, 80, 0x0003, 0);
+    expect(t.lookupOut(IPPROTO_TCP, 200, 80, 101, 4000)).toBe(dr); // DR: the reply comes from the VIP
+    expect(t.lookupOut(IPPROTO_TCP, 11, 80, 101, 4000)).toBeUndefined();
     expect(t.lookupIn(IPPROTO_TCP, 100, 0, 200, 80)).toBeUndefined();
     expect(t.lookupTemplate(IPPROTO_TCP, 100, 200, 80)?.isTemplate).toBe(true);
-    expect([t.connections, t.templates]).toEqual([1, 1]);
+    expect([t.connections, t.templates]).toEqual([2, 1]);
   });
 
   it('an invalidated template no longer matches but stays in the table', () => {

@@ -293,10 +293,16 @@ export class ConnTable {
     return undefined;
   }
 
-  /** `ip_vs_conn_out_get`: a real server's reply from daddr:dport to the client. */
-  lookupOut(protocol: number, raddr: Ipv4, rport: number, caddr: Ipv4, cport: number): Conn | undefined {
+  /**
+   * `ip_vs_conn_out_get`: a reply from saddr:sport to the client. A NAT reply
+   * comes from the real server's address and port; a DR/TUN reply that happens
+   * to pass the director comes from the VIP and virtual port.
+   */
+  lookupOut(protocol: number, saddr: Ipv4, sport: number, caddr: Ipv4, cport: number): Conn | undefined {
     for (let c = this.buckets[this.bucketOf(protocol, caddr, cport)]; c !== undefined; c = c.next) {
-      if (c.caddr === caddr && c.cport === cport && c.dport === rport && c.daddr === raddr && c.protocol === protocol && !c.isTemplate) return c;
+      if (c.caddr !== caddr || c.cport !== cport || c.protocol !== protocol || c.isTemplate) continue;
+      const masq = (c.flags & IP_VS_CONN_F_FWD_MASK) === IP_VS_CONN_F_MASQ;
+      if (masq ? c.daddr === saddr && c.dport === sport : c.vaddr === saddr && c.vport === sport) return c;
     }
     return undefined;
   }

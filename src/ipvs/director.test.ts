@@ -107,6 +107,16 @@ describe('a NAT connection sees both directions', () => {
     expect(directorConnections(d)[0]).toMatchObject({ state: 'SYN_RECV', active: true, expiresAt: s(61) });
   });
 
+  it('a DR reply routed through the director is left alone but seen: the entry leaves INPUT-ONLY', () => {
+    const d = director('dr');
+    directorPacketIn(d, tcpIn('S'), s(0));
+    expect(directorPacketOut(d, tcpOut('SA', RIP_B, 80), s(0))).toEqual({ kind: 'not-ipvs' }); // DR replies never come from the RIP
+    expect(directorPacketOut(d, tcpOut('SA', VIP, 80), s(0.001))).toEqual({ kind: 'reply', service: KEY, dest: 'b', rewrite: undefined, state: 'SYN_RECV' });
+    directorPacketIn(d, tcpIn('A'), s(0.002));
+    // With NOOUTPUT cleared the INPUT table applies: a client FIN in ESTABLISHED is CLOSE_WAIT, not FIN_WAIT.
+    expect(directorPacketIn(d, tcpIn('FA'), s(1))).toMatchObject({ state: 'CLOSE_WAIT' });
+  });
+
   it('TUN wraps the packet in IPIP from the director to the real server', () => {
     const d = director('tun');
     expect(directorPacketIn(d, tcpIn('S'), s(0))).toMatchObject({

@@ -14,8 +14,10 @@
  *   connection is reset. Then the INPUT state transition, the forwarding rewrite,
  *   the packet count and the sync decision, and the idle timer restarts.
  * - `directorPacketOut` is `ip_vs_out` for a real server's reply passing through
- *   the director: NAT replies get their source rewritten to the VIP, and the
- *   OUTPUT transition runs (clearing NOOUTPUT on DR/TUN entries that see one).
+ *   the director. A NAT reply (from RIP:port) gets its source rewritten to the
+ *   VIP; a DR/TUN reply (from VIP:port) that happens to be routed through the
+ *   director passes unchanged. Either way the OUTPUT transition runs, and a
+ *   DR/TUN entry that sees a reply leaves the INPUT-ONLY table (NOOUTPUT cleared).
  * - `directorTick(now)` fires due timers in (deadline, creation) order: an entry
  *   that still controls others (a template) is re-armed for 60 s and synced;
  *   anything else is removed and unbound (its dest's counters drop, OVERLOAD is
