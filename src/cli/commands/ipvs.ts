@@ -19,7 +19,18 @@ import {
 import type { CliCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 
-interface ServerArg { name: string; addr: number; weight: number; active: number; inactive: number; u: number; l: number; explicitAddr: boolean }
+interface ServerArg {
+  name: string;
+  addr: number;
+  weight: number;
+  active: number;
+  inactive: number;
+  u: number;
+  l: number;
+  explicitAddr: boolean;
+  /** As written, for messages. */
+  spec: string;
+}
 
 function parseAddr(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
@@ -31,40 +42,68 @@ function parseAddr(s: string): number | undefined {
 
 const fmtAddr = (a: number): string => [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.');
 
-function count(name: string, v: string | undefined, min = 0): number {
+/**
+ * Bounds that keep the model exact and the command quick: the kernel's weight
+ * range (ipvsadm's 0..65535), thresholds as ipvsadm takes them (0..INT_MAX), and
+ * counts small enough that overhead × weight stays an exact integer in a double.
+ */
+const MAX_WEIGHT = 65535;
+const MAX_THRESHOLD = 2147483647;
+const MAX_CONNS = 1_000_000;
+const MAX_COUNT = 100_000;
+const DEFAULT_TIME_LIMIT_S = 30;
+
+function bounded(what: string, v: string | undefined, max: number, value: string): number {
   if (v === undefined || v === '') return 0;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) > max) throw new InvalidArgumentError(`'${value}': ${what} must be an integer 0..${max}, got '${v}'`);
   return Number(v);
+}
+
+/** ip_vs_ctl.c refuses l_threshold > u_threshold (ERANGE), u_threshold 0 included. */
+function checkThresholds(value: string, u: number, l: number): void {
+  if (l > u) throw new InvalidArgumentError(`'${value}': l_threshold ${l} is above u_threshold ${u} (the kernel refuses it: "lower threshold is higher than upper threshold")`);
+}
+
+function weightOf(w: string | undefined, value: string): number {
+  if (w === undefined || w === '') throw new InvalidArgumentError(`'${value}': the weight is missing (NAME:WEIGHT, 0..${MAX_WEIGHT})`);
+  return bounded('weight', w, MAX_WEIGHT, value);
 }
 
 function serverArg(value: string, previous: ServerArg[] = []): ServerArg[] {
   const [head = '', w, a, i, u, l, ...rest] = value.split(':');
   if (rest.length > 0 || w === undefined) throw new InvalidArgumentError(`'${value}': expected NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]]`);
-  const [name = '', at] = head.split('@');
+  const [name = '', at, ...more] = head.split('@');
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new InvalidArgumentError(`'${value}': server name must be letters, digits, . _ -`);
   const addr = at === undefined ? (10 << 24) + previous.length + 1 : parseAddr(at);
-  if (addr === undefined) throw new InvalidArgumentError(`'${value}': '${at}' is not an IPv4 address`);
-  const weight = count('weight', w);
-  if (w === '' || weight > 65535) throw new InvalidArgumentError(`'${value}': weight must be 0..65535`);
-  return [...previous, { name, addr, weight, active: count('active', a), inactive: count('inactive', i), u: count('u_threshold', u), l: count('l_threshold', l), explicitAddr: at !== undefined }];
+  if (addr === undefined || more.length > 0) throw new InvalidArgumentError(`'${value}': '${head.slice(name.length + 1)}' is not an IPv4 address`);
+  const server = {
+    name, addr, weight: weightOf(w, value),
+    active: bounded('active', a, MAX_CONNS, value), inactive: bounded('inactive', i, MAX_CONNS, value),
+    u: bounded('u_threshold', u, MAX_THRESHOLD, value), l: bounded('l_threshold', l, MAX_THRESHOLD, value),
+    explicitAddr: at !== undefined, spec: value,
+  };
+  checkThresholds(value, server.u, server.l);
+  return [...previous, server];
 }
 
 /** A list change between connections: `N add SPEC`, `N edit NAME:WEIGHT[:U:L]`, `N del NAME`. */
-interface ChangeArg { after: number; op: 'add' | 'edit' | 'del'; server: ServerArg }
+interface ChangeArg { after: number; op: 'add' | 'edit' | 'del'; server: ServerArg; spec: string }
 
 function changeArg(value: string, previous: ChangeArg[] = []): ChangeArg[] {
   const m = /^\s*(\d+)\s+(add|edit|del)\s+(\S+)\s*$/.exec(value);
   if (!m) throw new InvalidArgumentError(`'${value}': expected 'N add NAME[@ADDR]:WEIGHT[:…]', 'N edit NAME:WEIGHT[:U_THRESHOLD[:L_THRESHOLD]]' or 'N del NAME'`);
   const op = m[2] as ChangeArg['op'];
   const spec = m[3] as string;
+  const none = { addr: 0, weight: 0, active: 0, inactive: 0, u: 0, l: 0, explicitAddr: false, spec };
   let server: ServerArg;
-  if (op === 'del') server = { name: spec, addr: 0, weight: 0, active: 0, inactive: 0, u: 0, l: 0, explicitAddr: false };
+  if (op === 'del') server = { ...none, name: spec };
   else if (op === 'edit') {
     const [name = '', w, u, l, ...rest] = spec.split(':');
     if (rest.length > 0 || w === undefined) throw new InvalidArgumentError(`'${value}': expected N edit NAME:WEIGHT[:U_THRESHOLD[:L_THRESHOLD]]`);
-    server = { name, addr: 0, weight: count('weight', w), active: 0, inactive: 0, u: count('u_threshold', u), l: count('l_threshold', l), explicitAddr: false };
+    server = { ...none, name, weight: weightOf(w, value), u: bounded('u_threshold', u, MAX_THRESHOLD, value), l: bounded('l_threshold', l, MAX_THRESHOLD, value) };
+    checkThresholds(value, server.u, server.l);
   } else server = serverArg(spec, [])[0] as ServerArg;
-  return [...previous, { after: Number(m[1]), op, server }];
+  return [...previous, { after: Number(m[1]), op, server, spec: value.trim() }];
 }
 
 /**
@@ -93,7 +132,7 @@ function applyChange(svc: Service, c: ChangeArg, index: number, deleted: Map<str
       addDest(svc, { name: s.name, addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
     }
   } catch (e) {
-    if (e instanceof IpvsError) throw new UsageError(`--change '${c.after} ${c.op} ${s.name}': ${e.message}`);
+    if (e instanceof IpvsError) throw new UsageError(`--change '${c.spec}': ${e.message}`);
     throw e;
   }
 }
@@ -105,7 +144,18 @@ function addrArg(value: string): number {
 }
 
 function intArg(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`'${value}' is not a non-negative integer`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`'${value}' is not a non-negative integer (up to 2^53 - 1)`);
+  return Number(value);
+}
+
+function countArg(value: string): number {
+  const n = intArg(value);
+  if (n > MAX_COUNT) throw new InvalidArgumentError(`'${value}': at most ${MAX_COUNT} connections`);
+  return n;
+}
+
+function timeLimitArg(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError(`'${value}' is not a positive number of seconds`);
   return Number(value);
 }
 
@@ -118,13 +168,32 @@ function buildService(options: Readonly<Record<string, unknown>>): Service {
   const mhTableSize = Number(options['mhTableSize'] ?? 4093);
   if (!(MH_PRIMES as readonly number[]).includes(mhTableSize)) throw new UsageError(`--mh-table-size must be one of the kernel's primes: ${MH_PRIMES.join(', ')}`);
   const svc = createService({ scheduler: name, flags, mhTableSize });
-  try {
-    for (const s of servers) addDest(svc, { name: s.name, addr: s.addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
-  } catch (e) {
-    if (e instanceof IpvsError) throw new UsageError(e.message);
-    throw e;
+  for (const s of servers) {
+    try {
+      addDest(svc, { name: s.name, addr: s.addr, port: 80, weight: s.weight, activeconns: s.active, inactconns: s.inactive, uThreshold: s.u, lThreshold: s.l });
+    } catch (e) {
+      if (e instanceof IpvsError) throw new UsageError(`--server '${s.spec}': ${e.message}`);
+      throw e;
+    }
   }
   return svc;
+}
+
+/** Changes must fall between connections: one at or after the last connection would change nothing. */
+function checkChanges(changes: readonly ChangeArg[], n: number): void {
+  const late = changes.find((c) => c.after >= n);
+  if (late) throw new UsageError(`--change '${late.spec}' comes after the last of the ${n} connections (--count ${n}): it would change nothing`);
+}
+
+/**
+ * sh and mh only ever return a server whose weight is > 0 and that is not
+ * overloaded, fallback or not, and a pick changes nothing in their tables: when
+ * no such server is left the answer is "none" without the search (with
+ * --fallback, Maglev would re-hash up to M times per connection).
+ */
+function hashingHopeless(svc: Service): boolean {
+  const name = svc.scheduler.name;
+  return (name === 'sh' || name === 'mh') && !svc.dests.some((d) => d.weight > 0 && !isOverloaded(d));
 }
 
 function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey {
@@ -134,16 +203,28 @@ function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey
   return { saddr: (client ?? seqAddr) >>> 0, sport: 40000 + i, daddr: (dest ?? seqAddr) >>> 0, dport: 80 };
 }
 
+/**
+ * The picks, in order. Some lists make the kernel's own loops long (wrr with
+ * weights 65535 and 1 when every server is overloaded walks 65535 thresholds
+ * per connection): past --time-limit seconds the command stops with a usage
+ * error rather than seem to hang.
+ */
 function runPicks(svc: Service, n: number, options: Readonly<Record<string, unknown>>): (string | null)[] {
   const rng = Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs');
   const out: (string | null)[] = [];
   const changes = (options['change'] as ChangeArg[] | undefined) ?? [];
+  checkChanges(changes, n);
   const deleted = new Map<string, number>();
+  const limitS = Number(options['timeLimit'] ?? DEFAULT_TIME_LIMIT_S);
+  const started = performance.now();
   for (let i = 0; i < n; i++) {
+    if (performance.now() - started > limitS * 1000) {
+      throw new UsageError(`gave up after ${i} of ${n} connections and ${limitS} s (--time-limit): this list makes the scheduler's loops long; lower --count`);
+    }
     changes.forEach((c, k) => {
       if (c.after === i) applyChange(svc, c, k, deleted);
     });
-    const d = schedule(svc, connFor(i, options), { now: 0, rng });
+    const d = hashingHopeless(svc) ? undefined : schedule(svc, connFor(i, options), { now: 0, rng });
     out.push(d?.name ?? null);
     if (d === undefined) continue;
     bindConn(d);
@@ -208,7 +289,11 @@ as inactive, as a closed connection waiting out TIME_WAIT does).
 Addresses hashed: sh and mh hash the client (--client ADDR; default a new
 client per connection: 198.51.100.1, .2, …); dh, lblc and lblcr hash the
 destination address (--dest ADDR; default the same per-connection sequence).
-twos draws from a seeded generator (--seed).`,
+twos draws from a seeded generator (--seed).
+
+Limits: weights 0..65535 and thresholds 0..2147483647 as ipvsadm takes them
+(L_THRESHOLD at most U_THRESHOLD, as the kernel requires), initial counts up to
+1000000, --count up to 100000; a --change must come before the last connection.`,
   examples: [
     { args: 'ipvs pick --scheduler wrr --server a:4 --server b:3 --server c:2 --count 9', explain: 'the wrr order for weights 4, 3, 2' },
     { args: 'ipvs explain --scheduler wlc --server a:1:3:10 --server b:2:5:0', explain: 'why wlc picks the server it picks' },
@@ -218,7 +303,7 @@ twos draws from a seeded generator (--seed).`,
     cmd
       .option('-s, --scheduler <name>', `scheduler (${SCHEDULER_NAMES.join('|')})`, 'wlc')
       .option('--server <spec>', 'NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]] (repeat)', serverArg)
-      .option('-n, --count <n>', 'number of new connections (pick)', intArg, 10)
+      .option('-n, --count <n>', `number of new connections (pick; at most ${MAX_COUNT})`, countArg, 10)
       .option('--change <spec>', "change the list after N connections: 'N add SPEC' | 'N edit NAME:WEIGHT[:U:L]' | 'N del NAME' (repeat)", changeArg)
       .option('--close', 'count each connection as closed (inactive) instead of open (active)')
       .option('--client <addr>', 'client (source) address for every connection', addrArg)
@@ -226,7 +311,8 @@ twos draws from a seeded generator (--seed).`,
       .option('--fallback', 'sh-fallback / mh-fallback')
       .option('--hash-port', 'sh-port / mh-port: hash the client port too')
       .option('--mh-table-size <m>', `Maglev table size, one of ${MH_PRIMES.join(', ')} (kernel default 4093)`, intArg, 4093)
-      .option('--seed <n>', 'seed for twos', intArg, 1);
+      .option('--seed <n>', 'seed for twos', intArg, 1)
+      .option('--time-limit <s>', 'give up (exit 2) when the picks take longer than this many seconds', timeLimitArg, DEFAULT_TIME_LIMIT_S);
   },
   async run({ args, options }, { io, json }) {
     const action = String(args[0]);
@@ -237,6 +323,7 @@ twos draws from a seeded generator (--seed).`,
       io.stdout.write(json ? `${JSON.stringify({ picks })}\n` : `${picks.map((p, i) => `${i + 1}\t${p ?? '(no destination available)'}`).join('\n')}\n`);
       return EXIT_OK;
     }
+    if (options['change'] !== undefined) throw new UsageError('explain shows one pick from the servers as given: --change applies to pick only');
     const conn = connFor(0, options);
     const lines = explainLines(svc, undefined, conn);
     const chosen = schedule(svc, conn, { now: 0, rng: Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs') });
