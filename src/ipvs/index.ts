@@ -15,3 +15,4 @@ export {
 export { rewriteFor } from './forwarding.js';
 export { TCP_STATE_NAMES, TCP_TIMEOUTS_S, UDP_TIMEOUT_S, nextTcpState, tcpStateIndex, tcpStateActive } from './tcp-state.js';
 export { diagnoseForwarding, type RealServerSetup, type ForwardingProblem, type ForwardingProblemCode } from './forwarding-diagnosis.js';
+export * from './checkers/index.js';
