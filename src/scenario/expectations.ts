@@ -15,6 +15,7 @@
  * - A failure message says what was expected, what the timeline shows instead
  *   and at which instant, and lists the timeline around that instant.
  */
+import type { LvsClientOutcome } from '../core/backend.js';
 import type { SourceLocation } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { formatSeconds, type Instant } from '../core/time.js';
@@ -31,6 +32,8 @@ import {
   type Timeline,
 } from './timeline.js';
 import { renderExcerpt } from './timeline-text.js';
+import { describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './expectations-lvs.js';
+import type { ConnMeasure } from './timeline-lvs.js';
 
 export type Predicate =
   /** The nodes whose instance is MASTER, exactly (empty = nobody). */
@@ -38,7 +41,9 @@ export type Predicate =
   /** The nodes that have the VIP configured, exactly (empty = nobody). */
   | { readonly kind: 'holder'; readonly vip: string; readonly nodes: readonly NodeId[] }
   | { readonly kind: 'state'; readonly node: NodeId; readonly instance: string; readonly state: LaneState }
-  | { readonly kind: 'priority'; readonly node: NodeId; readonly instance: string; readonly priority: number };
+  | { readonly kind: 'priority'; readonly node: NodeId; readonly instance: string; readonly priority: number }
+  /** Load balancing: connection counters, check states, client outcomes (expectations-lvs.ts). */
+  | LvsPredicate;
 
 export interface NeverTwoMastersOptions {
   /** Ignore overlaps while a partition, one-way cut, pause or loss is active (plus `settleUs` after it ends). */
@@ -51,6 +56,8 @@ export interface NeverTwoMastersOptions {
 
 type ExpectationBody =
   | { readonly kind: 'at'; readonly at: Instant; readonly predicate: Predicate }
+  /** The predicate holds when the run ends (a scenario file's `expect FACT` without a time). */
+  | { readonly kind: 'at-end'; readonly predicate: Predicate }
   | { readonly kind: 'always'; readonly from: Instant; readonly to: Instant; readonly predicate: Predicate }
   | { readonly kind: 'eventually'; readonly from: Instant; readonly to: Instant; readonly predicate: Predicate }
   /** After `after`, within `within`, the instance has one master and it is `to` (or, without `to`, not the one it had at `after`). */
@@ -85,6 +92,7 @@ export function describePredicate(p: Predicate): string {
     case 'holder': return `${p.vip} is held by ${list(p.nodes)}`;
     case 'state': return `${p.node} ${p.instance} is ${p.state}`;
     case 'priority': return `${p.node} ${p.instance} has effective priority ${p.priority}`;
+    default: return describeLvsPredicate(p);
   }
 }
 
@@ -107,6 +115,8 @@ export function evaluate(tl: Timeline, p: Predicate, t: Instant): { readonly ok:
       const v = priorityAt(tl, p.node, p.instance, t);
       return { ok: v === p.priority, actual: `${p.node} ${p.instance} has ${v === undefined ? 'no known priority' : `effective priority ${v}`}` };
     }
+    default:
+      return evaluateLvs(tl, p, t);
   }
 }
 
@@ -121,6 +131,7 @@ export function describeExpectation(e: Expectation): string {
   const s = (t: Instant): string => `${formatSeconds(t)} s`;
   switch (e.kind) {
     case 'at': return `at ${s(e.at)}, ${describePredicate(e.predicate)}`;
+    case 'at-end': return `at the end, ${describePredicate(e.predicate)}`;
     case 'always': return `from ${s(e.from)} to ${s(e.to)}, always: ${describePredicate(e.predicate)}`;
     case 'eventually': return `between ${s(e.from)} and ${s(e.to)}, eventually: ${describePredicate(e.predicate)}`;
     case 'failover':
@@ -135,6 +146,10 @@ export function checkExpectation(tl: Timeline, e: Expectation): ExpectationResul
     case 'at': {
       const v = evaluate(tl, e.predicate, e.at);
       return v.ok ? pass(e, description, e.at) : failure(tl, e, description, e.at, `at ${formatSeconds(e.at)} s ${v.actual}`);
+    }
+    case 'at-end': {
+      const v = evaluate(tl, e.predicate, tl.until);
+      return v.ok ? pass(e, description, tl.until) : failure(tl, e, description, tl.until, `at the end (${formatSeconds(tl.until)} s) ${v.actual}`);
     }
     case 'always': return checkAlways(tl, e, description);
     case 'eventually': return checkEventually(tl, e, description);
@@ -153,6 +168,7 @@ export function withSlack(e: Expectation, slackUs: number): Expectation {
   const later = (t: Instant): Instant => (t + slackUs) as Instant;
   switch (e.kind) {
     case 'at': return { ...e, at: later(e.at) };
+    case 'at-end': return e;
     case 'always': return { ...e, from: later(e.from), to: e.to < later(e.from) ? later(e.from) : e.to };
     case 'eventually': return { ...e, to: later(e.to) };
     case 'failover': return { ...e, withinUs: e.withinUs + slackUs };
@@ -278,6 +294,13 @@ export const masterIs = (instance: InstanceSelector, ...nodes: NodeId[]): Predic
 export const holderIs = (vip: string, ...nodes: NodeId[]): Predicate => ({ kind: 'holder', vip, nodes });
 export const stateIs = (node: NodeId, instance: string, state: LaneState): Predicate => ({ kind: 'state', node, instance, state });
 export const priorityIs = (node: NodeId, instance: string, priority: number): Predicate => ({ kind: 'priority', node, instance, priority });
+/** `conns SERVER [measure] OP N [on DIRECTOR]`, e.g. `connsAre('rs1', '>=', 10)`. */
+export const connsAre = (server: string, op: Comparison, value: number, options: { measure?: ConnMeasure; director?: NodeId } = {}): Predicate => ({
+  kind: 'conns', server, op, value, measure: options.measure ?? 'active', ...(options.director === undefined ? {} : { director: options.director }),
+});
+export const checkStateIs = (server: string, state: 'up' | 'down', director?: NodeId): Predicate => ({ kind: 'checkstate', server, up: state === 'up', ...(director === undefined ? {} : { director }) });
+export const clientsWere = (outcome: LvsClientOutcome, op: Comparison, value: number): Predicate => ({ kind: 'clients', outcome, op, value });
+export const atEnd = (predicate: Predicate): Expectation => ({ kind: 'at-end', predicate });
 
 const us = (seconds: number): Instant => Math.round(seconds * 1_000_000) as Instant;
 export const atTime = (seconds: number, predicate: Predicate): Expectation => ({ kind: 'at', at: us(seconds), predicate });

@@ -18,6 +18,16 @@
  *     expect  eventually 6..10 holder 192.0.2.100 lb2
  *     expect  failover VI_1 after 6 within 4 [to lb2]
  *     expect  never-two-masters [except-during-partition]
+ *     expect  master VI_1 lb2                 # no time: when the run ends
+ *
+ * Load balancing (nodes with virtual_server blocks; see lvs-grammar.ts):
+ *
+ *     realserver gridftp1 192.0.2.31          # name a real server (default rs1, rs2, … in config order)
+ *     event   10 clients 5 30 hold 20         # 5 connections/s for 30 s, each open 20 s
+ *     event   40 rsdown rs1 [crash]           # the service stops (or the host crashes); rsup rs1
+ *     expect  35 conns rs1 >= 10              # active connections on the VIP holder
+ *     expect  50 checkstate rs1 down [on lb2]
+ *     expect  broken <= 0                     # opened completed broken refused timed-out
  *
  * Theory of operation: lines are read into statements first and checked second,
  * so a node may be named before it is declared and every mistake in the file is
@@ -31,8 +41,9 @@ import type { NodeId } from '../core/ids.js';
 import { instant, type Instant } from '../core/time.js';
 import { diagnosticAt, END_GRACE_US, endEvents, splitAtEnd, parseEventTokens, parseSeconds, sortEvents, tokenize, type ParseContext, type ScenarioEvent, type Token } from './events.js';
 import type { Expectation, Predicate } from './expectations.js';
-import { defaultUntil, ScenarioFileError, type NodeConfigSource, type Scenario, type ScenarioNode } from './scenario.js';
+import { defaultUntil, ScenarioFileError, type NodeConfigSource, type Scenario, type ScenarioNode, type ScenarioRealServer } from './scenario.js';
 import type { LaneState } from './timeline.js';
+import { isLvsFactWord, LVS_FACT_USAGE, parseLvsFact } from './lvs-grammar.js';
 
 export interface ScenarioFileIo {
   /** Resolve a path written in the file against the file's folder. */
@@ -51,6 +62,7 @@ interface Draft {
   seed?: number;
   until?: Instant;
   nodes: ScenarioNode[];
+  realServers: ScenarioRealServer[];
   eventLines: Line[];
   expectLines: Line[];
   diagnostics: Diagnostic[];
@@ -75,7 +87,7 @@ export function loadScenarioFile(path: string, io: ScenarioFileIo = diskIo): Sce
 
 /** Parse a `.scenario` file's text; throws ScenarioFileError listing every mistake. */
 export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo): Scenario {
-  const draft: Draft = { nodes: [], eventLines: [], expectLines: [], diagnostics: [] };
+  const draft: Draft = { nodes: [], realServers: [], eventLines: [], expectLines: [], diagnostics: [] };
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const ctx: ParseContext = { file, line: i + 1 };
@@ -99,6 +111,7 @@ export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo
     events: sorted,
     until: draft.until ?? (split.endAt === undefined ? defaultUntil(sorted, expectations) : instant(split.endAt + END_GRACE_US)),
     ...(draft.seed === undefined ? {} : { seed: draft.seed }),
+    ...(draft.realServers.length === 0 ? {} : { realServers: draft.realServers }),
     expectations,
   };
 }
@@ -137,6 +150,7 @@ function statement(draft: Draft, line: Line, lines: readonly string[], index: nu
       return index;
     }
     case 'node': return nodeStatement(draft, line, rest, lines, index, io);
+    case 'realserver': return realServerStatement(draft, line, rest, index);
     case 'event':
       draft.eventLines.push({ ...line, tokens: rest });
       return index;
@@ -148,7 +162,7 @@ function statement(draft: Draft, line: Line, lines: readonly string[], index: nu
         draft.eventLines.push(line);
         return index;
       }
-      return err(kw.column, 'scenario-unknown-word', `unknown word '${kw.text}'`, 'expected name, node, seed, until, event, expect, or an event line "T WORD NODE"');
+      return err(kw.column, 'scenario-unknown-word', `unknown word '${kw.text}'`, 'expected name, node, realserver, seed, until, event, expect, or an event line "T WORD NODE"');
   }
 }
 
@@ -196,6 +210,23 @@ function nodeStatement(draft: Draft, line: Line, rest: readonly Token[], lines: 
   return last;
 }
 
+/** `realserver NAME ADDRESS`: what to call the real server at ADDRESS (the configs name it by address). */
+function realServerStatement(draft: Draft, line: Line, rest: readonly Token[], index: number): number {
+  const err = (column: number, code: string, message: string): number => {
+    draft.diagnostics.push(diagnosticAt(line.ctx, column, code, message, 'realserver NAME ADDRESS, e.g. realserver gridftp1 192.0.2.31'));
+    return index;
+  };
+  const [nameTok, addressTok, extra] = rest;
+  if (nameTok === undefined || addressTok === undefined) return err(line.end, 'scenario-missing-argument', 'realserver needs a name and the address the configurations give it');
+  if (!/^[A-Za-z][\w.-]*$/.test(nameTok.text)) return err(nameTok.column, 'scenario-bad-node-name', `bad real server name '${nameTok.text}': use letters, digits, '-', '_' or '.', starting with a letter`);
+  if (!ADDRESS_RE.test(addressTok.text)) return err(addressTok.column, 'scenario-bad-address', `bad address '${addressTok.text}': expected an IPv4 address such as 192.0.2.31`);
+  if (extra !== undefined) return err(extra.column, 'scenario-extra-argument', `unexpected '${extra.text}'`);
+  if (draft.nodes.some((n) => n.id === nameTok.text) || draft.realServers.some((r) => r.id === nameTok.text)) return err(nameTok.column, 'scenario-duplicate-node', `'${nameTok.text}' is declared twice`);
+  if (draft.realServers.some((r) => r.address === addressTok.text)) return err(addressTok.column, 'scenario-duplicate-real-server', `real server ${addressTok.text} is named twice`);
+  draft.realServers.push({ id: nameTok.text, address: addressTok.text, location: { file: line.ctx.file, line: line.ctx.line, column: nameTok.column } });
+  return index;
+}
+
 /** `lb1.conf@192.0.2.11` → file and address tokens. */
 function splitAt(tok: Token): [Token, Token | undefined] {
   const i = tok.text.lastIndexOf('@');
@@ -237,10 +268,17 @@ function parseExpectation(line: Line, nodes: readonly NodeId[]): ParsedExpectati
     return p.ok ? { ok: true, value: { kind: first.text, from: range[0], to: range[1], predicate: p.value, location } } : p;
   }
   const at = parseSeconds(first.text);
-  if (at === undefined) return bad(first.column, 'expect-bad-time', `bad time '${first.text}'`, 'expect T FACT, expect always|eventually FROM..TO FACT, expect failover …, expect never-two-masters');
+  if (at === undefined && (FACT_WORDS.has(first.text) || isLvsFactWord(first.text))) {
+    // No time: the fact is checked when the run ends.
+    const p = parsePredicate(line, line.tokens, nodes);
+    return p.ok ? { ok: true, value: { kind: 'at-end', predicate: p.value, location } } : p;
+  }
+  if (at === undefined) return bad(first.column, 'expect-bad-time', `bad time '${first.text}'`, 'expect [T] FACT, expect always|eventually FROM..TO FACT, expect failover …, expect never-two-masters');
   const p = parsePredicate(line, rest, nodes);
   return p.ok ? { ok: true, value: { kind: 'at', at, predicate: p.value, location } } : p;
 }
+
+const FACT_WORDS: ReadonlySet<string> = new Set(['master', 'holder', 'state', 'priority']);
 
 function parseRange(text: string): [Instant, Instant] | undefined {
   const [a, b, ...more] = text.split('..');
@@ -254,8 +292,9 @@ function parsePredicate(line: Line, tokens: readonly Token[], nodes: readonly No
   const ctx = line.ctx;
   const bad = (column: number, code: string, message: string, hint?: string): { ok: false; diagnostics: Diagnostic[] } => ({ ok: false, diagnostics: [diagnosticAt(ctx, column, code, message, hint)] });
   const [word, a, b, c, extra] = tokens;
-  const usage = 'master INSTANCE NODES | holder VIP NODES | state NODE INSTANCE STATE | priority NODE INSTANCE N';
+  const usage = `master INSTANCE NODES | holder VIP NODES | state NODE INSTANCE STATE | priority NODE INSTANCE N | ${LVS_FACT_USAGE}`;
   if (word === undefined) return bad(line.end, 'expect-missing-fact', `expected a fact: ${usage}`);
+  if (isLvsFactWord(word.text)) return parseLvsFact(tokens, ctx, line.end, nodes);
   const need = (n: number): { ok: false; diagnostics: Diagnostic[] } | undefined => {
     const got = [a, b, c, extra].filter((t) => t !== undefined).length;
     if (got < n) return bad(line.end, 'expect-missing-argument', `'${word.text}' needs ${n} arguments`, usage);

@@ -33,6 +33,13 @@ export interface ScenarioNode {
   readonly location?: SourceLocation;
 }
 
+/** A name for the real server the configurations give as ADDRESS (otherwise rs1, rs2, … in config order). */
+export interface ScenarioRealServer {
+  readonly id: NodeId;
+  readonly address: string;
+  readonly location?: SourceLocation;
+}
+
 export interface Scenario {
   readonly name: string;
   /** The `.scenario` file it came from, if any. */
@@ -44,6 +51,8 @@ export interface Scenario {
   /** Fixed seed; when absent the runner takes SEED from the environment or a random one. */
   readonly seed?: number;
   readonly expectations: readonly Expectation[];
+  /** Names for real servers (load balancing). */
+  readonly realServers?: readonly ScenarioRealServer[];
 }
 
 const DEFAULT_TAIL_US = 10_000_000;
@@ -102,6 +111,11 @@ export class ScenarioBuilder {
 
   seed(seed: number): ScenarioBuilder {
     return new ScenarioBuilder({ ...this.s, seed });
+  }
+
+  /** Name the real server the configurations give as `address`. */
+  realServer(id: NodeId, address: string): ScenarioBuilder {
+    return new ScenarioBuilder({ ...this.s, realServers: [...(this.s.realServers ?? []), { id, address }] });
   }
 
   expect(...expectations: Expectation[]): ScenarioBuilder {

@@ -9,6 +9,7 @@
 import { formatEvent } from './events.js';
 import type { Timeline } from './timeline.js';
 import { usToSeconds } from '../core/time.js';
+import { lvsToJson, type LvsJson } from './timeline-lvs-render.js';
 
 export interface TimelineJson {
   readonly transitions: readonly { t: number; node: string; instance: string; state: 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP'; priority: number; reason: string }[];
@@ -19,6 +20,8 @@ export interface TimelineJson {
   readonly events: readonly { t: number; event: string }[];
   readonly priorities: readonly { t: number; node: string; instance: string; from: number; to: number; reason: string }[];
   readonly garps: readonly { t: number; node: string; instance: string; interface: string; address: string }[];
+  /** Load balancing: real servers, counters, check verdicts, client outcomes (only when the cluster has virtual servers). */
+  readonly lvs?: LvsJson;
 }
 
 export function timelineToJson(tl: Timeline): TimelineJson {
@@ -40,5 +43,6 @@ export function timelineToJson(tl: Timeline): TimelineJson {
     events: tl.events.map((e) => ({ t: t(e.at), event: formatEvent(e.event) })),
     priorities: tl.priorities.map((p) => ({ t: t(p.at), node: p.node, instance: p.instance, from: p.from, to: p.to, reason: p.reason })),
     garps: tl.garps.map((g) => ({ t: t(g.at), node: g.node, instance: g.instance, interface: g.interface, address: g.address })),
+    ...(tl.lvs === undefined ? {} : { lvs: lvsToJson(tl, tl.lvs) }),
   };
 }

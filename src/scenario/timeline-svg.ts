@@ -8,6 +8,7 @@
 import { formatEvent } from './events.js';
 import type { Lane, LaneState, Timeline } from './timeline.js';
 import { formatSeconds } from '../core/time.js';
+import { LVS_LEGEND, lvsLaneCount, lvsLanes } from './timeline-lvs-render.js';
 
 const COLOURS: Record<LaneState, string> = {
   MASTER: '#2e9d4f',
@@ -31,8 +32,9 @@ export function renderTimelineSvg(tl: Timeline, options: { readonly title?: stri
   const eventRows = layoutEventLabels(tl, x);
   const top = 34 + eventRows.rows * EVENT_ROW_H;
   const laneY = (i: number): number => top + i * (LANE_H + LANE_GAP);
-  const bottom = laneY(lanes.length);
-  const height = bottom + 64;
+  const lvsCount = tl.lvs === undefined ? 0 : lvsLaneCount(tl.lvs);
+  const bottom = laneY(lanes.length + lvsCount);
+  const height = bottom + (tl.lvs === undefined ? 64 : 84);
   const width = LABEL_W + PLOT_W + 30;
   const title = options.title ?? `vrrp-lab timeline · seed ${tl.seed}`;
   const parts: string[] = [
@@ -42,9 +44,10 @@ export function renderTimelineSvg(tl: Timeline, options: { readonly title?: stri
     `<text x="10" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`,
     ...disturbanceBands(tl, x, top - 4, bottom),
     ...lanes.flatMap((lane, i) => laneMarks(tl, lane, laneY(i), x)),
+    ...(tl.lvs === undefined ? [] : lvsLanes(tl, tl.lvs, x, laneY(lanes.length), LANE_H, LANE_GAP, { left: LABEL_W, width: PLOT_W })),
     ...eventRows.marks.map((m) => m(top - 4, bottom)),
     ...axis(until, x, bottom),
-    ...legend(bottom + 34),
+    ...legend(bottom + 34, tl.lvs !== undefined),
     '</svg>',
   ];
   return parts.join('\n') + '\n';
@@ -121,7 +124,7 @@ function axis(until: number, x: (us: number) => number, y: number): string[] {
   return out;
 }
 
-function legend(y: number): string[] {
+function legend(y: number, lvs: boolean): string[] {
   const items: [string, string][] = [
     ['MASTER', COLOURS.MASTER],
     ['BACKUP', COLOURS.BACKUP],
@@ -139,6 +142,14 @@ function legend(y: number): string[] {
     x += 26 + label.length * 6.5;
   }
   out.push(`<text x="${x + 10}" y="${y + 10}" fill="#666">not running: dotted line only</text>`);
+  if (!lvs) return out;
+  let lx = 10;
+  for (const [label, colour] of LVS_LEGEND) {
+    out.push(`<rect x="${lx}" y="${y + 20}" width="12" height="12" fill="${colour}" stroke="#999" stroke-width="0.5"/>`);
+    out.push(`<text x="${lx + 16}" y="${y + 30}">${esc(label)}</text>`);
+    lx += 26 + label.length * 6.5;
+  }
+  out.push(`<text x="${lx + 10}" y="${y + 30}" fill="#666">line: active connections on the VIP holder</text>`);
   return out;
 }
 

@@ -2,11 +2,15 @@
  * The timeline as a readable table: one row per event, state change, priority
  * change and VIP move, in the order they happened, each state change with its
  * reason in words; then who is what at the end. GARPs are counted, not listed
- * (a takeover sends ten per VIP).
+ * (a takeover sends ten per VIP). With load balancing, real servers going in and
+ * out of service and failed client connections are rows too, a table of the
+ * VIP holder's connection counters follows, and the end says what each real
+ * server carries and how the client connections fared.
  */
 import { formatEvent } from './events.js';
 import { holdersAt, mastersAt, stateAt, priorityAt, type Timeline } from './timeline.js';
 import { formatSeconds, type Instant } from '../core/time.js';
+import { lvsConnTable, lvsRows, lvsSummary } from './timeline-lvs-render.js';
 
 interface Row {
   readonly seq: number;
@@ -33,7 +37,9 @@ export function renderTimelineText(tl: Timeline, options: { readonly title?: str
     const source = n.addressSource === undefined ? '' : `; ${SOURCE_WORDS[n.addressSource]}`;
     out.push(`  ${n.id}  ${n.address}  (${ifaces}${source})${n.deferred ? '  starts with its start event' : ''}`);
   }
-  out.push('', ...table(rows(tl)), '', ...summary(tl));
+  out.push('', ...table(rows(tl)), '');
+  if (tl.lvs !== undefined) out.push(...lvsConnTable(tl, tl.lvs), '');
+  out.push(...summary(tl));
   return out.join('\n') + '\n';
 }
 
@@ -46,6 +52,7 @@ function rows(tl: Timeline): Row[] {
     const sign = v.action === 'add' ? '+' : '-';
     r.push({ seq: v.seq, at: v.at, node: v.node, instance: v.instance, what: `${sign} ${v.address}/${v.prefixLength} ${v.interface}`, priority: '', why: '' });
   }
+  if (tl.lvs !== undefined) r.push(...lvsRows(tl.lvs));
   return transitionsFirst(r.sort((a, b) => a.seq - b.seq));
 }
 
@@ -119,5 +126,6 @@ function summary(tl: Timeline): string[] {
     out.push(`  ${vip}: ${h.length === 0 ? 'held by nobody' : `held by ${h.join(', ')}`}`);
   }
   if (tl.garps.length > 0) out.push(`  ${tl.garps.length} gratuitous ARPs sent`);
+  if (tl.lvs !== undefined) out.push(...lvsSummary(tl, tl.lvs));
   return out;
 }

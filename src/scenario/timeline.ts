@@ -21,6 +21,7 @@
 import type { ClusterEvent, Observation, StateName } from '../core/backend.js';
 import type { NodeId } from '../core/ids.js';
 import type { Instant } from '../core/time.js';
+import { buildLvs, lvsChangePoints, type TimelineLvs, type TimelineLvsMeta } from './timeline-lvs.js';
 
 // ---------------------------------------------------------------- model
 
@@ -155,6 +156,8 @@ export interface Timeline {
   readonly lanes: readonly Lane[];
   readonly holds: readonly VipHold[];
   readonly disturbances: readonly Disturbance[];
+  /** Load balancing (timeline-lvs.ts): present when the cluster has virtual servers. */
+  readonly lvs?: TimelineLvs;
 }
 
 // ---------------------------------------------------------------- building
@@ -174,6 +177,8 @@ export interface TimelineInput {
   readonly observations: readonly Observation[];
   /** The events the run applied; ignored when the backend reports events itself. */
   readonly events: readonly AppliedEvent[];
+  /** The real servers, virtual services and clients, when the cluster load-balances. */
+  readonly lvs?: TimelineLvsMeta;
 }
 
 type Entry = { readonly kind: 'applied'; readonly at: Instant; readonly event: ClusterEvent } | Observation;
@@ -191,6 +196,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     lanes: buildLanes(input, entries),
     holds: buildHolds(records.vips, events, input.until),
     disturbances: buildDisturbances(events),
+    ...(input.lvs === undefined ? {} : { lvs: buildLvs(input.lvs, entries) }),
   };
 }
 
@@ -232,6 +238,7 @@ function collectRecords(entries: readonly Entry[]): Records {
       case 'garp': r.garps.push({ seq, at: e.at, node: e.node, instance: e.instance, interface: e.interface, address: e.address }); break;
       case 'script-status': r.scripts.push({ seq, at: e.at, node: e.node, script: e.script, ok: e.ok }); break;
       case 'sent': case 'dropped': break;
+      case 'lvs-conns': case 'lvs-check': case 'lvs-client': break; // timeline-lvs.ts reads these
     }
   });
   return r;
@@ -400,6 +407,7 @@ export function changePoints(tl: Timeline): Instant[] {
     if (h.to !== undefined) set.add(h.to);
   }
   for (const e of tl.events) set.add(e.at);
+  if (tl.lvs !== undefined) for (const t of lvsChangePoints(tl.lvs)) set.add(t);
   return [...set].sort((a, b) => a - b) as Instant[];
 }
 
