@@ -4,5 +4,9 @@
 if [ -f /run/lab-keepalived.pid ] && kill -0 "$(cat /run/lab-keepalived.pid)" 2>/dev/null; then exit 0; fi
 rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid
 echo $$ > /run/lab-keepalived.pid
-exec keepalived --dont-fork --log-console --log-detail -f /lab/keepalived.conf \
+# Without the kernel's IPVS (no /proc/net/ip_vs) keepalived's checker process cannot
+# start and takes the VRRP side down with it: run the VRRP part alone.
+set --
+[ -e /proc/net/ip_vs ] || set -- --vrrp
+exec keepalived "$@" --dont-fork --log-console --log-detail -f /lab/keepalived.conf \
   -p /run/keepalived.pid -r /run/vrrp.pid -c /run/checkers.pid >> /lab/keepalived.log 2>&1

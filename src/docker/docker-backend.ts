@@ -103,6 +103,8 @@ interface LabNode {
   readonly segments: ReadonlyMap<string, string>;
   readonly addresses: readonly string[];
   states: Map<string, StateName>;
+  /** The last priority each instance reported, to turn FIFO priority lines into changes. */
+  priorities: Map<string, number>;
   /** Why the node's addresses are going away, while they are (kill, stop). */
   reason?: string;
   stopObserver?: () => void;
@@ -162,7 +164,7 @@ async function startNode(docker: Docker, image: string, runId: string, plan: Lab
   const runner: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
   await runner.prepare();
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
-  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map() };
+  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map(), priorities: new Map() };
 }
 
 class RunningDockerCluster implements DockerStartedCluster {
@@ -206,7 +208,14 @@ class RunningDockerCluster implements DockerStartedCluster {
       if (!['BACKUP', 'MASTER', 'FAULT', 'STOP'].includes(to)) return;
       const from = node.states.get(line.instance) ?? 'INIT';
       node.states.set(line.instance, to);
+      node.priorities.set(line.instance, line.priority);
       this.push({ kind: 'transitioned', at, node: node.id, instance: line.instance, from, to, priority: line.priority, reason: 'notify' });
+      return;
+    }
+    if (line.kind === 'priority') {
+      const from = node.priorities.get(line.instance);
+      node.priorities.set(line.instance, line.priority);
+      if (from !== undefined && from !== line.priority) this.push({ kind: 'priority-changed', at, node: node.id, instance: line.instance, from, to: line.priority, reason: 'notify fifo' });
       return;
     }
     const vip = node.config.vips.find((v) => v.address === line.address);

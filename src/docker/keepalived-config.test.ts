@@ -3,6 +3,7 @@ import { rewriteKeepalivedConfig } from './keepalived-config.js';
 
 const CONF = `global_defs {
     enable_script_security
+    vrrp_notify_fifo /run/my.fifo
 }
 
 vrrp_script chk {
@@ -51,8 +52,15 @@ describe('rewriteKeepalivedConfig', () => {
     expect(out).toMatch(/vrrp_instance VI_1\n\{\n {4}notify \/lab\/bin\/notify\.sh\n/);
   });
 
-  it('keeps every line the user wrote (line numbers shift only by the added notify)', () => {
-    expect(out.split('\n')).toHaveLength(CONF.split('\n').length + 1);
+  it('keeps every line the user wrote (line numbers shift only by the two lines added per instance)', () => {
+    const userPart = out.slice(0, out.indexOf('# lab: priority changes'));
+    expect(userPart.trimEnd().split('\n')).toHaveLength(CONF.trimEnd().split('\n').length + 2);
+  });
+
+  it('asks for priority changes on the lab FIFO instead of the user\'s', () => {
+    expect(out).toMatch(/vrrp_instance VI_1\n\{\n {4}notify \/lab\/bin\/notify\.sh\n {4}notify_priority_changes\n/);
+    expect(out).toContain('# lab: the notify FIFO is the lab\'s: vrrp_notify_fifo /run/my.fifo');
+    expect(out).toMatch(/global_defs \{\n {4}vrrp_notify_fifo \/lab\/notify\.fifo\n {4}vrrp_notify_fifo_script \/lab\/bin\/notify-fifo\.sh\n\}\n$/);
   });
 
   it('keeps the real script when asked', () => {

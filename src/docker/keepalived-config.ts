@@ -15,6 +15,11 @@
  * - Every `notify*` line of an instance or sync group is commented out and each
  *   vrrp_instance gets `notify NOTIFY_HOOK`: the lab observes transitions from
  *   the node itself, with the priority keepalived reports.
+ * - Priority changes that change no state reach no notify script: keepalived
+ *   reports them only on its notify FIFO, with `notify_priority_changes`. Each
+ *   instance gets that keyword, the user's own FIFO settings in global_defs are
+ *   commented out, and a second global_defs block at the end (keepalived merges
+ *   them) points the VRRP FIFO at the lab's reader, NOTIFY_FIFO_READER.
  * - `@RUN@` (the placeholder recorded cases use for their run directory) becomes
  *   the lab directory.
  */
@@ -22,6 +27,8 @@
 export const LAB_DIR = '/lab';
 export const NOTIFY_HOOK = '/lab/bin/notify.sh';
 export const SCRIPT_STUB = '/lab/bin/script-stub';
+export const NOTIFY_FIFO = '/lab/notify.fifo';
+export const NOTIFY_FIFO_READER = '/lab/bin/notify-fifo.sh';
 /** Where the stub reads a script's exit status: one file per vrrp_script, "0" or "1". */
 export const scriptStatusFile = (script: string): string => `${LAB_DIR}/scripts/${script}`;
 
@@ -32,7 +39,11 @@ export interface RewriteOptions {
   readonly realScripts?: boolean;
 }
 
-const NOTIFY_KEYWORDS = /^notify(_master|_backup|_fault|_stop|_deleted|_master_rx_lower_pri)?$/;
+const NOTIFY_KEYWORDS = /^notify(_master|_backup|_fault|_stop|_deleted|_master_rx_lower_pri|_priority_changes)?$/;
+/** global_defs keywords that would take the VRRP notify FIFO away from the lab's reader. */
+const FIFO_KEYWORDS = /^(vrrp_)?notify_fifo(_script)?$|^vrrp_notify_priority_changes$/;
+
+const LAB_GLOBAL_DEFS = ['', '# lab: priority changes reach the lab through the VRRP notify FIFO', 'global_defs {', `    vrrp_notify_fifo ${NOTIFY_FIFO}`, `    vrrp_notify_fifo_script ${NOTIFY_FIFO_READER}`, '}', ''];
 
 interface Line {
   readonly words: readonly string[];
@@ -71,6 +82,8 @@ export function rewriteKeepalivedConfig(text: string, options: RewriteOptions): 
       rewritten = `    script "${SCRIPT_STUB} ${block.slice('vrrp_script '.length)}"  # lab stub for: ${raw.trim()}`;
     } else if ((block.startsWith('vrrp_instance ') || block.startsWith('vrrp_sync_group ')) && NOTIFY_KEYWORDS.test(keyword)) {
       rewritten = `    # lab: replaced by ${NOTIFY_HOOK}: ${raw.trim()}`;
+    } else if (block === 'global_defs' && FIFO_KEYWORDS.test(keyword)) {
+      rewritten = `    # lab: the notify FIFO is the lab's: ${raw.trim()}`;
     } else if (block.startsWith('vrrp_instance ') && keyword === 'interface' && line.words[1]) {
       rewritten = raw.replace(/\binterface(\s+)\S+/, `interface$1${mapName(line.words[1])}`);
     } else if (block === 'track_interface' && keyword !== '') {
@@ -83,11 +96,11 @@ export function rewriteKeepalivedConfig(text: string, options: RewriteOptions): 
     if (line.words.length > 0) header = line.words;
     for (let i = 0; i < line.opens; i++) {
       const h = header[0] === 'vrrp_instance' || header[0] === 'vrrp_script' || header[0] === 'vrrp_sync_group' ? `${header[0]} ${header[1] ?? ''}` : (header[0] ?? '');
-      if (h.startsWith('vrrp_instance ')) out.push(`    notify ${NOTIFY_HOOK}`);
+      if (h.startsWith('vrrp_instance ')) out.push(`    notify ${NOTIFY_HOOK}`, '    notify_priority_changes');
       stack.push(h);
       header = [];
     }
     for (let i = 0; i < line.closes; i++) stack.pop();
   }
-  return out.join('\n');
+  return [...out, ...LAB_GLOBAL_DEFS].join('\n');
 }

@@ -6,6 +6,11 @@ describe('parseNodeLine', () => {
     expect(parseNodeLine('1732243200.123456789 notify lb1 VI_1 MASTER 150')).toEqual({ kind: 'notify', atUs: 1732243200123456, node: 'lb1', instance: 'VI_1', state: 'MASTER', priority: 150 });
   });
 
+  it('reads priority changes from the notify FIFO reader', () => {
+    expect(parseNodeLine('1732243205.0001 prio lb1 VI_1 90')).toEqual({ kind: 'priority', atUs: 1732243205000100, node: 'lb1', instance: 'VI_1', priority: 90 });
+    expect(parseNodeLine('1.0 prio lb1 VI_1 high')).toBeUndefined();
+  });
+
   it('reads address additions and deletions from ip -o monitor', () => {
     expect(parseNodeLine('1732243200.5 addr 2: eth0    inet 192.0.2.100/24 scope global secondary eth0\\       valid_lft forever preferred_lft forever')).toEqual({
       kind: 'address', atUs: 1732243200500000, deleted: false, interface: 'eth0', address: '192.0.2.100', prefixLength: 24,

@@ -3,6 +3,7 @@
  * and the kernel's address changes, each stamped with CLOCK_REALTIME seconds.
  *
  *     1732243200.123456789 notify lb1 VI_1 MASTER 150
+ *     1732243205.000100000 prio lb1 VI_1 90          (a priority change, no state change)
  *     1732243200.125000000 addr 2: eth0    inet 192.0.2.100/24 scope global secondary eth0\ …
  *     1732243209.001000000 addr Deleted 2: eth0    inet 192.0.2.100/24 …
  *
@@ -13,6 +14,7 @@
 export type NodeLine =
   | { readonly kind: 'notify'; readonly atUs: number; readonly node: string; readonly instance: string; readonly state: string; readonly priority: number }
   | { readonly kind: 'address'; readonly atUs: number; readonly deleted: boolean; readonly interface: string; readonly address: string; readonly prefixLength: number }
+  | { readonly kind: 'priority'; readonly atUs: number; readonly node: string; readonly instance: string; readonly priority: number }
   | { readonly kind: 'ready'; readonly atUs: number };
 
 const TIME = /^(\d+)\.(\d{1,9})\s+(.*)$/;
@@ -32,6 +34,10 @@ export function parseNodeLine(line: string): NodeLine | undefined {
   if (word === 'notify' && rest.length >= 4) {
     const [node, instance, state, priority] = rest as [string, string, string, string];
     return { kind: 'notify', atUs, node, instance, state, priority: Number(priority) || 0 };
+  }
+  if (word === 'prio' && rest.length >= 3 && /^\d+$/.test(rest[2] as string)) {
+    const [node, instance, priority] = rest as [string, string, string];
+    return { kind: 'priority', atUs, node, instance, priority: Number(priority) };
   }
   if (word === 'addr') {
     const a = ADDRESS.exec((t[3] as string).slice('addr'.length).trim());

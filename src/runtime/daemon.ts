@@ -76,6 +76,11 @@ function perform(config: DaemonConfig, sockets: ReadonlyMap<string, VrrpSocket>,
       appendFileSync(EVENTS_LOG, `${realtime()} notify ${config.vrrp.node} ${o.instance} ${o.to} ${o.priority}\n`);
       emit({ kind: o.kind, instance: o.instance, from: o.from, to: o.to, priority: o.priority, reason: o.reason });
       return;
+    case 'priority-changed':
+      // The same line keepalived's priority changes make through the lab's FIFO reader.
+      appendFileSync(EVENTS_LOG, `${realtime()} prio ${config.vrrp.node} ${o.instance} ${o.to}\n`);
+      emit({ ...o });
+      return;
     case 'dropped':
       if (o.reason.code !== 'own-packet') emit({ kind: o.kind, interface: o.interface, reason: o.reason });
       return;

@@ -126,10 +126,20 @@ function startEvents(nodes: readonly string[], events: readonly string[], record
 /** The recorder's addresses: 192.0.2.11, .12, … in name order. */
 export const addressOf = (c: OracleCase, node: string): string => `192.0.2.${11 + c.nodes.indexOf(node)}`;
 
-/** Write the configs with @RUN@ replaced and run `vrrp-lab simulate --json` in-process. */
-export async function replay(c: OracleCase): Promise<{ json: TimelineJson; argv: string[]; exitCode: number; stderr: string }> {
+/** Where a replay runs: the simulator, or containers with one of the two engines. */
+export type ReplayTarget = { readonly backend: 'sim' } | { readonly backend: 'docker'; readonly engine: 'keepalived' | 'ts' };
+
+/**
+ * Write the configs with @RUN@ replaced and run `vrrp-lab simulate --json` (or
+ * `vrrp-lab run --backend docker --engine E --json`) in-process.
+ */
+export async function replay(
+  c: OracleCase,
+  target: ReplayTarget = { backend: 'sim' },
+): Promise<{ json: TimelineJson; argv: string[]; exitCode: number; stderr: string }> {
   const run = mkdtempSync(join(tmpdir(), `vrrp-lab-oracle-${c.name}-`));
-  const argv = ['simulate', '--json', '--seed', '1', '--until', String(c.untilS)];
+  const command = target.backend === 'sim' ? ['simulate'] : ['run', '--backend', 'docker', '--engine', target.engine];
+  const argv = [...command, '--json', '--seed', '1', '--until', String(c.untilS)];
   for (const node of c.nodes) {
     const text = readFileSync(join(c.dir, `${node}.conf`), 'utf8').replaceAll('@RUN@', run);
     const path = join(run, `${node}.conf`);

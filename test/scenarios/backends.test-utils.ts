@@ -7,6 +7,7 @@
 import { withSlack } from '../../src/scenario/expectations.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.js';
+import { prepareScenario } from '../../src/scenario/topology.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { simulate } from '../../src/scenario/simulate.js';
 
@@ -36,16 +37,32 @@ const runners: Record<BackendName, ScenarioRunner> = {
 };
 
 /**
+ * The lateness a real run may show. Real clocks and process start-up: 0.5 s.
+ * Where scripts decide (the scenario sets a script's result with fail/ok), one
+ * more interval of the slowest script: the simulator runs a script exactly at
+ * its instant and applies an event there first, but a real node's script runs
+ * at a phase set by when its process started, so an event that lands a few ms
+ * after a run waits for the next one.
+ */
+export function dockerSlackUs(scenario: Scenario): number {
+  if (!scenario.events.some((e) => e.event.kind === 'fail' || e.event.kind === 'ok')) return DOCKER_SLACK_US;
+  const prepared = prepareScenario(scenario, { parse: keepalivedParser });
+  const slowest = Math.max(0, ...prepared.nodes.flatMap((n) => n.vrrp.scripts.map((s) => s.intervalUs)));
+  return DOCKER_SLACK_US + slowest;
+}
+
+/**
  * Real keepalived in containers (BACKEND_ENGINE=ts for this project's daemon):
  * the node image is built when its inputs changed, and timed expectations get
- * DOCKER_SLACK_US of lateness for real clocks and process start-up.
+ * `dockerSlackUs` of lateness.
  */
 async function runOnDocker(scenario: Scenario): Promise<ScenarioRun> {
   const { buildNodeImage, connectDocker, createDockerBackend, dockerNodeConfig } = await import('../../src/docker/index.js');
   const docker = await connectDocker();
   const image = await buildNodeImage(docker, {});
   const engine = process.env.BACKEND_ENGINE === 'ts' ? 'ts' : 'keepalived';
-  const slackened = { ...scenario, expectations: scenario.expectations.map((e) => withSlack(e, DOCKER_SLACK_US)) };
+  const slack = dockerSlackUs(scenario);
+  const slackened = { ...scenario, expectations: scenario.expectations.map((e) => withSlack(e, slack)) };
   return runScenario(slackened, createDockerBackend({ docker, image: image.image }), { parse: keepalivedParser, nodeConfig: dockerNodeConfig(engine) });
 }
 
