@@ -197,6 +197,22 @@ describe('sorry server', () => {
     ]);
   });
 
+  it('with inhibit_on_failure the live servers drop to weight 0 while the sorry server stands in', () => {
+    const cfg = pool(['a', 'b'], { quorum: 2, inhibitOnFailure: true, sorryServer: { key: 'sorry', address: '10.0.0.99' } });
+    const run = startRun(cfg, downs({ a: [10, 30] }));
+    run.runUntil(s(40));
+    expect(ipvsOps(run)).toEqual([
+      '0 add a w1',
+      '0 add b w1',
+      '11 set-weight a w0',
+      '11 set-weight b w0',
+      '11 add sorry w1',
+      '31 remove sorry w1',
+      '31 set-weight a w1',
+      '31 set-weight b w1',
+    ]);
+  });
+
   it('is added at start when alpha leaves the quorum down', () => {
     const run = startRun(pool(['a'], { alpha: true, sorryServer: { key: 'sorry', address: '10.0.0.99' } }), () => tcpUp);
     expect(ipvsOps(run)).toEqual(['0 add sorry w1']);
