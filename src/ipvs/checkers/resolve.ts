@@ -243,8 +243,8 @@ function resolveChecker(
 function resolveUrl(url: HttpUrlSpec, fallbackHost: string, where: string): ResolvedUrl {
   const statusCodes = url.statusCodes ?? [[200, 299]];
   for (const [lo, hi] of statusCodes) {
-    if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 100 && hi <= 999 && lo <= hi)) {
-      throw new ConfigError('checker-http-bad-status', `${where}: status code range ${lo}-${hi} is not within 100-999`);
+    if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 100 && hi <= 599 && lo <= hi)) {
+      throw new ConfigError('checker-http-bad-status', `${where}: status code range ${lo}-${hi} is not within 100-599 (keepalived's HTTP_STATUS_CODE_MIN/MAX)`);
     }
   }
   return { path: url.path, digest: url.digest?.toLowerCase(), statusCodes, host: url.virtualhost ?? fallbackHost };

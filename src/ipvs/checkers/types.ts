@@ -179,6 +179,13 @@ export type CheckerOutput =
       readonly server: string;
       /** Index of the checker in its real server's `checkers`. */
       readonly checker: number;
+      /**
+       * connect_timeout (TCP, HTTP) or misc_timeout (MISC). The engine declares a
+       * timeout itself at probe start + timeoutUs. keepalived gives an HTTP_GET
+       * connect_timeout for each phase (connect, send, read); the engine counts
+       * it once, from the start, which is exact for the usual case of a dead
+       * server (the connect phase times out) and stricter for slow responses.
+       */
       readonly timeoutUs: DurationUs;
     } & ProbeTarget)
   | {
