@@ -17,7 +17,9 @@
  *   harness leaving, not part of the story.
  */
 import { randomInt } from 'node:crypto';
-import type { Backend, ClusterSpec, Observation, StartedCluster } from '../core/backend.js';
+import { LVS_EVENT_KINDS, type Backend, type ClusterSpec, type Observation, type StartedCluster } from '../core/backend.js';
+import { ScenarioError } from '../core/errors.js';
+import { interfaceSegment } from '../sim/simulation.js';
 import { seedFrom } from '../core/rng.js';
 import type { Instant } from '../core/time.js';
 import type { SimNodeConfig } from '../sim/types.js';
@@ -56,9 +58,19 @@ export function chooseSeed(explicit: number | undefined, scenarioSeed: number | 
 export function simNodeConfig(node: PreparedNode): SimNodeConfig {
   return {
     vrrp: node.vrrp,
-    segments: Object.fromEntries(node.vrrp.interfaces.map((i) => [i.name, `segment:${i.name}`])),
+    segments: Object.fromEntries(node.vrrp.interfaces.map((i) => [i.name, interfaceSegment(i.name)])),
     scriptExitCodes: node.initialScriptExitCodes,
+    ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
   };
+}
+
+/** A backend that cannot run load balancing refuses a scenario that needs it, before anything starts. */
+function checkBackendRuns(prepared: PreparedScenario, backend: Backend<unknown>): void {
+  if (backend.lvs === true) return;
+  const event = prepared.scenario.events.find((e) => LVS_EVENT_KINDS.has(e.event.kind));
+  if (prepared.lvs === undefined && event === undefined) return;
+  const why = prepared.lvs !== undefined ? `nodes ${[...prepared.lvs.directors.keys()].join(', ')} are LVS directors (virtual_server blocks)` : `'${event?.event.kind}' is a load-balancing event`;
+  throw new ScenarioError('backend-no-lvs', `load balancing is not supported on ${backend.name} yet: ${why}; run it on the simulator`);
 }
 
 /**
@@ -69,8 +81,13 @@ export async function runScenario<C = SimNodeConfig>(input: Scenario | PreparedS
   const prepared = 'timelineNodes' in input ? input : prepareScenario(input, { parse: options.parse ?? keepalivedParser });
   const { scenario } = prepared;
   const seed = chooseSeed(options.seed, scenario.seed);
+  checkBackendRuns(prepared, backend as Backend<unknown>);
   const nodeConfig = options.nodeConfig ?? ((n: PreparedNode) => simNodeConfig(n) as unknown as C);
-  const spec: ClusterSpec<C> = { seed, nodes: prepared.nodes.map((n) => ({ id: n.id, config: nodeConfig(n, prepared), address: n.address })) };
+  const spec: ClusterSpec<C> = {
+    seed,
+    nodes: prepared.nodes.map((n) => ({ id: n.id, config: nodeConfig(n, prepared), address: n.address })),
+    ...(prepared.lvs === undefined ? {} : { lvs: prepared.lvs.cluster }),
+  };
   const cluster = await backend.create(spec).start({ deferred: prepared.nodes.filter((n) => n.deferred).map((n) => n.id) });
   const applied: AppliedEvent[] = [];
   let observations: Observation[];
@@ -87,7 +104,15 @@ export async function runScenario<C = SimNodeConfig>(input: Scenario | PreparedS
   } finally {
     await cluster.stop();
   }
-  const timeline = buildTimeline({ seed, until: scenario.until, nodes: prepared.timelineNodes, instances: prepared.instances, observations, events: applied });
+  const timeline = buildTimeline({
+    seed,
+    until: scenario.until,
+    nodes: prepared.timelineNodes,
+    instances: prepared.instances,
+    observations,
+    events: applied,
+    ...(prepared.lvs === undefined ? {} : { lvs: prepared.lvs.timeline }),
+  });
   const results = checkAll(timeline, scenario.expectations);
   return { prepared, seed, timeline, results, passed: results.every((r) => r.ok) };
 }

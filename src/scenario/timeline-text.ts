@@ -37,6 +37,10 @@ export function renderTimelineText(tl: Timeline, options: { readonly title?: str
     const source = n.addressSource === undefined ? '' : `; ${SOURCE_WORDS[n.addressSource]}`;
     out.push(`  ${n.id}  ${n.address}  (${ifaces}${source})${n.deferred ? '  starts with its start event' : ''}`);
   }
+  if (tl.lvs !== undefined) {
+    for (const r of tl.lvs.realServers) out.push(`  ${r.id}  ${r.address}  (real server of ${r.services.join(', ')})`);
+    out.push(`  ${tl.lvs.clients}  (the clients, behind a router on the virtual services' network)`);
+  }
   out.push('', ...table(rows(tl)), '');
   if (tl.lvs !== undefined) out.push(...lvsConnTable(tl, tl.lvs), '');
   out.push(...summary(tl));

@@ -26,6 +26,9 @@ import type { ScenarioEvent } from './events.js';
 import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
 import { deferredNodes, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
 import type { TimelineInstance, TimelineNode } from './timeline.js';
+import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import { prepareLvs, type PreparedLvs } from './lvs-topology.js';
+import { lvsProblems } from './lvs-checks.js';
 
 export interface ConfigText {
   /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
@@ -52,6 +55,8 @@ export interface PreparedNode {
   /** The configuration as written, for backends that run keepalived itself. */
   readonly keepalived: ConfigText;
   readonly model: KeepalivedConfig;
+  /** The node's virtual servers as a director (load balancing). */
+  readonly lvs?: SimLvsDirectorConfig;
 }
 
 export interface PreparedScenario {
@@ -61,6 +66,8 @@ export interface PreparedScenario {
   readonly instances: readonly TimelineInstance[];
   /** Warnings and notes from parsing and mapping (errors are thrown). */
   readonly diagnostics: readonly Diagnostic[];
+  /** The real servers, clients and services, when some node has virtual servers. */
+  readonly lvs?: PreparedLvs;
 }
 
 export function prepareScenario(scenario: Scenario, options: PrepareOptions): PreparedScenario {
@@ -89,9 +96,22 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
       model: m.model,
     };
   });
-  errors.push(...checkEvents(scenario.events, nodes));
+  const lvs = prepareLvs(nodes.map((n) => ({ id: n.id, model: n.model, interfaces: n.interfaces })), scenario.realServers ?? []);
+  if (lvs !== undefined) notes.push(...lvs.diagnostics);
+  const withLvs = nodes.map((n) => {
+    const director = lvs?.directors.get(n.id);
+    return director === undefined ? n : { ...n, lvs: director };
+  });
+  errors.push(...checkEvents(scenario.events, withLvs), ...lvsProblems(scenario, lvs?.directors.size ? lvs : undefined));
   if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));
-  return { scenario, nodes, timelineNodes: nodes.map(timelineNode), instances: nodes.flatMap(timelineInstances), diagnostics: notes };
+  return {
+    scenario,
+    nodes: withLvs,
+    timelineNodes: withLvs.map(timelineNode),
+    instances: withLvs.flatMap(timelineInstances),
+    diagnostics: notes,
+    ...(lvs !== undefined && lvs.directors.size > 0 ? { lvs } : {}),
+  };
 }
 
 function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnostic[], notes: Diagnostic[]): { node: ScenarioNode; text: ConfigText; model: KeepalivedConfig } | undefined {

@@ -49,7 +49,15 @@ class IpvsDirector implements DirectorPort {
       return;
     }
     const addr = parseIpv4(command.address) ?? parseIpv4(server.address) ?? 0;
-    setRealServer(d, server.directorService, { name: server.dest, addr, port: command.port, weight: command.weight, method: server.method });
+    setRealServer(d, server.directorService, {
+      name: server.dest,
+      addr,
+      port: command.port,
+      weight: command.weight,
+      method: server.method,
+      ...(server.uThreshold === undefined ? {} : { uThreshold: server.uThreshold }),
+      ...(server.lThreshold === undefined ? {} : { lThreshold: server.lThreshold }),
+    });
   }
 
   stats: DirectorPort['stats'] = () => directorStats(this.d);

@@ -55,6 +55,9 @@ export interface LvsServerMapping {
   readonly port: number;
   /** keepalived's sorry_server for the service. */
   readonly sorry?: boolean;
+  /** uthreshold / lthreshold: the kernel's overload thresholds. */
+  readonly uThreshold?: number;
+  readonly lThreshold?: number;
 }
 
 /** A node's LVS side: keepalived's `virtual_server` blocks as a director and its checkers. */

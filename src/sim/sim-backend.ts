@@ -16,6 +16,9 @@ import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import type { DurationUs, Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
+import { checkerEngine, checkerStatus, type CheckerEngineState } from '../ipvs/checkers/index.js';
+import { ipvsDirectorFactory } from './lvs-ipvs.js';
+import type { LvsEngines } from './lvs.js';
 import { Simulation } from './simulation.js';
 import type { SimNodeConfig, SimulationOptions } from './types.js';
 
@@ -34,9 +37,17 @@ export interface SimCluster extends Cluster {
   start(options?: { readonly deferred?: readonly NodeId[] }): Promise<SimStartedCluster>;
 }
 
+/** The IPVS model and keepalived's checker process, as every director node runs them by default. */
+export const defaultLvsEngines: LvsEngines = {
+  checkerEngine,
+  checkerStatus: (state) => checkerStatus(state as CheckerEngineState),
+  makeDirector: ipvsDirectorFactory,
+};
+
 export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
   return {
     name: 'sim',
+    lvs: true,
     create: (spec) => ({
       start: async (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []),
     }),
@@ -44,8 +55,9 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
 }
 
 function startCluster(spec: ClusterSpec<SimNodeConfig>, options: SimBackendOptions, deferred: readonly NodeId[]): SimStartedCluster {
-  const simulation = new Simulation({ ...options, engine: options.engine ?? vrrpEngine, seed: spec.seed });
+  const simulation = new Simulation({ ...options, engine: options.engine ?? vrrpEngine, seed: spec.seed, lvs: options.lvs ?? defaultLvsEngines });
   for (const node of spec.nodes) simulation.addNode(node.id, node.config);
+  if (spec.lvs !== undefined) simulation.addLvsMachines(spec.lvs);
   for (const id of deferred) simulation.node(id); // a deferred name must exist
   for (const node of spec.nodes) if (!deferred.includes(node.id)) simulation.node(node.id).start();
   return new RunningSimCluster(simulation);
