@@ -49,13 +49,13 @@ describe('lvsFindings', () => {
     const remap = ds.filter((d) => d.code === 'lvs-dr-port-mismatch');
     expect(remap).toHaveLength(1);
     expect(remap[0]).toMatchObject({ severity: 'error', line: 20 });
-    expect(remap[0]!.message).toContain('keepalived silently resets this real server to port 80');
+    expect(remap[0]!.message).toContain('keepalived resets this real server to port 80 (with only a warning)');
   });
 
   it('flags a quorum larger than the sum of weights', () => {
     const [d] = run(vs({ quorum: { value: 5, at: at('lb.conf', 15) }, realServers: [rs('192.0.2.21', 80, 20), rs('192.0.2.22', 80, 25, { weight: 2 })] }));
-    expect(d).toMatchObject({ code: 'lvs-quorum-unreachable', line: 15 });
-    expect(d!.message).toContain('(3)');
+    expect(d).toMatchObject({ code: 'lvs-quorum-unreachable', severity: 'warning', line: 15 });
+    expect(d!.message).toContain('(3): keepalived lowers it to 3');
     expect(run(vs({ quorum: { value: 1, at: at('lb.conf', 15) } }))).toEqual([]);
   });
 
