@@ -1,6 +1,6 @@
 /**
  * Table-level vectors for the hashing schedulers, from the figures computed
- * independently with the kernel's algorithms (research notes §7.2): Maglev
+ * independently with the kernel's algorithms (a separate re-implementation): Maglev
  * slot shares and how many slots move when a server leaves, and how badly
  * sh's table reshuffles by comparison. The list order is stated for each,
  * because it decides the population order.
