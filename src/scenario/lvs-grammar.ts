@@ -6,7 +6,7 @@
  *     checkstate SERVER up|down [on DIRECTOR]
  *     OUTCOME OP N        OUTCOME: opened completed broken refused timed-out
  *
- * OP is one of >= <= = > <. Directors are checked against the scenario's nodes
+ * OP is one of >= <= = > <; `on DIRECTOR` may also follow the server. Directors are checked against the scenario's nodes
  * here; real servers only when the scenario is prepared (their names come from
  * the configurations).
  */
@@ -52,16 +52,14 @@ export function parseLvsFact(tokens: readonly Token[], ctx: ParseContext, end: n
   return { ok: true, value: { kind: 'clients', outcome: word.text as LvsClientOutcome, op: cmp.op, value: cmp.value } };
 }
 
-/** A trailing `on DIRECTOR`, taken off the arguments. */
+/** `on DIRECTOR`, wherever it is written, taken off the arguments. */
 function takeDirector(args: readonly Token[], ctx: ParseContext, nodes: readonly NodeId[]): { value: { director?: NodeId }; rest: readonly Token[] } | { ok: false; diagnostics: Diagnostic[] } {
   const i = args.findIndex((t) => t.text === 'on');
   if (i === -1) return { value: {}, rest: args };
   const name = args[i + 1];
   if (name === undefined) return { ok: false, diagnostics: [diagnosticAt(ctx, (args[i] as Token).column, 'expect-missing-argument', `'on' needs a director node`, LVS_FACT_USAGE)] };
   if (!nodes.includes(name.text)) return { ok: false, diagnostics: [diagnosticAt(ctx, name.column, 'expect-unknown-node', `unknown node '${name.text}'`, `nodes: ${nodes.join(', ') || '(none)'}`)] };
-  const extra = args[i + 2];
-  if (extra !== undefined) return { ok: false, diagnostics: [diagnosticAt(ctx, extra.column, 'expect-extra-argument', `unexpected '${extra.text}': 'on DIRECTOR' comes last`, LVS_FACT_USAGE)] };
-  return { value: { director: name.text }, rest: args.slice(0, i) };
+  return { value: { director: name.text }, rest: [...args.slice(0, i), ...args.slice(i + 2)] };
 }
 
 function comparison(tokens: readonly Token[], ctx: ParseContext, end: number, what: string): { ok: true; op: Comparison; value: number } | { ok: false; diagnostics: Diagnostic[] } {

@@ -23,7 +23,7 @@ import { interfaceSegment } from '../sim/simulation.js';
 import { seedFrom } from '../core/rng.js';
 import type { Instant } from '../core/time.js';
 import type { SimNodeConfig } from '../sim/types.js';
-import { checkAll, type ExpectationResult } from './expectations.js';
+import { checkAll, describeExpectation, type Expectation, type ExpectationResult } from './expectations.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
 import { keepalivedParser } from './keepalived-parser.js';
 import type { Scenario } from './scenario.js';
@@ -64,12 +64,18 @@ export function simNodeConfig(node: PreparedNode): SimNodeConfig {
   };
 }
 
-/** A backend that cannot run load balancing refuses a scenario that needs it, before anything starts. */
+/**
+ * A backend that cannot run load balancing refuses a scenario that needs it —
+ * an LVS event or an expectation about connections, checks or clients — before
+ * anything starts. Configs with virtual_server blocks alone do not count: their
+ * VRRP side runs anywhere.
+ */
 function checkBackendRuns(prepared: PreparedScenario, backend: Backend<unknown>): void {
   if (backend.lvs === true) return;
   const event = prepared.scenario.events.find((e) => LVS_EVENT_KINDS.has(e.event.kind));
-  if (prepared.lvs === undefined && event === undefined) return;
-  const why = prepared.lvs !== undefined ? `nodes ${[...prepared.lvs.directors.keys()].join(', ')} are LVS directors (virtual_server blocks)` : `'${event?.event.kind}' is a load-balancing event`;
+  const expectation = prepared.scenario.expectations.find((e) => 'predicate' in e && (e.predicate.kind === 'conns' || e.predicate.kind === 'checkstate' || e.predicate.kind === 'clients'));
+  if (event === undefined && expectation === undefined) return;
+  const why = event !== undefined ? `'${event.event.kind}' is a load-balancing event` : `'${describeExpectation(expectation as Expectation)}' reads load balancing`;
   throw new ScenarioError('backend-no-lvs', `load balancing is not supported on ${backend.name} yet: ${why}; run it on the simulator`);
 }
 

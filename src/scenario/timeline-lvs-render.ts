@@ -155,14 +155,24 @@ export function lvsLanes(tl: Timeline, lvs: TimelineLvs, x: (us: number) => numb
     out.push(`<text x="10" y="${y + laneH / 2 + 4}">${esc(`${p.server.id} · ${p.service}`)}</text>`);
     out.push(`<text x="10" y="${y + laneH + 3}" font-size="9" fill="#666">${esc(`${p.server.address} · active connections`)}</text>`);
     let line = '';
+    let band: { from: number; fill: string; cell: string } | undefined;
+    const closeBand = (to: number): void => {
+      if (band !== undefined && to > band.from) {
+        out.push(`<rect x="${r(x(band.from))}" y="${y}" width="${r(Math.max(0.5, x(to) - x(band.from)))}" height="${laneH}" fill="${band.fill}"><title>${esc(`${p.server.id} from ${formatSeconds(band.from)} s: ${band.cell}`)}</title></rect>`);
+      }
+    };
     points.forEach((t, k) => {
       const v = holderView(tl, lvs, p.service, p.server.id, t as Instant);
       const next = points[k + 1] ?? tl.until;
       const fill = v.up === undefined ? '#eeeeee' : v.up ? CHECK_UP : CHECK_DOWN;
-      if (next > t) out.push(`<rect x="${r(x(t))}" y="${y}" width="${r(Math.max(0.5, x(next) - x(t)))}" height="${laneH}" fill="${fill}"><title>${esc(`${p.server.id} at ${formatSeconds(t)} s: ${v.cell} on the VIP holder`)}</title></rect>`);
+      if (band?.fill !== fill) {
+        closeBand(t);
+        band = { from: t, fill, cell: v.up === undefined ? 'no director holds the VIP' : v.up ? 'in service on the VIP holder' : 'out of service on the VIP holder' };
+      }
       const yv = y + laneH - 2 - ((laneH - 4) * v.active) / max;
       line += `${line === '' ? 'M' : 'L'}${r(x(t))},${r(yv)} H${r(x(next))} `;
     });
+    closeBand(tl.until);
     out.push(`<path d="${line.trim()}" fill="none" stroke="#1f3b73" stroke-width="1.5"/>`);
   });
   const y = y0 + pairs.length * (laneH + gap);

@@ -12,10 +12,11 @@
  *   SYN ──(SYN-ACK: opened)──▶ ACK, then one data segment every second, each
  *   acknowledged by the server ──(hold time over)──▶ FIN ──(FIN-ACK: completed)
  *
- * A SYN unanswered is sent again at 1 s and 3 s; at 7 s the connect gives up
+ * A SYN unanswered is sent again at 1, 3 and 7 s; at 15 s the connect gives up
  * (`timed-out`). An RST or an ICMP port unreachable to the SYN: `refused`. Once
- * open, an RST is `broken`, and so is data or a FIN unacknowledged for 7 s
- * (the peer or the path is gone). Each segment goes to the segment's ARP view of
+ * open, an RST is `broken`, and so is data unacknowledged for 15 s (each new
+ * data segment also carries the unacknowledged ones) or a FIN unanswered after
+ * its retransmissions at 1, 3 and 7 s (the peer or the path is gone). Each segment goes to the segment's ARP view of
  * the VIP — whichever director last announced it — so a failover shows: during
  * the takeover segments are lost and retransmitted; after it, a director that
  * knows the connection (lvs_sync_daemon) forwards it, one that does not answers
@@ -45,10 +46,14 @@ import type { ObservationLog } from './observations.js';
 export const DEFAULT_HOLD_US: DurationUs = 10 * US_PER_SECOND;
 /** One data segment a second while a connection is open. */
 export const DATA_INTERVAL_US: DurationUs = US_PER_SECOND;
-/** SYN retransmissions (1 s, then 3 s after the first SYN), as Linux's initial RTO doubling. */
-const SYN_RETRY_AT_US: readonly DurationUs[] = [1 * US_PER_SECOND, 3 * US_PER_SECOND];
-/** A connect, a data segment or a FIN unanswered this long gives up. */
-export const GIVE_UP_US: DurationUs = 7 * US_PER_SECOND;
+/** SYN and FIN retransmissions after the first: Linux's 1 s initial RTO, doubling (1, 2, 4 s apart). */
+const RETRY_AT_US: readonly DurationUs[] = [1 * US_PER_SECOND, 3 * US_PER_SECOND, 7 * US_PER_SECOND];
+/**
+ * A connect, a data segment or a FIN unanswered this long gives up: where the
+ * next retransmission would go (an application's timeout; the kernel itself
+ * would try for minutes).
+ */
+export const GIVE_UP_US: DurationUs = 15 * US_PER_SECOND;
 const FIRST_EPHEMERAL_PORT = 32768;
 const LAST_EPHEMERAL_PORT = 60999;
 
@@ -148,7 +153,7 @@ export class SimClients implements LvsEndpoint {
     const conn: ClientConn = { key, saddr, sport, target: load.target, holdUs: load.holdUs, startedAt: now, phase: 'connecting', generation: 0, openedAt: now, sent: 0, acked: 0, server: undefined };
     this.conns.set(key, conn);
     this.sendToVip(conn, SYN);
-    this.arm(conn, (now + (SYN_RETRY_AT_US[0] as number)) as Instant);
+    this.arm(conn, (now + (RETRY_AT_US[0] as number)) as Instant);
   }
 
   /** A client address and port no open connection uses. */
@@ -182,7 +187,7 @@ export class SimClients implements LvsEndpoint {
     const waited = now - conn.startedAt;
     if (waited >= GIVE_UP_US) return this.finish(conn, 'timed-out', `no answer to SYN within ${GIVE_UP_US / US_PER_SECOND} s`);
     this.sendToVip(conn, SYN);
-    const next = SYN_RETRY_AT_US.find((t) => t > waited) ?? GIVE_UP_US;
+    const next = RETRY_AT_US.find((t) => t > waited) ?? GIVE_UP_US;
     this.arm(conn, (conn.startedAt + next) as Instant);
   }
 
@@ -205,14 +210,14 @@ export class SimClients implements LvsEndpoint {
     conn.phase = 'closing';
     conn.startedAt = now;
     this.sendToVip(conn, FIN_ACK, conn.sent);
-    this.arm(conn, (now + (SYN_RETRY_AT_US[0] as number)) as Instant);
+    this.arm(conn, (now + (RETRY_AT_US[0] as number)) as Instant);
   }
 
   private retryFin(conn: ClientConn, now: Instant): void {
     const waited = now - conn.startedAt;
     if (waited >= GIVE_UP_US) return this.finish(conn, 'broken', `no answer to FIN within ${GIVE_UP_US / US_PER_SECOND} s`);
     this.sendToVip(conn, FIN_ACK, conn.sent);
-    this.arm(conn, (conn.startedAt + (SYN_RETRY_AT_US.find((t) => t > waited) ?? GIVE_UP_US)) as Instant);
+    this.arm(conn, (conn.startedAt + (RETRY_AT_US.find((t) => t > waited) ?? GIVE_UP_US)) as Instant);
   }
 
   // ---------------------------------------------------------------- packets in

@@ -78,7 +78,7 @@ describe('a real server fails', () => {
     sim.apply({ kind: 'clients', rate: 10, holdUs: 60 * S });
     sim.advance(1 * S);
     sim.apply({ kind: 'rsdown', server: '192.0.2.32', mode: 'crash' });
-    sim.advance(6 * S);
+    sim.advance(14 * S);
     expect(count(sim, 'broken')).toBe(0);
     sim.advance(3 * S);
     const broken = outcomes(sim).filter((o) => o.outcome === 'broken');
@@ -121,10 +121,21 @@ describe('the director fails over', () => {
   });
 });
 
-it('loses what is sent to the VIP before anyone holds it: the connect times out after its retries', () => {
+it('loses what is sent to the VIP before anyone holds it: the SYN retransmitted at 7 s gets through', () => {
   const sim = directorPair(1);
   sim.apply({ kind: 'clients', rate: 1, durationUs: 1 * S, holdUs: 1 * S });
   sim.advance(10 * S);
-  // SYNs at 0, 1 and 3 s; lb1 takes the VIP at 3.609375 s; the connect gives up at 7 s.
-  expect(outcomes(sim).map((o) => [o.at, o.outcome, o.service])).toEqual([[7 * S, 'timed-out', SERVICE]]);
+  // SYNs at 0, 1 and 3 s find nobody; lb1 takes the VIP at 3.609375 s; the SYN at 7 s
+  // crosses three 100 µs hops (client → lb1 → real server → client).
+  expect(outcomes(sim).map((o) => [o.at, o.outcome, o.service])).toEqual([[7_000_300, 'opened', SERVICE], [8_000_600, 'completed', SERVICE]]);
+});
+
+it('gives a connect up after 15 s without an answer', () => {
+  const sim = directorPair(1);
+  sim.advance(5 * S);
+  sim.apply({ kind: 'rsdown', server: 'rs1', mode: 'crash' });
+  sim.apply({ kind: 'rsdown', server: 'rs2', mode: 'crash' });
+  sim.apply({ kind: 'clients', rate: 1, durationUs: 1 * S });
+  sim.advance(20 * S);
+  expect(outcomes(sim).map((o) => [o.at, o.outcome, o.reason])).toEqual([[20 * S, 'timed-out', 'no answer to SYN within 15 s']]);
 });
