@@ -5,10 +5,12 @@
  *
  * Theory of operation
  * -------------------
- * - Each node's virtual servers become its director config (lvs-node.ts): an
- *   IPVS table with the services and no real servers yet (keepalived's checker
- *   process adds them at start), the checker engine's config, and the names
- *   that join the two.
+ * - Each node's virtual servers become its director config (lvs-from-config.ts):
+ *   an IPVS table with the services and no real servers yet (keepalived's
+ *   checker process adds them at start), the checker engine's config, and the
+ *   names that join the two. With `lvs_sync_daemon INTERFACE INSTANCE` the
+ *   table gets a sync daemon whose sync id is the instance's VRID; the
+ *   instance's VRRP state picks master or backup as the run goes.
  * - Real servers are the addresses the configurations give (`real_server`,
  *   `sorry_server`), in order of first appearance: node by node, virtual server
  *   by virtual server. Each becomes a simulated host named by the scenario's
@@ -30,7 +32,7 @@ import { formatIpv4, networkOf, parseIpv4 } from '../core/ipv4.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
 import type { AssignedInterface } from './addresses.js';
-import { nodeLvs, type NodeLvs } from './lvs-node.js';
+import { lvsFromConfig, type LvsServerEntry } from './lvs-from-config.js';
 import type { ScenarioRealServer } from './scenario.js';
 import type { TimelineLvsMeta } from './timeline-lvs.js';
 
@@ -49,6 +51,59 @@ export interface PreparedLvs {
 }
 
 const CLIENTS = 'clients';
+
+interface NodeLvsService {
+  readonly name: string;
+  readonly vip: string;
+  readonly port: number;
+  /** Clients speak TCP: only TCP services (not fwmark ones) take them. */
+  readonly tcp: boolean;
+  /** The interface name its VIP lives on, when a VRRP instance of the node has it. */
+  readonly network?: string;
+}
+
+interface NodeLvs {
+  readonly services: readonly NodeLvsService[];
+  readonly servers: readonly LvsServerEntry[];
+  readonly config: Omit<SimLvsDirectorConfig, 'servers'>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One node's virtual servers, with the sync daemon and the networks the simulator needs. */
+function nodeLvs(model: KeepalivedConfig, node: NodeId): NodeLvs {
+  const mapped = lvsFromConfig(model, { name: node });
+  const plan = mapped.value;
+  const diagnostics = [...mapped.diagnostics];
+  let sync: { interface: string; instance: string } | undefined;
+  if (plan.sync !== undefined) {
+    if (plan.sync.instance === undefined || !model.vrrpInstances.some((i) => i.name === plan.sync?.instance)) {
+      const loc = model.globalDefs.lvsSyncDaemon?.loc;
+      diagnostics.push({
+        code: 'simulate-sync-daemon-instance',
+        severity: 'warning',
+        message: `lvs_sync_daemon needs the VRRP instance whose state picks the master or backup sync thread${plan.sync.instance ? ` (there is no instance ${plan.sync.instance})` : ''}: connections are not synced`,
+        ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
+      });
+    } else sync = { interface: plan.sync.interface, instance: plan.sync.instance };
+  }
+  const director = sync === undefined ? plan.director : { ...plan.director, sync: { state: 'none' as const, syncid: plan.sync?.syncid ?? 0 } };
+  return {
+    services: plan.services.map((s) => ({ name: s.name, vip: s.vip, port: s.port, tcp: s.key.startsWith('tcp:'), ...vipNetwork(model, s.vip) })),
+    servers: plan.servers,
+    config: { director, checker: plan.checker, services: plan.services.map((s) => ({ name: s.name, key: s.key, vip: s.vip, port: s.port })), ...(sync === undefined ? {} : { sync }) },
+    diagnostics,
+  };
+}
+
+/** The interface of the VRRP instance that has the address as a VIP. */
+function vipNetwork(model: KeepalivedConfig, vip: string): { network?: string } {
+  for (const inst of model.vrrpInstances) {
+    const a = inst.virtualIpaddresses.find((v) => v.address === vip);
+    const network = a === undefined ? undefined : (a.dev?.value ?? inst.interface?.value);
+    if (network !== undefined) return { network };
+  }
+  return {};
+}
 
 /** The LVS side of a scenario, or undefined when no node has virtual servers. */
 export function prepareLvs(nodes: readonly LvsNodeInput[], declared: readonly ScenarioRealServer[]): PreparedLvs | undefined {
@@ -127,7 +182,7 @@ function placeServer(id: NodeId, address: string, nodes: readonly { node: LvsNod
     id,
     address,
     network: onLink?.name ?? firstService?.network ?? 'eth0',
-    ports: [...new Set(uses.map((u) => u.port))],
+    ports: [...new Set(uses.map((u) => u.port).filter((port) => port > 0))],
     ...(natVip === undefined ? {} : { gateway: natVip }),
     services: [...new Set(uses.map((u) => u.service))],
   };

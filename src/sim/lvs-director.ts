@@ -112,7 +112,10 @@ export class SimDirector implements LvsEndpoint {
       this.byChecker.set(`${m.checkerService}\u0000${m.checkerServer}`, m);
       this.byDest.set(`${m.directorService}\u0000${m.dest}`, m);
     }
-    for (const s of config.services) this.vipOf.set(parseIpv4(s.vip) ?? 0, s.vip);
+    for (const s of config.services) {
+      const vip = parseIpv4(s.vip); // fwmark services have none: no client packet is addressed to them
+      if (vip !== undefined) this.vipOf.set(vip, s.vip);
+    }
     for (const at of attachments.values()) world.wire.register(at, this);
     const now = (): Instant => world.now();
     this.directorWake = new Wake(world.queue, now, () => this.guard(() => this.onDirectorDeadline()));
