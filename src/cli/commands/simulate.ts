@@ -58,6 +58,18 @@ interfaces with the same name are on one shared segment.
 Event words (T in seconds; partition groups separated by spaces, members by commas):
 ${EVENT_HELP}
 
+Load balancing: a node with virtual_server blocks is an LVS director (its
+checkers and IPVS table run in the model); the real servers the configs name run
+as hosts rs1, rs2, … in order of appearance, clients sit behind a router on the
+VIP's network. "clients" opens RATE connections a second (each held HOLD s,
+default 10); "rsdown" stops a real server's service (connections refused) or,
+with "crash", the host (nothing answers); "rsup" brings it back. A scenario
+file's expect lines read the results (OP: >= <= = > <; no T: at the end; no
+"on": the director holding the VIP):
+  expect [T] conns SERVER [active|inactive|total] OP N [on DIRECTOR]
+  expect [T] checkstate SERVER up|down [on DIRECTOR]
+  expect [T] opened|completed|broken|refused|timed-out OP N
+
 The seed (--seed, else SEED, else the scenario's, else random) is always printed;
 the same seed and inputs give the same run.
 
