@@ -5,6 +5,7 @@
 import type { Benchmark } from '../harness.js';
 import { dockerBenchmark } from './docker.js';
 import { ipvsBenchmark } from './ipvs.js';
+import { lvsSimBenchmark } from './lvs-sim.js';
 import { simulateBenchmark } from './simulate.js';
 import { validateBenchmark } from './validate.js';
 
@@ -12,5 +13,6 @@ export const benchmarks: readonly Benchmark[] = [
   validateBenchmark,
   simulateBenchmark,
   ipvsBenchmark,
+  lvsSimBenchmark,
   dockerBenchmark,
 ];
