@@ -25,6 +25,9 @@ export {
   partition,
   oneway,
   heal,
+  clients,
+  rsdown,
+  rsup,
   at,
   type ScenarioEvent,
   type EventWord,
@@ -40,6 +43,7 @@ export {
   ScenarioFileError,
   type Scenario,
   type ScenarioNode,
+  type ScenarioRealServer,
   type NodeConfigSource,
 } from './scenario.js';
 export { parseScenarioFile, loadScenarioFile, diskIo, type ScenarioFileIo } from './scenario-file.js';
@@ -98,5 +102,23 @@ export { assignAddresses, parseIpv4, formatIpv4, type AddressNeeds, type Assigne
 export { toVrrpNodeConfig, addressNeeds, resolveInstances, effectiveAdvertIntUs, type ResolvedInstance } from './from-keepalived.js';
 export { prepareScenario, type PreparedScenario, type PreparedNode, type ConfigParser, type ConfigText, type PrepareOptions } from './topology.js';
 export { keepalivedParser, refuses, REFUSING } from './keepalived-parser.js';
-export { runScenario, chooseSeed, simNodeConfig, type ScenarioRun, type RunOptions } from './run.js';
+export { runScenario, chooseSeed, simNodeConfig, lvsRequirement, type ScenarioRun, type RunOptions } from './run.js';
+export { connsAre, checkStateIs, clientsWere, atEnd } from './expectations.js';
+export { COMPARISONS, compare, describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './expectations-lvs.js';
+export {
+  connsAt,
+  checkAt,
+  clientCountAt,
+  resolveServer,
+  CLIENT_OUTCOMES,
+  type TimelineLvs,
+  type TimelineLvsMeta,
+  type TimelineRealServer,
+  type TimelineLvsService,
+  type TimelineConnSample,
+  type TimelineCheck,
+  type TimelineClientOutcome,
+  type ConnMeasure,
+} from './timeline-lvs.js';
+export { prepareLvs, type PreparedLvs } from './lvs-topology.js';
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.js';

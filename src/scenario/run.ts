@@ -23,7 +23,7 @@ import { interfaceSegment } from '../sim/simulation.js';
 import { seedFrom } from '../core/rng.js';
 import type { Instant } from '../core/time.js';
 import type { SimNodeConfig } from '../sim/types.js';
-import { checkAll, describeExpectation, type Expectation, type ExpectationResult } from './expectations.js';
+import { checkAll, describeExpectation, type ExpectationResult } from './expectations.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
 import { keepalivedParser } from './keepalived-parser.js';
 import type { Scenario } from './scenario.js';
@@ -65,18 +65,23 @@ export function simNodeConfig(node: PreparedNode): SimNodeConfig {
 }
 
 /**
- * A backend that cannot run load balancing refuses a scenario that needs it —
- * an LVS event or an expectation about connections, checks or clients — before
- * anything starts. Configs with virtual_server blocks alone do not count: their
- * VRRP side runs anywhere.
+ * Why a scenario needs a backend that load-balances — an LVS event, or an
+ * expectation about connections, checks or clients — or undefined when it does
+ * not. Configs with virtual_server blocks alone do not count: their VRRP side
+ * runs anywhere.
  */
+export function lvsRequirement(scenario: Pick<Scenario, 'events' | 'expectations'>): string | undefined {
+  const event = scenario.events.find((e) => LVS_EVENT_KINDS.has(e.event.kind));
+  if (event !== undefined) return `'${event.event.kind}' is a load-balancing event`;
+  const expectation = scenario.expectations.find((e) => 'predicate' in e && (e.predicate.kind === 'conns' || e.predicate.kind === 'checkstate' || e.predicate.kind === 'clients'));
+  return expectation === undefined ? undefined : `'${describeExpectation(expectation)}' reads load balancing`;
+}
+
+/** A backend that cannot run load balancing refuses a scenario that needs it, before anything starts. */
 function checkBackendRuns(prepared: PreparedScenario, backend: Backend<unknown>): void {
   if (backend.lvs === true) return;
-  const event = prepared.scenario.events.find((e) => LVS_EVENT_KINDS.has(e.event.kind));
-  const expectation = prepared.scenario.expectations.find((e) => 'predicate' in e && (e.predicate.kind === 'conns' || e.predicate.kind === 'checkstate' || e.predicate.kind === 'clients'));
-  if (event === undefined && expectation === undefined) return;
-  const why = event !== undefined ? `'${event.event.kind}' is a load-balancing event` : `'${describeExpectation(expectation as Expectation)}' reads load balancing`;
-  throw new ScenarioError('backend-no-lvs', `load balancing is not supported on ${backend.name} yet: ${why}; run it on the simulator`);
+  const why = lvsRequirement(prepared.scenario);
+  if (why !== undefined) throw new ScenarioError('backend-no-lvs', `load balancing is not supported on ${backend.name} yet: ${why}; run it on the simulator`);
 }
 
 /**

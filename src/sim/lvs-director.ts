@@ -222,11 +222,17 @@ export class SimDirector implements LvsEndpoint {
     else this.world.wire.send(at, formatIpv4(rw.daddr), { ...packet, daddr: rw.daddr, dport: rw.dport });
   }
 
-  /** A real server's reply routed through this director (NAT): rewritten to come from the VIP. */
+  /**
+   * A real server's reply routed through this director (NAT): rewritten to come
+   * from the VIP and passed on to the clients. Anything else is not IPVS's and
+   * this host routes nothing else.
+   */
   private forwardReply(port: DirectorPort, packet: TcpSegment, at: Attachment): void {
     const verdict = port.packetOut(packet, this.world.now());
-    const out = verdict.kind === 'reply' && verdict.rewrite !== undefined ? { ...packet, saddr: verdict.rewrite.saddr, sport: verdict.rewrite.sport } : packet;
-    this.world.wire.send(at, this.world.gateway, out);
+    if (verdict.kind === 'reply') {
+      const out = verdict.rewrite === undefined ? packet : { ...packet, saddr: verdict.rewrite.saddr, sport: verdict.rewrite.sport };
+      this.world.wire.send(at, this.world.gateway, out);
+    }
     this.afterDirector();
   }
 
