@@ -268,3 +268,64 @@ describe('a load-balanced run', () => {
     expect(created).toBe(false);
   });
 });
+
+describe('NAT, HTTP_GET and MISC_CHECK', () => {
+  const conf = (name: string, state: string, priority: number): string => `
+global_defs {
+    router_id ${name}
+}
+vrrp_instance VI_1 {
+    state ${state}
+    interface eth0
+    virtual_router_id 9
+    priority ${priority}
+    virtual_ipaddress {
+        10.0.0.80/24
+    }
+}
+virtual_server 10.0.0.80 80 {
+    delay_loop 3
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.0.0.41 8080 {
+        HTTP_GET {
+            url {
+                path /health
+            }
+            connect_timeout 1
+        }
+    }
+    real_server 10.0.0.42 8080 {
+        MISC_CHECK {
+            misc_path "/usr/local/bin/check-gridftp 10.0.0.42"
+        }
+    }
+}
+`;
+  const sc = scenario('nat')
+    .node('lb1', configText('lb1.conf', conf('lb1', 'MASTER', 100)))
+    .node('lb2', configText('lb2.conf', conf('lb2', 'BACKUP', 50)))
+    .at(5, { kind: 'clients', rate: 2, durationUs: 4_000_000, holdUs: 2_000_000 })
+    .at(6, { kind: 'rsdown', server: 'rs2', mode: 'stop' })
+    .until(12)
+    .seed(1)
+    .build();
+
+  it('maps ports, returns replies through the director, and checks by HTTP and by script', async () => {
+    const { run } = await simulate(sc, { parse: keepalivedParser });
+    const lvs = run.timeline.lvs;
+    expect(run.prepared.lvs?.cluster.realServers).toEqual([
+      { id: 'rs1', address: '10.0.0.41', network: 'eth0', ports: [8080], gateway: '10.0.0.80' },
+      { id: 'rs2', address: '10.0.0.42', network: 'eth0', ports: [8080], gateway: '10.0.0.80' },
+    ]);
+    const outcomes = lvs?.clientOutcomes.map((o) => `${o.outcome} ${o.server ?? '-'} ${o.reason.replace(/[\d.]+ s$/, 'N s')}`);
+    // rr alternates; rs2's service stops at 6 s, as the third connection arrives: its open
+    // connection and the connects it still gets are reset by it (the director passes the RSTs on)
+    expect(outcomes?.slice(0, 4)).toEqual(['opened rs2 handshake with rs2 after N s', 'opened rs1 handshake with rs1 after N s', 'broken rs2 reset by rs2', 'refused - reset by rs2']);
+    expect(lvs?.checks.filter((c) => !c.up).map((c) => `${c.director} ${c.server}`)).toEqual(['lb2 rs2', 'lb1 rs2']);
+    expect(lvs?.checks.filter((c) => c.server === 'rs1' && !c.up)).toEqual([]);
+    expect(checkExpectation(run.timeline, atEnd(clientsWere('completed', '>=', 4))).ok).toBe(true);
+  });
+});
+

@@ -232,11 +232,12 @@ export class SimClients implements LvsEndpoint {
       if (!flags.rst) this.options.wire.send(this.options.attachment, formatIpv4(packet.saddr), reply(packet, RST));
       return;
     }
+    const by = packet.origin ?? from.node;
     if (flags.rst) {
-      const who = `reset by ${from.node}`;
+      const who = `reset by ${by}`;
       return conn.phase === 'connecting' ? this.finish(conn, 'refused', who) : this.finish(conn, 'broken', who);
     }
-    if (flags.syn && flags.ack && conn.phase === 'connecting') return this.onEstablished(conn, from);
+    if (flags.syn && flags.ack && conn.phase === 'connecting') return this.onEstablished(conn, by);
     if (flags.fin && conn.phase === 'closing') {
       this.sendToVip(conn, ACK);
       return this.finish(conn, 'completed', `closed after ${(this.options.now() - conn.openedAt) / US_PER_SECOND} s`);
@@ -244,12 +245,12 @@ export class SimClients implements LvsEndpoint {
     if (flags.ack && packet.ackData > conn.acked) conn.acked = Math.min(packet.ackData, conn.sent);
   }
 
-  private onEstablished(conn: ClientConn, from: Attachment): void {
+  private onEstablished(conn: ClientConn, server: NodeId): void {
     const now = this.options.now();
     conn.phase = 'open';
     conn.openedAt = now;
-    conn.server = from.node;
-    this.record(conn, 'opened', `handshake with ${from.node} after ${(now - conn.startedAt) / US_PER_SECOND} s`);
+    conn.server = server;
+    this.record(conn, 'opened', `handshake with ${server} after ${(now - conn.startedAt) / US_PER_SECOND} s`);
     this.sendToVip(conn, ACK);
     this.tick(conn, now);
   }

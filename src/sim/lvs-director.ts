@@ -238,7 +238,7 @@ export class SimDirector implements LvsEndpoint {
 
   /** What the client sees when IPVS does not forward its packet. */
   private answer(packet: TcpSegment, answer: ClientAnswer, at: Attachment): void {
-    if (answer === 'tcp-rst' && !packet.tcpFlags.rst) this.world.wire.send(at, this.world.gateway, reply(packet, RST));
+    if (answer === 'tcp-rst' && !packet.tcpFlags.rst) this.world.wire.send(at, this.world.gateway, reply(packet, RST, 0, this.id));
     if (answer === 'icmp-port-unreachable') {
       this.world.wire.send(at, this.world.gateway, { kind: 'icmp-unreachable', saddr: packet.daddr, daddr: packet.saddr, about: packet });
     }

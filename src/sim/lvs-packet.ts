@@ -19,6 +19,12 @@ export interface TcpSegment extends DirectorPacket {
   readonly data: number;
   /** The highest data segment acknowledged (cumulative), or 0. */
   readonly ackData: number;
+  /**
+   * The host whose TCP stack wrote the segment. Not on the wire: the simulator's
+   * bookkeeping, so a client can say which real server answered even when a NAT
+   * director passed the answer on.
+   */
+  readonly origin?: string;
 }
 
 /** ICMP destination unreachable (port unreachable) about a segment the sender could not deliver. */
@@ -46,13 +52,13 @@ export const ACK = flags(false, true, false, false);
 export const FIN_ACK = flags(false, true, true, false);
 export const RST = flags(false, false, false, true);
 
-export function segment(saddr: Ipv4, sport: number, daddr: Ipv4, dport: number, tcpFlags: TcpFlags, data = 0, ackData = 0): TcpSegment {
-  return { kind: 'tcp', proto: 'tcp', saddr, sport, daddr, dport, tcpFlags, data, ackData };
+export function segment(saddr: Ipv4, sport: number, daddr: Ipv4, dport: number, tcpFlags: TcpFlags, data = 0, ackData = 0, origin?: string): TcpSegment {
+  return origin === undefined ? { kind: 'tcp', proto: 'tcp', saddr, sport, daddr, dport, tcpFlags, data, ackData } : { kind: 'tcp', proto: 'tcp', saddr, sport, daddr, dport, tcpFlags, data, ackData, origin };
 }
 
-/** The reply direction of a segment: addresses and ports swapped. */
-export function reply(to: TcpSegment, tcpFlags: TcpFlags, ackData = 0): TcpSegment {
-  return segment(to.daddr, to.dport, to.saddr, to.sport, tcpFlags, 0, ackData);
+/** The reply direction of a segment, written by `origin`: addresses and ports swapped. */
+export function reply(to: TcpSegment, tcpFlags: TcpFlags, ackData = 0, origin?: string): TcpSegment {
+  return segment(to.daddr, to.dport, to.saddr, to.sport, tcpFlags, 0, ackData, origin);
 }
 
 /** "address:port" key of a segment's source (the client side of a connection). */

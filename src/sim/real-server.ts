@@ -93,7 +93,7 @@ export class SimRealServer implements LvsEndpoint {
       if (mode === 'crash') this.current = 'crashed';
       return;
     }
-    if (mode === 'stop') for (const first of this.conns.values()) this.send(reply(first, RST));
+    if (mode === 'stop') for (const first of this.conns.values()) this.send(reply(first, RST, 0, this.id));
     this.conns.clear();
     this.timeWait.clear();
     this.current = mode === 'stop' ? 'stopped' : 'crashed';
@@ -114,27 +114,27 @@ export class SimRealServer implements LvsEndpoint {
       this.conns.delete(sourceKey(packet));
       return;
     }
-    if (this.current === 'stopped' || !this.ports.has(packet.dport)) return this.send(reply(packet, RST));
+    if (this.current === 'stopped' || !this.ports.has(packet.dport)) return this.send(reply(packet, RST, 0, this.id));
     const key = sourceKey(packet);
     if (flags.syn) {
       // A SYN for an open connection is a retransmission: answer it again.
       if (!this.conns.has(key)) this.conns.set(key, packet);
-      return this.send(reply(packet, SYN_ACK));
+      return this.send(reply(packet, SYN_ACK, 0, this.id));
     }
     if (flags.fin) return this.close(packet, key);
-    if (!this.conns.has(key)) return this.send(reply(packet, RST));
-    if (packet.data > 0) this.send(reply(packet, ACK, packet.data));
+    if (!this.conns.has(key)) return this.send(reply(packet, RST, 0, this.id));
+    if (packet.data > 0) this.send(reply(packet, ACK, packet.data, this.id));
   }
 
   private close(fin: TcpSegment, key: number): void {
     const now = this.options.now();
     if (!this.conns.delete(key)) {
       const closedAt = this.timeWait.get(key);
-      if (closedAt === undefined || now - closedAt > TIME_WAIT_US) return this.send(reply(fin, RST));
+      if (closedAt === undefined || now - closedAt > TIME_WAIT_US) return this.send(reply(fin, RST, 0, this.id));
     }
     if (this.timeWait.size > 4096) for (const [k, at] of this.timeWait) if (now - at > TIME_WAIT_US) this.timeWait.delete(k);
     this.timeWait.set(key, now);
-    this.send(reply(fin, FIN_ACK, fin.data));
+    this.send(reply(fin, FIN_ACK, fin.data, this.id));
   }
 
   /** Straight to the destination when it is on the segment, else through the gateway. */
