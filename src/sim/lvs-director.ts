@@ -12,12 +12,9 @@
  *   rewritten for NAT. A packet IPVS does not take is answered as the kernel
  *   would: RST from the local stack, or ICMP port unreachable when no real server
  *   is available. Replies for clients leave through the clients' router.
- * - Checks. A `probe` output becomes a TCP connect from this node's own address
- *   to the real server: SYN-ACK → connected (HTTP_GET: status 200; MISC_CHECK:
- *   exit 0), RST → refused (HTTP: connect failed; MISC: exit 1), silence → the
- *   engine's own timeout. A MISC_CHECK script is taken to test its real server,
- *   the usual use. `ipvs` outputs change the table; `lvs-check` observations say
- *   when a server went in or out of service, with the checker's last log line.
+ * - Checks. keepalived's checker process (lvs-checker.ts) probes the real
+ *   servers from this node's own address and changes the table with its `ipvs`
+ *   outputs; answers to its probes arrive at that address.
  * - Sync. With `lvs_sync_daemon`, the named VRRP instance's state picks the sync
  *   thread, as keepalived does: MASTER runs the master thread, every other state
  *   the backup thread. The master's datagrams are multicast on the sync
@@ -33,73 +30,39 @@
  *
  * Rules
  * -----
- * - Every queue entry carries the incarnation it was made in (Wake generations);
- *   nothing from before a halt acts after it.
+ * - Nothing queued before a halt acts after it: the wake-ups are cancelled
+ *   (Wake generations) and the checker process is stopped.
  * - Engine and model failures become a SimulationFailure naming the seed, node
  *   and time.
  */
-import { Host, type HostPorts } from '../core/host.js';
 import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
 import type { NodeId } from '../core/ids.js';
-import { hashString } from '../core/rng.js';
 import type { DurationUs, Instant } from '../core/time.js';
-import type { CheckerInput, CheckerOutput, CheckerConfig, ProbeResult, ServiceStatus } from '../ipvs/checkers/types.js';
 import type { ClientAnswer, InVerdict, SyncState } from '../ipvs/director-types.js';
-import type { EventQueue } from './event-queue.js';
-import { reply, RST, segment, SYN, type LvsPacket, type TcpSegment } from './lvs-packet.js';
-import type { CheckerEngineLike, DirectorFactory, DirectorPort, IpvsCommand, LvsServerMapping, SimLvsDirectorConfig } from './lvs-types.js';
+import { SimCheckerProcess, type CheckerWorld } from './lvs-checker.js';
+import { reply, RST, type LvsPacket, type TcpSegment } from './lvs-packet.js';
+import type { DirectorFactory, DirectorPort, IpvsCommand, LvsServerMapping, SimLvsDirectorConfig } from './lvs-types.js';
 import { Wake } from './lvs-wake.js';
-import type { LvsEndpoint, LvsWire } from './lvs-wire.js';
+import type { LvsEndpoint } from './lvs-wire.js';
 import type { Attachment } from './network.js';
-import type { ObservationLog } from './observations.js';
 
 /** What a director needs from the simulation around it. */
-export interface DirectorWorld {
-  readonly seed: number;
-  readonly queue: EventQueue;
-  readonly wire: LvsWire;
-  readonly log: ObservationLog;
-  readonly checkerEngine: CheckerEngineLike;
-  /** keepalived's view of its real servers, read from the checker engine's state. */
-  checkerStatus(state: unknown): readonly ServiceStatus[];
+export interface DirectorWorld extends CheckerWorld {
   readonly makeDirector: DirectorFactory;
   /** The clients' router: packets for addresses off the segment go there. */
   readonly gateway: string;
   readonly sampleUs: DurationUs;
-  now(): Instant;
-  /** Run `body`, turning a model's exception into a SimulationFailure for `node`. */
-  guard(node: NodeId, body: () => void): void;
-}
-
-/** Checker connects come from these local ports, one per probe in flight. */
-const PROBE_PORT_FIRST = 40000;
-const PROBE_PORT_COUNT = 20000;
-
-interface Probe {
-  readonly probeId: number;
-  readonly type: 'tcp' | 'http' | 'misc';
-  readonly incarnation: number;
 }
 
 export class SimDirector implements LvsEndpoint {
   private port: DirectorPort | undefined;
-  private checker: Host<CheckerConfig, unknown, CheckerInput, CheckerOutput> | undefined;
-  private incarnation = 0;
-  private paused = false;
-  private checkerOverdue = false;
-  private held: CheckerInput[] = [];
-  private readonly probes = new Map<number, Probe>();
-  private nextProbe = 0;
+  private checker: SimCheckerProcess | undefined;
   private syncState: SyncState = 'none';
   private readonly byChecker = new Map<string, LvsServerMapping>();
   private readonly byDest = new Map<string, LvsServerMapping>();
   private readonly vipOf = new Map<number, string>();
   private readonly sampled = new Map<string, number>();
-  private readonly alive = new Map<string, boolean>();
-  /** The checker's log lines of the step in progress: the reason given when a server goes in or out. */
-  private stepLogs: string[] = [];
   private readonly directorWake: Wake;
-  private readonly checkerWake: Wake;
   private readonly sampleWake: Wake;
 
   constructor(
@@ -119,7 +82,6 @@ export class SimDirector implements LvsEndpoint {
     for (const at of attachments.values()) world.wire.register(at, this);
     const now = (): Instant => world.now();
     this.directorWake = new Wake(world.queue, now, () => this.guard(() => this.onDirectorDeadline()));
-    this.checkerWake = new Wake(world.queue, now, () => this.onCheckerDeadline());
     this.sampleWake = new Wake(world.queue, now, () => this.guard(() => this.sample(true)));
   }
 
@@ -128,19 +90,12 @@ export class SimDirector implements LvsEndpoint {
   /** keepalived starts: an empty table, fresh checkers. */
   boot(): void {
     this.halt(undefined);
-    const incarnation = ++this.incarnation;
     const now = this.world.now();
     this.guard(() => {
       this.port = this.world.makeDirector(this.config.director, this.world.seed);
       if (this.config.sync !== undefined) this.setSync('backup');
-      const ports: HostPorts<CheckerOutput> = {
-        clock: this.world,
-        alarm: { wakeAt: (at) => incarnation === this.incarnation && this.checkerWake.set(at) },
-        perform: (output, at) => incarnation === this.incarnation && this.perform(output, at),
-      };
-      this.drive(() => {
-        this.checker = new Host(this.world.checkerEngine, { ...this.config.checker, seed: checkerSeed(this.world.seed, this.id) }, ports);
-      });
+      this.checker = new SimCheckerProcess(this.id, this.config.checker, this.byChecker, this.attachments, this.world, (command, server, at) => this.command(command, server, at));
+      this.checker.start();
       this.afterDirector();
     });
     this.sampleWake.set(nextMultiple(now, this.world.sampleUs));
@@ -149,40 +104,27 @@ export class SimDirector implements LvsEndpoint {
   /** keepalived is gone (`reason` set: record it), or about to restart. */
   halt(reason: 'stop' | 'crash' | undefined): void {
     if (this.port === undefined) return;
-    this.incarnation++;
-    for (const w of [this.directorWake, this.checkerWake, this.sampleWake]) w.cancel();
+    for (const w of [this.directorWake, this.sampleWake]) w.cancel();
+    this.checker?.stop();
     this.port = undefined;
     this.checker = undefined;
-    this.paused = false;
-    this.checkerOverdue = false;
-    this.held = [];
-    this.probes.clear();
     this.syncState = 'none';
     if (reason !== undefined) this.recordZeros();
-    this.alive.clear();
   }
 
   pause(): void {
-    if (this.port !== undefined) this.paused = true;
+    this.checker?.pause();
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    const held = this.held;
-    this.held = [];
-    if (this.checkerOverdue) {
-      this.checkerOverdue = false;
-      this.drive(() => this.checker?.fire());
-    }
-    for (const input of held) this.deliver(input);
+    this.checker?.resume();
   }
 
   /** A VRRP instance of this node changed state: the sync thread and ha_suspend follow. */
   onTransition(instance: string, to: string): void {
     if (this.port === undefined) return;
     if (this.config.sync?.instance === instance) this.setSync(to === 'MASTER' ? 'master' : 'backup');
-    this.deliver({ kind: 'vrrp-state', master: to === 'MASTER' });
+    this.checker?.vrrpState(to === 'MASTER');
   }
 
   private setSync(state: SyncState): void {
@@ -203,7 +145,7 @@ export class SimDirector implements LvsEndpoint {
       return this.afterDirector();
     }
     if (packet.kind !== 'tcp') return;
-    if (nextHop === at.address && packet.daddr === parseIpv4(at.address)) return this.onProbeAnswer(packet);
+    if (nextHop === at.address && packet.daddr === parseIpv4(at.address)) return this.checker?.onAnswer(packet);
     if (this.vipOf.has(packet.daddr)) return this.guard(() => this.forward(port, packet, at));
     this.guard(() => this.forwardReply(port, packet, at));
   }
@@ -298,122 +240,17 @@ export class SimDirector implements LvsEndpoint {
     for (const key of [...this.sampled.keys()]) this.recordKey(key, 0, 0);
   }
 
-  // ---------------------------------------------------------------- the checker process
-
-  private onCheckerDeadline(): void {
-    if (this.paused) {
-      this.checkerOverdue = true;
-      return;
-    }
-    this.drive(() => this.checker?.fire());
-  }
-
-  private deliver(input: CheckerInput): void {
-    if (this.checker === undefined) return;
-    if (this.paused) {
-      this.held.push(input);
-      return;
-    }
-    const checker = this.checker;
-    this.drive(() => checker.deliver(input));
-  }
-
-  /** One step of the checker engine, then what it changed about which servers are alive. */
-  private drive(step: () => void): void {
-    this.stepLogs = [];
-    this.guard(() => {
-      step();
-      this.reviewAlive();
-    });
-  }
-
-  /** keepalived's own verdict (`alive`: every checker of the server up) after a step; changes become `lvs-check`. */
-  private reviewAlive(): void {
-    const checker = this.checker;
-    if (checker === undefined) return;
-    const now = this.world.now();
-    for (const service of this.world.checkerStatus(checker.state)) {
-      for (const server of service.servers) {
-        const m = this.byChecker.get(`${service.service}\u0000${server.server}`);
-        if (m === undefined || m.sorry) continue;
-        const key = `${m.service}\u0000${m.realServer}`;
-        if (this.alive.get(key) === server.alive) continue;
-        this.alive.set(key, server.alive);
-        const reason = [...this.stepLogs].reverse().find((l) => l.includes(m.address)) ?? this.stepLogs.at(-1) ?? (server.alive ? 'alive' : 'not alive');
-        this.world.log.record({ kind: 'lvs-check', at: now, node: this.id, service: m.service, server: m.realServer, up: server.alive, reason });
-      }
-    }
-  }
-
-  private perform(output: CheckerOutput, now: Instant): void {
-    switch (output.kind) {
-      case 'probe':
-        return this.startProbe(output);
-      case 'ipvs':
-        return this.command(output, now);
-      case 'log':
-        this.stepLogs.push(output.text);
-        return;
-      case 'notify':
-      case 'quorum':
-        return;
-    }
-  }
-
-  private command(command: IpvsCommand, now: Instant): void {
-    const mapping = this.byChecker.get(`${command.service}\u0000${command.server}`);
+  /** An `ipvs` output of the checker process, carried out on the table. */
+  private command(command: IpvsCommand, server: LvsServerMapping, now: Instant): void {
     const port = this.port;
-    if (mapping === undefined || port === undefined) return;
-    port.command(command, mapping, now);
+    if (port === undefined) return;
+    port.command(command, server, now);
     this.afterDirector();
-  }
-
-  private startProbe(probe: Extract<CheckerOutput, { kind: 'probe' }>): void {
-    const target = this.probeTarget(probe);
-    if (target === undefined) return; // nothing to connect to: the engine times the probe out
-    const from = this.routeTo(target.address);
-    if (from === undefined) return;
-    const localPort = PROBE_PORT_FIRST + (this.nextProbe++ % PROBE_PORT_COUNT);
-    this.probes.set(localPort, { probeId: probe.probeId, type: probe.type, incarnation: this.incarnation });
-    const own = parseIpv4(from.address) ?? 0;
-    this.world.wire.send(from, target.address, segment(own, localPort, parseIpv4(target.address) ?? 0, target.port, SYN));
-  }
-
-  /** Where a probe connects: its own target, or for MISC_CHECK the real server it checks. */
-  private probeTarget(probe: Extract<CheckerOutput, { kind: 'probe' }>): { address: string; port: number } | undefined {
-    if (probe.type !== 'misc') return { address: probe.address, port: probe.port };
-    const m = this.byChecker.get(`${probe.service}\u0000${probe.server}`);
-    return m === undefined ? undefined : { address: m.address, port: m.port };
-  }
-
-  private onProbeAnswer(packet: TcpSegment): void {
-    const probe = this.probes.get(packet.dport);
-    if (probe === undefined || probe.incarnation !== this.incarnation) return;
-    this.probes.delete(packet.dport);
-    const connected = packet.tcpFlags.syn && packet.tcpFlags.ack;
-    if (connected) {
-      // keepalived closes the checked connection at once.
-      const from = this.routeTo(formatIpv4(packet.saddr));
-      if (from !== undefined) this.world.wire.send(from, formatIpv4(packet.saddr), reply(packet, RST));
-    }
-    this.deliver({ kind: 'probe-result', probeId: probe.probeId, result: probeResult(probe.type, connected) });
-  }
-
-  /** The interface whose segment has `address` on it. */
-  private routeTo(address: string): Attachment | undefined {
-    for (const at of this.attachments.values()) if (this.world.wire.reachable(at, address)) return at;
-    return undefined;
   }
 
   private guard(body: () => void): void {
     this.world.guard(this.id, body);
   }
-}
-
-function probeResult(type: Probe['type'], connected: boolean): ProbeResult {
-  if (type === 'tcp') return { type, outcome: connected ? 'connected' : 'refused' };
-  if (type === 'http') return connected ? { type, outcome: 'response', status: 200 } : { type, outcome: 'connect-failed' };
-  return { type, outcome: 'exited', code: connected ? 0 : 1 };
 }
 
 /** The first multiple of `step` at or after `t` (at least `step`, so sampling starts after boot settles). */
@@ -422,4 +259,3 @@ function nextMultiple(t: number, step: number): Instant {
 }
 
 /** Each node's checkers draw their warmup delays from their own seed. */
-const checkerSeed = (seed: number, node: NodeId): number => hashString(`${seed}/checkers/${node}`);

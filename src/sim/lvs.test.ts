@@ -87,6 +87,25 @@ describe('a real server fails', () => {
   });
 });
 
+describe('a paused keepalived', () => {
+  it('stops checking while its kernel keeps forwarding', () => {
+    const sim = directorPair(1);
+    sim.advance(4 * S);
+    sim.apply({ kind: 'clients', rate: 10, holdUs: 1 * S });
+    sim.advance(1 * S);
+    sim.apply({ kind: 'pause', node: 'lb1' });
+    sim.apply({ kind: 'rsdown', server: 'rs1', mode: 'stop' });
+    const pausedAt = sim.now();
+    sim.advance(3 * S); // lb2 takes the VIP 3.8 s after lb1's last advert
+    const opened = outcomes(sim).filter((o) => o.outcome === 'opened' && o.at > pausedAt);
+    expect(opened.length).toBeGreaterThan(20);
+    expect(checks(sim).filter((c) => !c.up).map((c) => c.node)).toEqual(['lb2']);
+    sim.apply({ kind: 'resume', node: 'lb1' });
+    sim.advance(1000); // the overdue check runs at once: one probe's round trip
+    expect(checks(sim).filter((c) => !c.up).map((c) => c.node)).toEqual(['lb2', 'lb1']);
+  });
+});
+
 describe('the director fails over', () => {
   const failover = (sync: boolean) => {
     const sim = directorPair(3, { sync });
