@@ -6,6 +6,11 @@
  * Lifecycle verbs mirror keepalived-node.ts: kill = SIGKILL and the VIPs go;
  * stop = SIGTERM (the engine's shutdown: priority 0, VIPs removed);
  * pause/resume = SIGSTOP/SIGCONT.
+ *
+ * A loaded daemon waits on standby (daemon.ts --standby) from `prepare` on and
+ * again after each kill or stop: `start` signals it, so the engine starts a few
+ * ms after the event, as keepalived does, instead of after Node.js's start-up.
+ * When no standby is ready (a start right after a stop), the daemon starts cold.
  */
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 import { scriptStatusFile } from './keepalived-config.js';
@@ -14,6 +19,9 @@ import type { DockerNodeConfig } from './node-config.js';
 import type { StartedNodeContainer } from './node-container.js';
 
 const PID = '$(cat /run/lab-daemon.pid 2>/dev/null)';
+const DAEMON = 'node /opt/vrrp-lab/src/runtime/daemon.js';
+/** Written by a standby daemon once it waits for SIGUSR2 (daemon.ts STANDBY_READY); holds its pid. */
+const STANDBY_READY = '/run/lab-daemon-standby.ready';
 
 /** The engine config with the container's interface names and the lab's addresses. */
 export function labVrrpConfig(vrrp: VrrpNodeConfig, interfaces: ReadonlyMap<string, string>, moved: ReadonlyMap<string, string>): VrrpNodeConfig {
@@ -43,19 +51,34 @@ export class DaemonRunner implements NodeEngineRunner {
   async prepare(): Promise<void> {
     await this.node.writeFile('/lab/vrrp.json', JSON.stringify({ vrrp: labVrrpConfig(this.config.vrrp, this.node.interfaces, this.lab.moved) }));
     for (const script of this.config.scripts) await this.node.writeFile(scriptStatusFile(script), `${this.config.scriptExitCodes[script] ?? 0}\n`);
+    await this.standby();
+  }
+
+  /** Load a daemon that waits for the next start (none when one already waits). */
+  private standby(): Promise<void> {
+    return this.node.shDetached(`kill -0 "$(cat ${STANDBY_READY} 2>/dev/null)" 2>/dev/null && exit 0; exec ${DAEMON} --standby /lab/vrrp.json >> /lab/daemon.log 2>&1`);
   }
 
   start(): Promise<void> {
     // A start while the daemon runs does nothing, as for keepalived.
-    return this.node.shDetached(`kill -0 ${PID} 2>/dev/null && exit 0; echo $$ > /run/lab-daemon.pid; exec node /opt/vrrp-lab/src/runtime/daemon.js /lab/vrrp.json >> /lab/daemon.log 2>&1`);
+    return this.node.shDetached(
+      [
+        `kill -0 ${PID} 2>/dev/null && exit 0`,
+        `sp=$(cat ${STANDBY_READY} 2>/dev/null)`,
+        `if [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null; then echo "$sp" > /run/lab-daemon.pid; kill -USR2 "$sp"; exit 0; fi`,
+        `echo $$ > /run/lab-daemon.pid; exec ${DAEMON} /lab/vrrp.json >> /lab/daemon.log 2>&1`,
+      ].join('\n'),
+    );
   }
 
   async stop(): Promise<void> {
     await this.node.shAnyway(`kill -TERM ${PID} 2>/dev/null`);
+    await this.standby();
   }
 
   async kill(): Promise<void> {
     await this.node.shAnyway(`kill -KILL ${PID} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
+    await this.standby();
   }
 
   async pause(): Promise<void> {
