@@ -20,8 +20,10 @@ import type { StartedNodeContainer } from './node-container.js';
 
 const PID = '$(cat /run/lab-daemon.pid 2>/dev/null)';
 const DAEMON = 'node /opt/vrrp-lab/src/runtime/daemon.js';
-/** Written by a standby daemon once it waits for SIGUSR2 (daemon.ts STANDBY_READY); holds its pid. */
+/** Written by a standby daemon once it waits for SIGUSR2 (daemon.ts STANDBY_READY). */
 const STANDBY_READY = '/run/lab-daemon-standby.ready';
+/** The standby daemon's pid, from its launch on (it may still be loading). */
+const STANDBY_PID = '/run/lab-daemon-standby.pid';
 
 /** The engine config with the container's interface names and the lab's addresses. */
 export function labVrrpConfig(vrrp: VrrpNodeConfig, interfaces: ReadonlyMap<string, string>, moved: ReadonlyMap<string, string>): VrrpNodeConfig {
@@ -52,20 +54,26 @@ export class DaemonRunner implements NodeEngineRunner {
     await this.node.writeFile('/lab/vrrp.json', JSON.stringify({ vrrp: labVrrpConfig(this.config.vrrp, this.node.interfaces, this.lab.moved) }));
     for (const script of this.config.scripts) await this.node.writeFile(scriptStatusFile(script), `${this.config.scriptExitCodes[script] ?? 0}\n`);
     await this.standby();
+    // The run's first start should find the daemon loaded.
+    await this.node.shAnyway(`n=0; while [ ! -e ${STANDBY_READY} ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n+1)); done`);
   }
 
-  /** Load a daemon that waits for the next start (none when one already waits). */
+  /** Load a daemon that waits for the next start (none when one already waits or loads). */
   private standby(): Promise<void> {
-    return this.node.shDetached(`kill -0 "$(cat ${STANDBY_READY} 2>/dev/null)" 2>/dev/null && exit 0; exec ${DAEMON} --standby /lab/vrrp.json >> /lab/daemon.log 2>&1`);
+    return this.node.shDetached(`kill -0 "$(cat ${STANDBY_PID} 2>/dev/null)" 2>/dev/null && exit 0; echo $$ > ${STANDBY_PID}; exec ${DAEMON} --standby /lab/vrrp.json >> /lab/daemon.log 2>&1`);
   }
 
   start(): Promise<void> {
-    // A start while the daemon runs does nothing, as for keepalived.
+    // A start while the daemon runs does nothing, as for keepalived. A standby
+    // still loading is waited for (up to 5 s): it is ready sooner than a cold start.
     return this.node.shDetached(
       [
         `kill -0 ${PID} 2>/dev/null && exit 0`,
-        `sp=$(cat ${STANDBY_READY} 2>/dev/null)`,
-        `if [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null; then echo "$sp" > /run/lab-daemon.pid; kill -USR2 "$sp"; exit 0; fi`,
+        `sp=$(cat ${STANDBY_PID} 2>/dev/null)`,
+        `if [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null; then`,
+        `  n=0; while [ "$(cat ${STANDBY_READY} 2>/dev/null)" != "$sp" ] && [ $n -lt 500 ] && kill -0 "$sp" 2>/dev/null; do sleep 0.01; n=$((n+1)); done`,
+        `  if [ "$(cat ${STANDBY_READY} 2>/dev/null)" = "$sp" ]; then rm -f ${STANDBY_PID}; echo "$sp" > /run/lab-daemon.pid; kill -USR2 "$sp"; exit 0; fi`,
+        `fi`,
         `echo $$ > /run/lab-daemon.pid; exec ${DAEMON} /lab/vrrp.json >> /lab/daemon.log 2>&1`,
       ].join('\n'),
     );
