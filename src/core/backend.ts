@@ -6,7 +6,7 @@
  * Lifecycle follows testcontainers: `Backend.create(spec)` gives a `Cluster`,
  * `start()` a `StartedCluster`, `stop()` a `StoppedCluster`.
  */
-import type { Instant, DurationUs } from './time.js';
+import type { DurationUs, Instant } from './time.js';
 import type { NodeId } from './ids.js';
 
 // ---------------------------------------------------------------- event words
@@ -115,6 +115,16 @@ export type Observation =
  * open); or, never opened, `refused` (RST or ICMP unreachable) or `timed-out`.
  */
 export type LvsClientOutcome = 'opened' | 'completed' | 'broken' | 'refused' | 'timed-out';
+
+/** How long a client connection stays open when the `clients` event gives no hold time. */
+export const CLIENT_DEFAULT_HOLD_US: DurationUs = 10_000_000 as DurationUs;
+/** An open client connection sends one data segment a second (every backend's clients). */
+export const CLIENT_DATA_INTERVAL_US: DurationUs = 1_000_000 as DurationUs;
+/**
+ * A connect, a data segment or a FIN unanswered this long gives up (an
+ * application's timeout; the kernel itself would try for minutes).
+ */
+export const CLIENT_GIVE_UP_US: DurationUs = 15_000_000 as DurationUs;
 
 export type ObservationKind = Observation['kind'];
 

@@ -5,12 +5,9 @@
  *     node /opt/vrrp-lab/src/runtime/daemon.js /lab/vrrp.json
  *     node /opt/vrrp-lab/src/runtime/daemon.js --standby /lab/vrrp.json
  *
- * With --standby the daemon loads, writes STANDBY_READY and waits for SIGUSR2
- * before it reads its config and starts the engine. Node.js takes about 0.3 s
- * to load a program in a lab container, where keepalived starts in a few ms:
- * the lab keeps one loaded daemon waiting, so a `start` event starts the engine
- * as promptly as it starts keepalived, and the run measures VRRP, not the
- * language runtime's start-up.
+ * With --standby the daemon loads and waits for SIGUSR2 before it reads its
+ * config and starts the engine (standby.ts), so a `start` event starts the
+ * engine as promptly as it starts keepalived.
  *
  * Theory of operation: the engine is the same pure state machine the simulator
  * runs; this file only supplies its ports —
@@ -25,15 +22,16 @@
  *
  * Plain ESM for the image's Node 18: no newer APIs here or in src/core, src/vrrp.
  */
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Host } from '../core/host.js';
 import { instant, type Instant } from '../core/time.js';
 import { vrrpEngine, type VrrpInput, type VrrpNodeConfig, type VrrpNodeState, type VrrpOutput } from '../vrrp/index.js';
+import { recordEvent } from './events-log.js';
+import { runNowOrOnSignal } from './standby.js';
 import { changeAddress, gratuitousArp, linkIsUp, runScript } from './system.js';
 import { openVrrpSocket, type VrrpSocket } from './vrrp-socket.js';
 
 const LINK_POLL_MS = 50;
-const EVENTS_LOG = '/lab/events.log';
 const SCRIPT_STUB = '/lab/bin/script-stub';
 
 export interface DaemonConfig {
@@ -42,15 +40,8 @@ export interface DaemonConfig {
   readonly scripts?: Readonly<Record<string, string>>;
 }
 
-export const STANDBY_READY = '/run/lab-daemon-standby.ready';
-
 let startedAt = performance.now();
 const now = (): Instant => instant(Math.round((performance.now() - startedAt) * 1000));
-
-function realtime(): string {
-  const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}000`;
-}
 
 const emit = (record: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ t: now() / 1e6, ...record })}\n`);
 
@@ -83,12 +74,12 @@ function perform(config: DaemonConfig, sockets: ReadonlyMap<string, VrrpSocket>,
       return;
     }
     case 'transitioned':
-      appendFileSync(EVENTS_LOG, `${realtime()} notify ${config.vrrp.node} ${o.instance} ${o.to} ${o.priority}\n`);
+      recordEvent(`notify ${config.vrrp.node} ${o.instance} ${o.to} ${o.priority}`);
       emit({ kind: o.kind, instance: o.instance, from: o.from, to: o.to, priority: o.priority, reason: o.reason });
       return;
     case 'priority-changed':
       // The same line keepalived's priority changes make through the lab's FIFO reader.
-      appendFileSync(EVENTS_LOG, `${realtime()} prio ${config.vrrp.node} ${o.instance} ${o.to}\n`);
+      recordEvent(`prio ${config.vrrp.node} ${o.instance} ${o.to}`);
       emit({ ...o });
       return;
     case 'dropped':
@@ -141,21 +132,5 @@ function main(path: string): void {
 }
 
 if (import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const standby = process.argv[2] === '--standby';
-  const path = process.argv[standby ? 3 : 2];
-  if (path === undefined) {
-    process.stderr.write('usage: daemon.js [--standby] CONFIG.json\n');
-    process.exit(2);
-  } else if (standby) {
-    // Keep the event loop alive until the start signal; then run as a cold start would.
-    const idle = setInterval(() => undefined, 1 << 30);
-    process.once('SIGUSR2', () => {
-      clearInterval(idle);
-      rmSync(STANDBY_READY, { force: true });
-      main(path);
-    });
-    writeFileSync(STANDBY_READY, `${process.pid}\n`);
-  } else {
-    main(path);
-  }
+  runNowOrOnSignal('daemon', process.argv.slice(2), 'daemon.js [--standby] CONFIG.json', ([path]) => main(path as string));
 }

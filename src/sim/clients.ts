@@ -31,7 +31,7 @@
  * - Timers are queue entries stamped with the connection's generation; a stale
  *   one (the connection moved on) does nothing when it pops.
  */
-import type { LvsClientOutcome } from '../core/backend.js';
+import { CLIENT_DATA_INTERVAL_US, CLIENT_DEFAULT_HOLD_US, CLIENT_GIVE_UP_US, type LvsClientOutcome } from '../core/backend.js';
 import { formatIpv4, type Ipv4 } from '../core/ipv4.js';
 import type { NodeId } from '../core/ids.js';
 import type { Rng } from '../core/rng.js';
@@ -43,17 +43,13 @@ import type { Attachment } from './network.js';
 import type { ObservationLog } from './observations.js';
 
 /** How long a connection stays open when the event gives no `hold`. */
-export const DEFAULT_HOLD_US: DurationUs = 10 * US_PER_SECOND;
+export const DEFAULT_HOLD_US: DurationUs = CLIENT_DEFAULT_HOLD_US;
 /** One data segment a second while a connection is open. */
-export const DATA_INTERVAL_US: DurationUs = US_PER_SECOND;
+export const DATA_INTERVAL_US: DurationUs = CLIENT_DATA_INTERVAL_US;
 /** SYN and FIN retransmissions after the first: Linux's 1 s initial RTO, doubling (1, 2, 4 s apart). */
 const RETRY_AT_US: readonly DurationUs[] = [1 * US_PER_SECOND, 3 * US_PER_SECOND, 7 * US_PER_SECOND];
-/**
- * A connect, a data segment or a FIN unanswered this long gives up: where the
- * next retransmission would go (an application's timeout; the kernel itself
- * would try for minutes).
- */
-export const GIVE_UP_US: DurationUs = 15 * US_PER_SECOND;
+/** A connect, a data segment or a FIN unanswered this long gives up. */
+export const GIVE_UP_US: DurationUs = CLIENT_GIVE_UP_US;
 const FIRST_EPHEMERAL_PORT = 32768;
 const LAST_EPHEMERAL_PORT = 60999;
 
