@@ -11,6 +11,7 @@
  *   assumed from the order Docker happened to use.
  */
 import type Docker from 'dockerode';
+import { ControlShell } from './control-shell.js';
 import { execDetached, execIn, execLines, type ExecResult } from './docker-client.js';
 import { CapabilityMissingError, NodeCommandError } from './errors.js';
 import { LABEL_NODE, labelsFor } from './labels.js';
@@ -62,6 +63,7 @@ export class NodeContainer {
     const started = new StartedNodeContainer(docker, container, node);
     await started.discoverInterfaces(attachments);
     await started.checkCapabilities();
+    await started.openControl();
     return started;
   }
 }
@@ -69,6 +71,7 @@ export class NodeContainer {
 export class StartedNodeContainer {
   /** Segment name → interface name in the container. */
   readonly interfaces = new Map<string, string>();
+  private control: ControlShell | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -80,20 +83,27 @@ export class StartedNodeContainer {
     return execIn(this.docker, this.container, cmd);
   }
 
+  /** Open the node's command channel (control-shell.ts); until then, and if it fails, commands go by exec. */
+  async openControl(): Promise<void> {
+    this.control = await ControlShell.open(this.docker, this.container, this.node);
+  }
+
   /** Run a shell script; a non-zero exit is a NodeCommandError. */
   async sh(script: string): Promise<string> {
-    const r = await this.exec(['sh', '-c', script]);
+    const r = await this.shAnyway(script);
     if (r.exitCode !== 0) throw new NodeCommandError(this.node, script, r.exitCode, r.stderr || r.stdout);
     return r.stdout;
   }
 
   /** Run a shell script, whatever its exit status (for faults whose target may already be gone). */
   async shAnyway(script: string): Promise<ExecResult> {
-    return this.exec(['sh', '-c', script]);
+    return (await this.control?.run(script).catch(() => undefined)) ?? this.exec(['sh', '-c', script]);
   }
 
-  shDetached(script: string): Promise<void> {
-    return execDetached(this.container, ['sh', '-c', script]);
+  /** Start a shell script and leave it running (its output is discarded). */
+  async shDetached(script: string): Promise<void> {
+    const handed = await this.control?.background(script).then(() => true, () => false);
+    if (handed !== true) await execDetached(this.container, ['sh', '-c', script]);
   }
 
   async writeFile(path: string, content: string): Promise<void> {
@@ -121,7 +131,14 @@ export class StartedNodeContainer {
     if (r.exitCode !== 0) throw new CapabilityMissingError(this.node, (r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
   }
 
+  /** Close the command channel (commands then go by exec). */
+  closeControl(): void {
+    this.control?.close();
+    this.control = undefined;
+  }
+
   async remove(): Promise<void> {
+    this.closeControl();
     await this.container.remove({ force: true, v: true });
   }
 }
