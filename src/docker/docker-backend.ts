@@ -19,7 +19,7 @@
  *   The same removal runs on failure, on SIGINT/SIGTERM, and (for runs whose
  *   process died) at the start of the next run.
  */
-import type { Backend, Cluster, ClusterEvent, ClusterSpec, Observation, StartedCluster, StateName, StoppedCluster } from '../core/backend.js';
+import type { Backend, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Observation, StartedCluster, StateName, StoppedCluster } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type DurationUs, type Instant } from '../core/time.js';
@@ -34,6 +34,7 @@ import { applyNetworkFault } from './faults.js';
 import type { DockerNodeConfig } from './node-config.js';
 import { NodeContainer, type StartedNodeContainer } from './node-container.js';
 import { parseNodeLine } from './node-events.js';
+import { checkLvsRunnable, ClientsHost, DirectorRunner, lvsPlanNodes, RealServerHost } from './lvs-lab.js';
 import { DaemonRunner } from './ts-node.js';
 
 export interface DockerBackendOptions {
@@ -90,6 +91,7 @@ export interface DockerBackend extends Backend<DockerNodeConfig> {
 export function createDockerBackend(options: DockerBackendOptions = {}): DockerBackend {
   return {
     name: 'docker',
+    lvs: true,
     create: (spec) => ({ start: (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []) }),
   };
 }
@@ -105,6 +107,8 @@ interface LabNode {
   states: Map<string, StateName>;
   /** The last priority each instance reported, to turn FIFO priority lines into changes. */
   priorities: Map<string, number>;
+  /** A director's last counters per "service server", to record zeros when its host goes. */
+  conns: Map<string, { readonly service: string; readonly server: string; readonly active: number; readonly inactive: number }>;
   /** Why the node's addresses are going away, while they are (kill, stop). */
   reason?: string;
   stopObserver?: () => void;
@@ -138,14 +142,17 @@ async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: Docker
   const log = options.log ?? (() => undefined);
   const stale = await removeStale(docker);
   if (stale.containers + stale.networks > 0) log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier run that was killed`);
-  const plan = planLab(spec.nodes.map((n) => ({ id: n.id, interfaces: n.config.interfaces })), spec.nodes.flatMap((n) => n.config.vips.map((v) => v.address)), readHostRoutes());
+  checkLvsRunnable(spec.nodes.map((n) => ({ id: n.id, ...(n.config.lvs === undefined ? {} : { lvs: n.config.lvs }) })));
+  const directors = spec.nodes.map((n) => ({ id: n.id, interfaces: n.config.interfaces }));
+  const plan = planLab([...directors, ...(spec.lvs === undefined ? [] : lvsPlanNodes(spec.lvs, directors))], spec.nodes.flatMap((n) => n.config.vips.map((v) => v.address)), readHostRoutes());
   for (const s of plan.segments) if (s.movedFrom) log(`segment ${s.name}: ${formatSubnet(s.movedFrom)} ${s.movedBecause}; the lab runs it on ${formatSubnet(s.subnet)} (VIPs unchanged)`);
   const runId = newRunId();
   const unregister = cleanupOnSignal(async () => void (await removeRun(docker, runId)));
   try {
     const networks = await createNetworks(docker, runId, plan);
-    const nodes = await Promise.all(spec.nodes.map((n) => startNode(docker, image, runId, plan, networks, n, options)));
-    const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister);
+    const nodes = await Promise.all(spec.nodes.map((n) => startNode(docker, image, runId, plan, networks, n, options, spec.seed)));
+    const lvs = spec.lvs === undefined ? undefined : await startLvsHosts(docker, image, runId, plan, networks, spec.lvs);
+    const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister, lvs);
     await cluster.begin(deferred, (performance.now() - began) / 1000);
     log(`${nodes.length} nodes up in ${cluster.startupSeconds.toFixed(1)} s (run ${runId})`);
     return cluster;
@@ -156,20 +163,48 @@ async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: Docker
   }
 }
 
-async function startNode(docker: Docker, image: string, runId: string, plan: LabPlan, networks: ReadonlyMap<string, string>, n: ClusterSpec<DockerNodeConfig>['nodes'][number], options: DockerBackendOptions): Promise<LabNode> {
+function startContainer(docker: Docker, image: string, runId: string, plan: LabPlan, networks: ReadonlyMap<string, string>, id: NodeId, segments: readonly string[]): Promise<StartedNodeContainer> {
+  const own = plan.addresses.get(id) as ReadonlyMap<string, string>;
+  const attachments = segments.map((segment) => ({ segment, network: networks.get(segment) as string, address: own.get(segment) as string }));
+  return new NodeContainer({ docker, image, runId, node: id, attachments }).start();
+}
+
+async function startNode(
+  docker: Docker,
+  image: string,
+  runId: string,
+  plan: LabPlan,
+  networks: ReadonlyMap<string, string>,
+  n: ClusterSpec<DockerNodeConfig>['nodes'][number],
+  options: DockerBackendOptions,
+  seed: number,
+): Promise<LabNode> {
   const own = plan.addresses.get(n.id) as ReadonlyMap<string, string>;
-  const attachments = n.config.interfaces.map((i) => ({ segment: i.name, network: networks.get(i.name) as string, address: own.get(i.name) as string }));
-  const container = await new NodeContainer({ docker, image, runId, node: n.id, attachments }).start();
+  const container = await startContainer(docker, image, runId, plan, networks, n.id, n.config.interfaces.map((i) => i.name));
   const lab: RunnerContext = { moved: plan.moved, ownAddresses: [...own.values()], realScripts: options.realScripts === true };
-  const runner: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
+  const engine: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
+  const runner = n.config.lvs === undefined ? engine : new DirectorRunner(engine, container, { node: n.id, lvs: n.config.lvs, moved: plan.moved, seed });
   await runner.prepare();
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
-  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map(), priorities: new Map() };
+  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
+}
+
+interface LvsHosts {
+  readonly realServers: readonly RealServerHost[];
+  readonly clients: ClientsHost;
+}
+
+async function startLvsHosts(docker: Docker, image: string, runId: string, plan: LabPlan, networks: ReadonlyMap<string, string>, lvs: LvsClusterSpec): Promise<LvsHosts> {
+  const realServers = await Promise.all(lvs.realServers.map(async (r) => new RealServerHost(r.id, await startContainer(docker, image, runId, plan, networks, r.id, [r.network]), r.ports)));
+  const clients = new ClientsHost(lvs.clients.id, await startContainer(docker, image, runId, plan, networks, lvs.clients.id, [lvs.clients.network]), lvs.services);
+  await clients.prepare(lvs.clients.network);
+  return { realServers, clients };
 }
 
 class RunningDockerCluster implements DockerStartedCluster {
   private t0Us = 0;
   private readonly seen: Observation[] = [];
+  private readonly stopObservers: (() => void)[] = [];
   private stopped: DockerStoppedCluster | undefined;
   startupSeconds = 0;
 
@@ -179,30 +214,67 @@ class RunningDockerCluster implements DockerStartedCluster {
     readonly plan: LabPlan,
     private readonly nodes: readonly LabNode[],
     private readonly unregister: () => void,
+    private readonly lvs?: LvsHosts,
   ) {}
 
   /** Start the observers, wait until each is listening, take t0 and start the engines of the nodes that start now. */
   async begin(deferred: readonly NodeId[], setupSeconds: number): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.observe(n)));
+    if (this.lvs !== undefined) {
+      const hosts = [...this.lvs.realServers, this.lvs.clients];
+      await Promise.all(hosts.map((h) => this.observeHost(h.id, h.container)));
+      // The real servers' services are up before the run begins, like their hosts.
+      await Promise.all(this.lvs.realServers.map((r) => r.startService()));
+    }
     this.startupSeconds = setupSeconds;
     this.t0Us = realtimeUs();
     await Promise.all(this.nodes.filter((n) => !deferred.includes(n.id)).map((n) => n.runner.start()));
   }
 
   private async observe(node: LabNode): Promise<void> {
-    let ready: () => void = () => undefined;
-    const isReady = new Promise<void>((resolve) => (ready = resolve));
-    const stream = await node.container.lines(['/lab/bin/observe.sh'], (line) => {
-      const parsed = parseNodeLine(line);
-      if (parsed?.kind === 'ready') ready();
-      else if (parsed !== undefined && this.t0Us > 0) this.record(node, parsed);
-    });
-    node.stopObserver = stream.stop;
-    await Promise.race([isReady, new Promise((_, reject) => setTimeout(() => reject(new Error(`node ${node.id}: observer did not start`)), 15_000).unref())]);
+    node.stopObserver = await this.observeHost(node.id, node.container, node);
   }
 
-  private record(node: LabNode, line: Exclude<ReturnType<typeof parseNodeLine>, undefined | { kind: 'ready' }>): void {
+  /** Follow what a container reports (docker/observe.sh) until it is ready; lines about VRRP count only for lab nodes. */
+  private async observeHost(id: NodeId, container: StartedNodeContainer, node?: LabNode): Promise<() => void> {
+    let ready: () => void = () => undefined;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const stream = await container.lines(['/lab/bin/observe.sh'], (line) => {
+      const parsed = parseNodeLine(line);
+      if (parsed?.kind === 'ready') ready();
+      else if (parsed !== undefined && this.t0Us > 0) this.record(id, node, parsed);
+    });
+    this.stopObservers.push(stream.stop);
+    await Promise.race([isReady, new Promise((_, reject) => setTimeout(() => reject(new Error(`node ${id}: observer did not start`)), 15_000).unref())]);
+    return stream.stop;
+  }
+
+  private record(id: NodeId, node: LabNode | undefined, line: Exclude<ReturnType<typeof parseNodeLine>, undefined | { kind: 'ready' }>): void {
     const at = instant(Math.max(0, line.atUs - this.t0Us));
+    switch (line.kind) {
+      case 'lvs-conns':
+        node?.conns.set(`${line.service} ${line.server}`, line);
+        return this.push({ kind: 'lvs-conns', at, node: id, service: line.service, server: line.server, active: line.active, inactive: line.inactive });
+      case 'lvs-check':
+        return this.push({ kind: 'lvs-check', at, node: id, service: line.service, server: line.server, up: line.up, reason: line.reason });
+      case 'client':
+        return this.push({ kind: 'lvs-client', at, node: id, outcome: line.outcome, service: line.service, client: line.client, ...(line.server === undefined ? {} : { server: line.server }), reason: line.reason });
+      default:
+        if (node !== undefined) this.recordVrrp(node, at, line);
+    }
+  }
+
+  /** A director's host went away: its IPVS counters read 0 (the forwarder could not say so itself). */
+  private recordZeros(node: LabNode): void {
+    const at = this.now();
+    for (const [key, c] of node.conns) {
+      if (c.active === 0 && c.inactive === 0) continue;
+      node.conns.set(key, { ...c, active: 0, inactive: 0 });
+      this.push({ kind: 'lvs-conns', at, node: node.id, service: c.service, server: c.server, active: 0, inactive: 0 });
+    }
+  }
+
+  private recordVrrp(node: LabNode, at: Instant, line: Extract<ReturnType<typeof parseNodeLine>, { kind: 'notify' | 'priority' | 'address' }>): void {
     if (line.kind === 'notify') {
       const to = line.state as StateName;
       if (!['BACKUP', 'MASTER', 'FAULT', 'STOP'].includes(to)) return;
@@ -269,16 +341,36 @@ class RunningDockerCluster implements DockerStartedCluster {
       case 'stop':
         this.node(event.node).reason = 'stop';
         return this.node(event.node).runner.stop();
-      case 'kill':
-        this.node(event.node).reason = 'crash';
-        return this.node(event.node).runner.kill();
+      case 'kill': {
+        const n = this.node(event.node);
+        n.reason = 'crash';
+        await n.runner.kill();
+        return this.recordZeros(n);
+      }
       case 'pause':
         return this.node(event.node).runner.pause();
       case 'resume':
         return this.node(event.node).runner.resume();
+      case 'clients':
+        return this.lvsHosts(event.kind).clients.load(event);
+      case 'rsdown':
+        return this.realServer(event.server).down(event.mode);
+      case 'rsup':
+        return this.realServer(event.server).startService();
       default:
         return applyNetworkFault(event, this.nodes);
     }
+  }
+
+  private lvsHosts(verb: string): LvsHosts {
+    if (this.lvs === undefined) throw new ScenarioError('lvs-not-configured', `${verb}: no node of this cluster has virtual_server blocks, so there are no real servers or clients`);
+    return this.lvs;
+  }
+
+  private realServer(id: string): RealServerHost {
+    const r = this.lvsHosts('rsdown/rsup').realServers.find((x) => x.id === id);
+    if (r === undefined) throw new ScenarioError('event-unknown-node', `unknown real server '${id}'`);
+    return r;
   }
 
   async stop(): Promise<DockerStoppedCluster> {
@@ -287,7 +379,8 @@ class RunningDockerCluster implements DockerStartedCluster {
     try {
       vips = await this.checkVips();
     } finally {
-      for (const n of this.nodes) n.stopObserver?.();
+      for (const stopObserver of this.stopObservers) stopObserver();
+      for (const c of [...this.nodes.map((n) => n.container), ...(this.lvs ? [...this.lvs.realServers, this.lvs.clients].map((h) => h.container) : [])]) c.closeControl();
       await removeRun(this.docker, this.runId);
       this.unregister();
     }

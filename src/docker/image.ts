@@ -2,7 +2,7 @@
  * The lab node image: `vrrp-lab/node:<hash of its inputs>`.
  *
  * Theory of operation: the inputs are Dockerfile.node, the scripts in docker/,
- * the compiled node daemon (dist/src/{core,vrrp,runtime}, plain ESM that runs
+ * the compiled node daemon (dist/src/{core,vrrp,ipvs,runtime}, plain ESM that runs
  * on the image's Node 18), the sources of its native addon (raw-socket, nan,
  * compiled in the image) and package-lock.json. Their hash names the image, so
  * a build is skipped when an image of that name exists, and a change to any
@@ -24,7 +24,7 @@ import { ImageBuildError, ImageMissingError } from './errors.js';
 export const NODE_IMAGE_REPO = 'vrrp-lab/node';
 export const UPSTREAM_BASE = 'debian:bookworm-slim';
 export const LOCAL_BASE = 'vrrp-lab/base:bookworm';
-const DAEMON_MODULES = ['core', 'vrrp', 'runtime'];
+const DAEMON_MODULES = ['core', 'vrrp', 'ipvs', 'runtime'];
 /** raw-socket (with the nan it pins, in its own node_modules) and the top-level nan. */
 const ADDON_PACKAGES = ['raw-socket', 'nan'];
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
@@ -55,7 +55,7 @@ export function imageInputs(root: string): Map<string, string> {
   for (const f of walk(join(root, 'docker'))) files.set(relative(root, f), f);
   const dist = join(root, 'dist', 'src');
   if (!existsSync(join(dist, 'core'))) {
-    throw new ImageBuildError('daemon-not-built', 'the node daemon is not compiled yet: run `npm run build` first (the image carries dist/src/{core,vrrp,runtime})');
+    throw new ImageBuildError('daemon-not-built', 'the node daemon is not compiled yet: run `npm run build` first (the image carries dist/src/{core,vrrp,ipvs,runtime})');
   }
   // The native addon's sources, as package-lock pinned them; compiled in the image.
   for (const pkg of ADDON_PACKAGES) {

@@ -3,6 +3,7 @@
  * scenario node (src/scenario/topology.ts).
  */
 import type { PreparedNode } from '../scenario/topology.js';
+import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 
 export type NodeEngineKind = 'keepalived' | 'ts';
@@ -20,6 +21,8 @@ export interface DockerNodeConfig {
   readonly scripts: readonly string[];
   /** Our engine's configuration, for `engine: 'ts'`. */
   readonly vrrp: VrrpNodeConfig;
+  /** The node's virtual_server blocks as a director (absent: VRRP only). */
+  readonly lvs?: SimLvsDirectorConfig;
 }
 
 export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
@@ -34,5 +37,6 @@ export function dockerNodeConfig(engine: NodeEngineKind, engines: Readonly<Recor
     scriptExitCodes: node.initialScriptExitCodes,
     scripts: node.vrrp.scripts.map((s) => s.name),
     vrrp: node.vrrp,
+    ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
   });
 }

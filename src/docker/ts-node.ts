@@ -17,13 +17,7 @@ import { scriptStatusFile } from './keepalived-config.js';
 import { deleteVipsScript, type NodeEngineRunner } from './keepalived-node.js';
 import type { DockerNodeConfig } from './node-config.js';
 import type { StartedNodeContainer } from './node-container.js';
-
-const PID = '$(cat /run/lab-daemon.pid 2>/dev/null)';
-const DAEMON = 'node /opt/vrrp-lab/src/runtime/daemon.js';
-/** Written by a standby daemon once it waits for SIGUSR2 (daemon.ts STANDBY_READY). */
-const STANDBY_READY = '/run/lab-daemon-standby.ready';
-/** The standby daemon's pid, from its launch on (it may still be loading). */
-const STANDBY_PID = '/run/lab-daemon-standby.pid';
+import { StandbyProcess } from './standby.js';
 
 /** The engine config with the container's interface names and the lab's addresses. */
 export function labVrrpConfig(vrrp: VrrpNodeConfig, interfaces: ReadonlyMap<string, string>, moved: ReadonlyMap<string, string>): VrrpNodeConfig {
@@ -44,56 +38,41 @@ export function labVrrpConfig(vrrp: VrrpNodeConfig, interfaces: ReadonlyMap<stri
 }
 
 export class DaemonRunner implements NodeEngineRunner {
+  private readonly daemon: StandbyProcess;
+
   constructor(
     private readonly node: StartedNodeContainer,
     private readonly config: DockerNodeConfig,
     private readonly lab: { readonly moved: ReadonlyMap<string, string>; readonly ownAddresses: readonly string[] },
-  ) {}
+  ) {
+    this.daemon = new StandbyProcess(node, 'daemon', 'node /opt/vrrp-lab/src/runtime/daemon.js', '/lab/vrrp.json', '/lab/daemon.log');
+  }
 
   async prepare(): Promise<void> {
     await this.node.writeFile('/lab/vrrp.json', JSON.stringify({ vrrp: labVrrpConfig(this.config.vrrp, this.node.interfaces, this.lab.moved) }));
     for (const script of this.config.scripts) await this.node.writeFile(scriptStatusFile(script), `${this.config.scriptExitCodes[script] ?? 0}\n`);
-    await this.standby();
-    // The run's first start should find the daemon loaded.
-    await this.node.shAnyway(`n=0; while [ ! -e ${STANDBY_READY} ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n+1)); done`);
-  }
-
-  /** Load a daemon that waits for the next start (none when one already waits or loads). */
-  private standby(): Promise<void> {
-    return this.node.shDetached(`kill -0 "$(cat ${STANDBY_PID} 2>/dev/null)" 2>/dev/null && exit 0; echo $$ > ${STANDBY_PID}; exec ${DAEMON} --standby /lab/vrrp.json >> /lab/daemon.log 2>&1`);
+    await this.daemon.prepare();
   }
 
   start(): Promise<void> {
-    // A start while the daemon runs does nothing, as for keepalived. A standby
-    // still loading is waited for (up to 5 s): it is ready sooner than a cold start.
-    return this.node.shDetached(
-      [
-        `kill -0 ${PID} 2>/dev/null && exit 0`,
-        `sp=$(cat ${STANDBY_PID} 2>/dev/null)`,
-        `if [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null; then`,
-        `  n=0; while [ "$(cat ${STANDBY_READY} 2>/dev/null)" != "$sp" ] && [ $n -lt 500 ] && kill -0 "$sp" 2>/dev/null; do sleep 0.01; n=$((n+1)); done`,
-        `  if [ "$(cat ${STANDBY_READY} 2>/dev/null)" = "$sp" ]; then rm -f ${STANDBY_PID}; echo "$sp" > /run/lab-daemon.pid; kill -USR2 "$sp"; exit 0; fi`,
-        `fi`,
-        `echo $$ > /run/lab-daemon.pid; exec ${DAEMON} /lab/vrrp.json >> /lab/daemon.log 2>&1`,
-      ].join('\n'),
-    );
+    return this.daemon.start();
   }
 
   async stop(): Promise<void> {
-    await this.node.shAnyway(`kill -TERM ${PID} 2>/dev/null`);
-    await this.standby();
+    await this.daemon.signal('TERM');
+    await this.daemon.launch();
   }
 
   async kill(): Promise<void> {
-    await this.node.shAnyway(`kill -KILL ${PID} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
-    await this.standby();
+    await this.node.shAnyway(`kill -KILL ${this.daemon.pid} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
+    await this.daemon.launch();
   }
 
   async pause(): Promise<void> {
-    await this.node.shAnyway(`kill -STOP ${PID} 2>/dev/null; true`);
+    await this.daemon.signal('STOP');
   }
 
   async resume(): Promise<void> {
-    await this.node.shAnyway(`kill -CONT ${PID} 2>/dev/null; true`);
+    await this.daemon.signal('CONT');
   }
 }
