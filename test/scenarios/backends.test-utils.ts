@@ -4,7 +4,7 @@
  * scenario files unchanged on containers (src/docker), their time bounds
  * widened by `slackUs` for real clocks.
  */
-import { withSlack } from '../../src/scenario/expectations.js';
+import { REAL_CLOCK_SLACK_US, realClockSlackUs, withRealClockSlack } from '../../src/scenario/real-clock.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
@@ -13,7 +13,6 @@ import { simulate } from '../../src/scenario/simulate.js';
 
 export type BackendName = 'sim' | 'docker';
 
-const DOCKER_SLACK_US = 500_000;
 
 export interface ScenarioRunner {
   readonly name: BackendName;
@@ -23,6 +22,8 @@ export interface ScenarioRunner {
   readonly slackUs: number;
   /** How long one scenario may take to run (real backends wait out its whole length). */
   readonly hookTimeoutMs: number;
+  /** Why this backend cannot run this scenario, when it cannot (its tests are then skipped with the reason). */
+  refuses?(scenario: Scenario): string | undefined;
   run(scenario: Scenario): Promise<ScenarioRun>;
 }
 
@@ -30,25 +31,23 @@ const runners: Record<BackendName, ScenarioRunner> = {
   sim: { name: 'sim', slackUs: 0, hookTimeoutMs: 10_000, run: async (scenario) => (await simulate(scenario, { parse: keepalivedParser })).run },
   docker: {
     name: 'docker',
-    slackUs: DOCKER_SLACK_US,
+    slackUs: REAL_CLOCK_SLACK_US,
     hookTimeoutMs: 600_000,
+    refuses: dockerRefuses,
     run: runOnDocker,
   },
 };
 
-/**
- * The lateness a real run may show. Real clocks and process start-up: 0.5 s.
- * Where scripts decide (the scenario sets a script's result with fail/ok), one
- * more interval of the slowest script: the simulator runs a script exactly at
- * its instant and applies an event there first, but a real node's script runs
- * at a phase set by when its process started, so an event that lands a few ms
- * after a run waits for the next one.
- */
+/** The lateness a real run may show (src/scenario/real-clock.ts). */
 export function dockerSlackUs(scenario: Scenario): number {
-  if (!scenario.events.some((e) => e.event.kind === 'fail' || e.event.kind === 'ok')) return DOCKER_SLACK_US;
+  return realClockSlackUs(prepareScenario(scenario, { parse: keepalivedParser }));
+}
+
+/** Connection sync (lvs_sync_daemon) needs the kernel's IPVS, which these hosts lack (src/docker/lvs-lab.ts). */
+function dockerRefuses(scenario: Scenario): string | undefined {
   const prepared = prepareScenario(scenario, { parse: keepalivedParser });
-  const slowest = Math.max(0, ...prepared.nodes.flatMap((n) => n.vrrp.scripts.map((s) => s.intervalUs)));
-  return DOCKER_SLACK_US + slowest;
+  const synced = [...(prepared.lvs?.directors ?? new Map()).entries()].find(([, d]) => d.sync !== undefined);
+  return synced === undefined ? undefined : `${synced[0]} runs lvs_sync_daemon: connection sync needs the kernel's IPVS (the lab's forwarder ends connections on its director)`;
 }
 
 /**
@@ -61,9 +60,7 @@ async function runOnDocker(scenario: Scenario): Promise<ScenarioRun> {
   const docker = await connectDocker();
   const image = await buildNodeImage(docker, {});
   const engine = process.env.BACKEND_ENGINE === 'ts' ? 'ts' : 'keepalived';
-  const slack = dockerSlackUs(scenario);
-  const slackened = { ...scenario, expectations: scenario.expectations.map((e) => withSlack(e, slack)) };
-  return runScenario(slackened, createDockerBackend({ docker, image: image.image }), { parse: keepalivedParser, nodeConfig: dockerNodeConfig(engine) });
+  return runScenario(withRealClockSlack(scenario, dockerSlackUs(scenario)), createDockerBackend({ docker, image: image.image }), { parse: keepalivedParser, nodeConfig: dockerNodeConfig(engine) });
 }
 
 export function selectedBackend(env: string | undefined = process.env.BACKEND): ScenarioRunner {

@@ -27,7 +27,8 @@ describe.skipIf(backend.unavailable !== undefined)(`scenarios on ${backend.name}
   for (const file of files) {
     const scenario = loadScenarioFile(relative(process.cwd(), file));
     const label = relative(root, file);
-    describe(`${label}: ${scenario.name}`, () => {
+    const refused = backend.refuses?.(scenario);
+    describe.skipIf(refused !== undefined)(`${label}: ${scenario.name}${refused ? ` (skipped on ${backend.name}: ${refused})` : ''}`, () => {
       let run: ScenarioRun;
       beforeAll(async () => {
         run = await backend.run(scenario);

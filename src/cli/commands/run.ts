@@ -20,6 +20,7 @@ import { buildNodeImage } from '../../docker/image.js';
 import { dockerNodeConfig, ENGINE_KINDS, type NodeEngineKind } from '../../docker/node-config.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
+import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
 import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
@@ -62,7 +63,15 @@ this project's VRRP engine as a daemon on raw sockets. Transitions are read
 from the nodes (keepalived's notify hook), VIPs from the kernel.
 
 The run is compared with the simulator's prediction: per transition, the
-predicted time, the observed time and the difference.
+predicted time, the observed time and the difference. Timed expectations are
+allowed --slack seconds of real-clock lateness (default 0.5 s, plus one interval
+of the slowest check script when the scenario's fail/ok events decide).
+
+Load balancing (virtual_server blocks, the clients/rsdown/rsup events) runs too:
+the real servers and the clients are containers with real TCP connections and
+real health checks; a director whose kernel has no IPVS (these machines) runs
+this project's IPVS model as a user-space forwarder beside its VRRP engine.
+Connection sync (lvs_sync_daemon) needs the kernel's IPVS and is refused.
 
 Needs a Docker engine; the node image is built first when missing or out of
 date (see \`vrrp-lab image build\`). Everything the
@@ -80,7 +89,8 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       .option('--backend <name>', 'where to run: docker (or sim: the simulator, as `simulate`)', 'docker')
       .option('--engine <name>', 'what runs VRRP in each node: keepalived or ts', 'keepalived')
       .option('--node-engine <NAME=ENGINE>', 'a different engine for one node (mixed clusters; repeatable)', collect)
-      .option('--real-scripts', 'run vrrp_script commands as written instead of the scenario-controlled stub');
+      .option('--real-scripts', 'run vrrp_script commands as written instead of the scenario-controlled stub')
+      .option('--slack <seconds>', 'lateness allowed to timed expectations on real clocks (default 0.5, plus the slowest script interval when fail/ok events decide)');
   },
   async run({ args, options }, ctx) {
     const file = args[0] as string | undefined;
@@ -92,6 +102,8 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     if (options['pcap'] !== undefined && backend === 'docker') throw new UsageError('--pcap is for the simulator; on Docker, capture in a node with tcpdump (the image has it)');
     const engine = engineOf(options['engine'] as string);
     const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
+    const slackS = options['slack'] === undefined ? undefined : Number(options['slack']);
+    if (slackS !== undefined && !(Number.isFinite(slackS) && slackS >= 0 && slackS <= 3600)) throw new UsageError(`--slack expects seconds from 0 to 3600, got '${String(options['slack'])}'`);
     let scenario: Scenario;
     try {
       scenario = file !== undefined ? loadScenarioFile(resolve(ctx.io.cwd, file)) : scenarioFromFlags({ nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) }, { resolve: (p) => resolve(ctx.io.cwd, p), exists: existsSync });
@@ -110,7 +122,9 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       const image = await buildNodeImage(docker, { progress: (l) => log(`image: ${l}`) });
       if (image.built) log(`built ${image.image} in ${image.seconds.toFixed(1)} s`);
       const dockerBackend = createDockerBackend({ docker, image: image.image, realScripts: options['realScripts'] === true, log });
-      const real = await runScenario(prepared, dockerBackend, {
+      const slackUs = slackS === undefined ? realClockSlackUs(prepared) : Math.round(slackS * 1e6);
+      log(`timed expectations allowed ${(slackUs / 1e6).toFixed(3)} s of real-clock lateness (--slack)`);
+      const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, dockerBackend, {
         seed,
         nodeConfig: dockerNodeConfig(engine, engines),
         beforeStop: async (cluster) => void (vips = await (cluster as DockerStartedCluster).checkVips()),
