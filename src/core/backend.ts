@@ -54,7 +54,7 @@ export type ClusterEvent =
   /** LVS: the real server's host and service are back, with no connections. */
   | { readonly kind: 'rsup'; readonly server: string };
 
-/** The event words only the simulator runs so far (load balancing); other backends refuse them before starting. */
+/** The load-balancing event words: a backend without `lvs` refuses them before starting. */
 export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
 
 export type ClusterEventKind = ClusterEvent['kind'];

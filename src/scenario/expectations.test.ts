@@ -100,4 +100,13 @@ describe('withSlack: the same expectations on a real clock', () => {
     expect(ok(withSlack(eventually(6, 9.5, masterIs('VI_1', 'lb2')), 200_000))).toBe(true);
     expect(ok(withSlack(always(3.3, 5.9, masterIs('VI_1', 'lb1')), 200_000))).toBe(true);
   });
+
+  it('keeps the state just before a change true at its instant: a real run is late, never early', () => {
+    // lb1 is master until its crash at 6 s: "at 5.9 s lb1" holds at 5.9 s itself, though not at 5.9 s + slack
+    expect(ok(atTime(6.4, masterIs('VI_1', 'lb1')))).toBe(false);
+    expect(ok(withSlack(atTime(5.9, masterIs('VI_1', 'lb1')), 500_000))).toBe(true);
+    // … and a state that never held in [t, t + slack] still fails
+    expect(ok(withSlack(atTime(9.0, masterIs('VI_1', 'lb2')), 500_000))).toBe(false);
+    expect(withSlack(atTime(5.9, masterIs('VI_1', 'lb1')), 0)).toEqual(atTime(5.9, masterIs('VI_1', 'lb1')));
+  });
 });

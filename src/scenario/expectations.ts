@@ -161,13 +161,20 @@ export function checkExpectation(tl: Timeline, e: Expectation): ExpectationResul
 /**
  * The same expectation, allowed `slackUs` of lateness: real clocks (containers,
  * process start-up, scheduling) run behind the simulator's exact microseconds.
- * A failover may take `slackUs` longer; a state expected at t is looked for at
- * t + slackUs; intervals start `slackUs` later and "eventually" ends later.
+ * A real run is late, never early: what the simulator has at t happens at some
+ * t + δ, 0 ≤ δ ≤ slackUs. So a state expected at t must hold at some instant of
+ * [t, t + slackUs] (whether it is the state just before a change or just
+ * after); a failover may take `slackUs` longer; intervals start `slackUs`
+ * later and "eventually" ends later.
  */
 export function withSlack(e: Expectation, slackUs: number): Expectation {
   const later = (t: Instant): Instant => (t + slackUs) as Instant;
   switch (e.kind) {
-    case 'at': return { ...e, at: later(e.at) };
+    case 'at': {
+      if (slackUs === 0) return e;
+      const { at, ...rest } = e;
+      return { ...rest, kind: 'eventually', from: at, to: later(at) };
+    }
     case 'at-end': return e;
     case 'always': return { ...e, from: later(e.from), to: e.to < later(e.from) ? later(e.from) : e.to };
     case 'eventually': return { ...e, to: later(e.to) };

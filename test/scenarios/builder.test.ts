@@ -38,7 +38,8 @@ ${extra}    virtual_ipaddress {
 }
 
 describe.skipIf(backend.unavailable !== undefined)(`scenarios in code on ${backend.name}`, () => {
-  it('an event at T acts before what the nodes had due at T: a script failing from 6 s fails its 6 s run', async () => {
+  // The simulator's rule for one instant; a real node's script runs at a phase set by its start.
+  it.skipIf(backend.name !== 'sim')('an event at T acts before what the nodes had due at T: a script failing from 6 s fails its 6 s run', async () => {
     const chk = 'vrrp_script chk {\n    script "/bin/true"\n    interval 1\n    weight -60\n    fall 2\n    rise 2\n}\n';
     const track = '    track_script {\n        chk\n    }\n';
     const run = await backend.run(
