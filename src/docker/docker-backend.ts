@@ -154,7 +154,8 @@ async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: Docker
     const lvs = spec.lvs === undefined ? undefined : await startLvsHosts(docker, image, runId, plan, networks, spec.lvs);
     const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister, lvs);
     await cluster.begin(deferred, (performance.now() - began) / 1000);
-    log(`${nodes.length} nodes up in ${cluster.startupSeconds.toFixed(1)} s (run ${runId})`);
+    const hosts = lvs === undefined ? '' : ` with ${lvs.realServers.length} real servers and the clients`;
+    log(`${nodes.length} nodes${hosts} up in ${cluster.startupSeconds.toFixed(1)} s (run ${runId})`);
     return cluster;
   } catch (e) {
     await removeRun(docker, runId).catch(() => undefined);
