@@ -108,7 +108,9 @@ export class Forwarder {
 
   /** Listen on every virtual service port; sample the counters; follow the VIPs. */
   listen(): void {
-    for (const p of new Set(this.config.lvs.services.map((s) => s.port))) {
+    // TCP services only: UDP and fwmark services get no client traffic in the lab (as in the simulator).
+    const tcp = this.config.lvs.services.filter((s) => s.key.startsWith('tcp:') && s.port > 0);
+    for (const p of new Set(tcp.map((s) => s.port))) {
       const server = createServer((socket) => this.accept(socket));
       server.on('error', (e) => recordEvent(`lvs-error ${this.config.node} port ${p}: ${e.message}`));
       server.listen({ port: p, host: '0.0.0.0', backlog: 4096 });
@@ -132,7 +134,7 @@ export class Forwarder {
     client.pause();
     client.on('error', () => undefined);
     const local = (client.localAddress ?? '').replace(/^::ffff:/, '');
-    const service = this.config.lvs.services.find((s) => s.vip === local && s.port === client.localPort);
+    const service = this.config.lvs.services.find((s) => s.key.startsWith('tcp:') && s.vip === local && s.port === client.localPort);
     const saddr = parseIpv4((client.remoteAddress ?? '').replace(/^::ffff:/, ''));
     if (service === undefined || saddr === undefined) return void client.resetAndDestroy();
     const packet = (tcpFlags: TcpFlags): DirectorPacket => ({ proto: 'tcp', saddr, sport: client.remotePort ?? 0, daddr: parseIpv4(service.vip) ?? 0, dport: service.port, tcpFlags });
