@@ -23,6 +23,7 @@ import type { Backend, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Obser
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type DurationUs, type Instant } from '../core/time.js';
+import { CAPTURE_FILTER, captureFile, mergeCaptures } from './capture.js';
 import { cleanupOnSignal } from './cleanup.js';
 import { connectDocker, type Docker } from './docker-client.js';
 import { formatSubnet, readHostRoutes } from './host-routes.js';
@@ -46,6 +47,8 @@ export interface DockerBackendOptions {
   readonly log?: (line: string) => void;
   /** An engine client; default DOCKER_HOST or the local socket. */
   readonly docker?: Docker;
+  /** Capture every frame the nodes send (VRRP, ARP) from before the start: see `collectCapture`. */
+  readonly capture?: boolean;
 }
 
 export interface RunnerContext {
@@ -75,6 +78,8 @@ export interface DockerStartedCluster extends StartedCluster {
   checkVips(): Promise<VipCheck[]>;
   /** A node's container, for what the port has no verb for (captures, inspection). */
   container(node: NodeId): StartedNodeContainer;
+  /** With `capture`: stop the nodes' captures and merge them into one pcap on the run's clock. */
+  collectCapture(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }>;
   stop(): Promise<DockerStoppedCluster>;
 }
 
@@ -152,7 +157,7 @@ async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: Docker
     const networks = await createNetworks(docker, runId, plan);
     const nodes = await Promise.all(spec.nodes.map((n) => startNode(docker, image, runId, plan, networks, n, options, spec.seed)));
     const lvs = spec.lvs === undefined ? undefined : await startLvsHosts(docker, image, runId, plan, networks, spec.lvs);
-    const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister, lvs);
+    const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister, lvs, options.capture === true);
     await cluster.begin(deferred, (performance.now() - began) / 1000);
     const hosts = lvs === undefined ? '' : ` with ${lvs.realServers.length} real servers and the clients`;
     log(`${nodes.length} nodes${hosts} up in ${cluster.startupSeconds.toFixed(1)} s (run ${runId})`);
@@ -216,11 +221,13 @@ class RunningDockerCluster implements DockerStartedCluster {
     private readonly nodes: readonly LabNode[],
     private readonly unregister: () => void,
     private readonly lvs?: LvsHosts,
+    private readonly capture = false,
   ) {}
 
   /** Start the observers, wait until each is listening, take t0 and start the engines of the nodes that start now. */
   async begin(deferred: readonly NodeId[], setupSeconds: number): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.observe(n)));
+    if (this.capture) await Promise.all(this.nodes.map((n) => this.startCapture(n)));
     if (this.lvs !== undefined) {
       const hosts = [...this.lvs.realServers, this.lvs.clients];
       await Promise.all(hosts.map((h) => this.observeHost(h.id, h.container)));
@@ -263,6 +270,30 @@ class RunningDockerCluster implements DockerStartedCluster {
       default:
         if (node !== undefined) this.recordVrrp(node, at, line);
     }
+  }
+
+  /** One `tcpdump -Q out` per interface: each frame is captured once, at its sender (capture.ts). */
+  private async startCapture(node: LabNode): Promise<void> {
+    for (const iface of node.container.interfaces.values()) {
+      const file = captureFile(iface);
+      await node.container.shDetached(`exec tcpdump -i ${iface} -Q out -U -w ${file} '${CAPTURE_FILTER}' 2>>/lab/tcpdump.log`);
+      await node.container.sh(`n=0; while [ ! -s ${file} ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done; [ -s ${file} ] || { cat /lab/tcpdump.log >&2; exit 1; }`);
+    }
+  }
+
+  async collectCapture(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }> {
+    this.checkRunning('collect the capture');
+    if (!this.capture) throw new ScenarioError('docker-no-capture', 'this cluster was started without capture');
+    const files = await Promise.all(
+      this.nodes.map(async (n) => {
+        // SIGINT lets tcpdump finish its file; wait for it to go.
+        await n.container.shAnyway('pkill -INT -x tcpdump; n=0; while pgrep -x tcpdump >/dev/null && [ $n -lt 200 ]; do sleep 0.01; n=$((n+1)); done; true');
+        return Promise.all(
+          [...n.container.interfaces.values()].map(async (iface) => ({ name: `${n.id}:${iface}`, bytes: Buffer.from((await n.container.sh(`base64 -w0 ${captureFile(iface)}`)).trim(), 'base64') })),
+        );
+      }),
+    );
+    return mergeCaptures(files.flat(), this.t0Us);
   }
 
   /** A director's host went away: its IPVS counters read 0 (the forwarder could not say so itself). */

@@ -63,7 +63,9 @@ this project's VRRP engine as a daemon on raw sockets. Transitions are read
 from the nodes (keepalived's notify hook), VIPs from the kernel.
 
 The run is compared with the simulator's prediction: per transition, the
-predicted time, the observed time and the difference. Timed expectations are
+predicted time, the observed time and the difference. --pcap writes every VRRP
+and ARP frame the nodes sent, captured at each sender and merged on the run's
+clock, as the simulator's --pcap does. Timed expectations are
 allowed --slack seconds of real-clock lateness (default 0.5 s, plus one interval
 of the slowest check script when the scenario's fail/ok events decide).
 
@@ -99,7 +101,6 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     const backend = options['backend'] as string;
     if (backend !== 'docker' && backend !== 'sim') throw new UsageError(`unknown backend '${backend}': expected docker or sim`);
     if (file !== undefined && (nodes.length > 0 || events.length > 0)) throw new UsageError('give either a .scenario file or --node/--event flags, not both');
-    if (options['pcap'] !== undefined && backend === 'docker') throw new UsageError('--pcap is for the simulator; on Docker, capture in a node with tcpdump (the image has it)');
     const engine = engineOf(options['engine'] as string);
     const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
     const slackS = options['slack'] === undefined ? undefined : Number(options['slack']);
@@ -121,13 +122,21 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       const docker = await connectDocker();
       const image = await buildNodeImage(docker, { progress: (l) => log(`image: ${l}`) });
       if (image.built) log(`built ${image.image} in ${image.seconds.toFixed(1)} s`);
-      const dockerBackend = createDockerBackend({ docker, image: image.image, realScripts: options['realScripts'] === true, log });
+      const pcapPath = options['pcap'] as string | undefined;
+      const dockerBackend = createDockerBackend({ docker, image: image.image, realScripts: options['realScripts'] === true, log, capture: pcapPath !== undefined });
       const slackUs = slackS === undefined ? realClockSlackUs(prepared) : Math.round(slackS * 1e6);
       log(`timed expectations allowed ${(slackUs / 1e6).toFixed(3)} s of real-clock lateness (--slack)`);
       const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, dockerBackend, {
         seed,
         nodeConfig: dockerNodeConfig(engine, engines),
-        beforeStop: async (cluster) => void (vips = await (cluster as DockerStartedCluster).checkVips()),
+        beforeStop: async (cluster) => {
+          const started = cluster as DockerStartedCluster;
+          vips = await started.checkVips();
+          if (pcapPath === undefined) return;
+          const { pcap, frames } = await started.collectCapture();
+          writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
+          log(`wrote ${pcapPath} (${frames} frames the nodes sent: VRRP and ARP, on the run's clock)`);
+        },
       });
       if (typeof options['svg'] === 'string') {
         writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
