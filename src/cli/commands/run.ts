@@ -71,9 +71,10 @@ of the slowest check script when the scenario's fail/ok events decide).
 
 Load balancing (virtual_server blocks, the clients/rsdown/rsup events) runs too:
 the real servers and the clients are containers with real TCP connections and
-real health checks; a director whose kernel has no IPVS (these machines) runs
-this project's IPVS model as a user-space forwarder beside its VRRP engine.
-Connection sync (lvs_sync_daemon) needs the kernel's IPVS and is refused.
+real health checks; each director runs this project's IPVS model as a
+user-space forwarder beside its VRRP engine (most hosts, CI runners included,
+have no IPVS in their kernel). Connection sync (lvs_sync_daemon) cannot move a
+connection a user-space forwarder ended, and is refused.
 
 Needs a Docker engine; the node image is built first when missing or out of
 date (see \`vrrp-lab image build\`). Everything the
