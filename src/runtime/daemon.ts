@@ -45,13 +45,20 @@ const now = (): Instant => instant(Math.round((performance.now() - startedAt) * 
 
 const emit = (record: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ t: now() / 1e6, ...record })}\n`);
 
+/**
+ * The engine's alarm on the wall clock. A deadline fires from the check phase
+ * (setImmediate), after the poll phase has read what the sockets hold: an
+ * advert that arrived before the deadline is taken before it, as keepalived's
+ * scheduler reads ready sockets before it runs expired timers. The engine
+ * ignores a wake-up that is no longer due.
+ */
 class WallAlarm {
   private timer: NodeJS.Timeout | undefined;
   fire: () => void = () => undefined;
 
   wakeAt(at: Instant | undefined): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = at === undefined ? undefined : setTimeout(() => this.fire(), Math.max(0, Math.ceil((at - now()) / 1000)));
+    this.timer = at === undefined ? undefined : setTimeout(() => setImmediate(() => this.fire()), Math.max(0, Math.ceil((at - now()) / 1000)));
   }
 }
 
@@ -60,12 +67,16 @@ function perform(config: DaemonConfig, sockets: ReadonlyMap<string, VrrpSocket>,
     case 'send-advertisement':
       sockets.get(o.interface)?.send(o.bytes, o.destination);
       return;
+    // Commands run from the event loop's check phase: the raw socket sends an
+    // advert queued in the same step from its poll phase, just before, so the
+    // `ip` and `arping` forks (milliseconds each) never hold back the advert that
+    // tells the other routers there is a new master.
     case 'send-gratuitous-arp':
-      gratuitousArp(o.address, o.interface);
+      setImmediate(() => gratuitousArp(o.address, o.interface));
       return;
     case 'add-address':
     case 'remove-address':
-      changeAddress(o.kind === 'add-address' ? 'add' : 'del', o.address, o.prefixLength, o.interface, (code) => code !== 0 && emit({ kind: 'address-failed', action: o.kind, address: o.address, exitCode: code }));
+      setImmediate(() => changeAddress(o.kind === 'add-address' ? 'add' : 'del', o.address, o.prefixLength, o.interface, (code) => code !== 0 && emit({ kind: 'address-failed', action: o.kind, address: o.address, exitCode: code })));
       return;
     case 'run-script': {
       const script = config.vrrp.scripts.find((s) => s.name === o.script);

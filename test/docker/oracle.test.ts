@@ -29,9 +29,6 @@ const RACES: Readonly<Record<string, string>> = {
   '06-equal-priority': 'two equal priorities started together: the first process up wins, in keepalived too',
   '23-equal-priority-start': 'two equal priorities started together: the first process up wins, in keepalived too',
   '07-three-nodes': "the recorder's pause lands after an advert the replay's pause precedes (see test/oracle)",
-  // lb2 (90 + 20 = 110) times out 0.064 + 3.570 s after the start, lb1 (120) 0.092 + 3.531 s: both at 3.62-3.64 s.
-  // Real keepalived's lb1 won by under a millisecond; on containers a few ms of scheduling decide it either way.
-  '11-script-weight-positive': 'both master-down timers expire within a few ms of each other: the first advert decides',
 };
 
 describe.skipIf(skipReason !== undefined)('keepalived recordings replayed on Docker', () => {
