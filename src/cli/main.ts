@@ -20,11 +20,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode;
   } catch (e) {
-    return reportFailure(e, io, state.json);
+    return reportFailure(e, io, state.json, argv.find((a) => !a.startsWith('-')));
   }
 }
 
-function reportFailure(e: unknown, io: CliIo, json: boolean): number {
+function reportFailure(e: unknown, io: CliIo, json: boolean, command: string | undefined): number {
   if (e instanceof CommanderError) {
     // commander has already printed its message (or the help/version text).
     // Help and version asked for (--help, help CMD, --version) exit 0; help shown for misuse exits 2.
@@ -33,7 +33,8 @@ function reportFailure(e: unknown, io: CliIo, json: boolean): number {
     return EXIT_USAGE;
   }
   if (e instanceof UsageError) {
-    io.stderr.write(`vrrp-lab: error: ${e.message}\n`);
+    const help = command !== undefined && /^[a-z]+$/.test(command) ? `vrrp-lab ${command} --help` : 'vrrp-lab --help';
+    io.stderr.write(`vrrp-lab: error: ${e.message}\n(run '${help}' for usage)\n`);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
     return EXIT_USAGE;
   }

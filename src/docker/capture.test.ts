@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePcap } from '../sim/pcap.js';
 import { instant } from '../core/time.js';
-import { CaptureFormatError, decodePcap, mergeCaptures } from './capture.js';
+import { CaptureFormatError, mergeCaptures, readCapture } from './capture.js';
 
 const frame = (tag: number): Uint8Array => Uint8Array.from([tag, 1, 2, 3]);
 /** A pcap as tcpdump writes it: realtime microsecond stamps. */
@@ -9,9 +9,9 @@ const file = (stamps: readonly number[], tag: number): Uint8Array => encodePcap(
 
 describe('node captures merged on the run clock', () => {
   it('reads the frames back with their stamps', () => {
-    expect(decodePcap(file([5_000_000, 5_500_001], 10))).toEqual([
-      { atUs: 5_000_000, frame: frame(10) },
-      { atUs: 5_500_001, frame: frame(11) },
+    expect(readCapture(file([5_000_000, 5_500_001], 10), 'lb1:eth0')).toEqual([
+      { at: 5_000_000, frame: frame(10) },
+      { at: 5_500_001, frame: frame(11) },
     ]);
   });
 
@@ -19,7 +19,7 @@ describe('node captures merged on the run clock', () => {
     const t0 = 1_000_000;
     const merged = mergeCaptures([{ name: 'lb1:eth0', bytes: file([900_000, 1_200_000, 3_000_000], 10) }, { name: 'lb2:eth0', bytes: file([2_000_000], 20) }], t0);
     expect(merged.frames).toBe(3);
-    expect(decodePcap(merged.pcap).map((r) => [r.atUs, r.frame[0]])).toEqual([
+    expect(readCapture(merged.pcap, 'merged').map((r) => [r.at, r.frame[0]])).toEqual([
       [200_000, 11],
       [1_000_000, 20],
       [2_000_000, 12],
@@ -28,8 +28,11 @@ describe('node captures merged on the run clock', () => {
 
   it('keeps the whole records of a file cut short, and names what is not a capture', () => {
     const whole = file([1, 2], 10);
-    expect(decodePcap(whole.slice(0, whole.length - 2))).toHaveLength(1);
-    expect(() => decodePcap(Uint8Array.from([1, 2, 3]), 'lb1:eth0')).toThrow(CaptureFormatError);
-    expect(() => decodePcap(new Uint8Array(24), 'lb1:eth0')).toThrow(/lb1:eth0: not a pcap file/);
+    expect(readCapture(whole.slice(0, whole.length - 2), 'lb1:eth0')).toHaveLength(1);
+    expect(() => readCapture(Uint8Array.from([1, 2, 3]), 'lb1:eth0')).toThrow(CaptureFormatError);
+    expect(() => readCapture(new Uint8Array(24), 'lb1:eth0')).toThrow(/^lb1:eth0: not a pcap file/);
+    const sll = whole.slice();
+    new DataView(sll.buffer).setUint32(20, 113, true);
+    expect(() => readCapture(sll, 'lb2:eth1')).toThrow('lb2:eth1: link type 113, expected Ethernet (1)');
   });
 });

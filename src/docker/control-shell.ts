@@ -7,9 +7,8 @@
  * `run` waits for the command and returns its exit status and output, in
  * order with everything sent before it; `background` only hands it over.
  */
-import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecResult } from './docker-client.js';
+import { stdoutLines, type ExecResult } from './docker-client.js';
 
 interface Pending {
   resolve(r: ExecResult): void;
@@ -27,14 +26,7 @@ export class ControlShell {
     const exec = await container.exec({ Cmd: ['/lab/bin/control.sh'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
     const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as NodeJS.ReadWriteStream;
     const shell = new ControlShell(stream);
-    const out = new PassThrough();
-    docker.modem.demuxStream(stream, out, new PassThrough().resume());
-    let rest = '';
-    out.on('data', (c: Buffer) => {
-      const lines = (rest + c.toString('latin1')).split('\n');
-      rest = lines.pop() ?? '';
-      for (const l of lines) shell.answer(l);
-    });
+    stdoutLines(docker, stream, (line) => shell.answer(line));
     const end = (why: string) => () => shell.fail(new Error(`node ${node}: the lab's command channel ${why}`));
     stream.on('end', end('ended'));
     stream.on('close', end('closed'));

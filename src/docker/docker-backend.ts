@@ -116,7 +116,6 @@ interface LabNode {
   conns: Map<string, { readonly service: string; readonly server: string; readonly active: number; readonly inactive: number }>;
   /** Why the node's addresses are going away, while they are (kill, stop). */
   reason?: string;
-  stopObserver?: () => void;
 }
 
 async function createNetworks(docker: Docker, runId: string, plan: LabPlan): Promise<Map<string, string>> {
@@ -226,7 +225,7 @@ class RunningDockerCluster implements DockerStartedCluster {
 
   /** Start the observers, wait until each is listening, take t0 and start the engines of the nodes that start now. */
   async begin(deferred: readonly NodeId[], setupSeconds: number): Promise<void> {
-    await Promise.all(this.nodes.map((n) => this.observe(n)));
+    await Promise.all(this.nodes.map((n) => this.observeHost(n.id, n.container, n)));
     if (this.capture) await Promise.all(this.nodes.map((n) => this.startCapture(n)));
     if (this.lvs !== undefined) {
       const hosts = [...this.lvs.realServers, this.lvs.clients];
@@ -239,12 +238,8 @@ class RunningDockerCluster implements DockerStartedCluster {
     await Promise.all(this.nodes.filter((n) => !deferred.includes(n.id)).map((n) => n.runner.start()));
   }
 
-  private async observe(node: LabNode): Promise<void> {
-    node.stopObserver = await this.observeHost(node.id, node.container, node);
-  }
-
   /** Follow what a container reports (docker/observe.sh) until it is ready; lines about VRRP count only for lab nodes. */
-  private async observeHost(id: NodeId, container: StartedNodeContainer, node?: LabNode): Promise<() => void> {
+  private async observeHost(id: NodeId, container: StartedNodeContainer, node?: LabNode): Promise<void> {
     let ready: () => void = () => undefined;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
     const stream = await container.lines(['/lab/bin/observe.sh'], (line) => {
@@ -254,7 +249,6 @@ class RunningDockerCluster implements DockerStartedCluster {
     });
     this.stopObservers.push(stream.stop);
     await Promise.race([isReady, new Promise((_, reject) => setTimeout(() => reject(new Error(`node ${id}: observer did not start`)), 15_000).unref())]);
-    return stream.stop;
   }
 
   private record(id: NodeId, node: LabNode | undefined, line: Exclude<ReturnType<typeof parseNodeLine>, undefined | { kind: 'ready' }>): void {

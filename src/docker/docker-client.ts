@@ -75,10 +75,8 @@ export async function execDetached(container: Docker.Container, cmd: readonly st
   if (stream) destroy(stream);
 }
 
-/** Start `cmd` and call `onLine` for each line it prints on stdout until it ends or `stop()` is called. */
-export async function execLines(docker: Docker, container: Docker.Container, cmd: readonly string[], onLine: (line: string) => void): Promise<{ stop(): void; ended: Promise<void> }> {
-  const exec = await container.exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
+/** Call `onLine` for each whole line an attached exec prints on stdout (stderr is dropped). */
+export function stdoutLines(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   const out = new PassThrough();
   docker.modem.demuxStream(stream, out, new PassThrough().resume());
   let rest = '';
@@ -87,6 +85,13 @@ export async function execLines(docker: Docker, container: Docker.Container, cmd
     rest = lines.pop() ?? '';
     for (const l of lines) onLine(l);
   });
+}
+
+/** Start `cmd` and call `onLine` for each line it prints on stdout until it ends or `stop()` is called. */
+export async function execLines(docker: Docker, container: Docker.Container, cmd: readonly string[], onLine: (line: string) => void): Promise<{ stop(): void; ended: Promise<void> }> {
+  const exec = await container.exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  stdoutLines(docker, stream, onLine);
   const ended = new Promise<void>((resolve) => {
     stream.on('end', () => resolve());
     stream.on('close', () => resolve());

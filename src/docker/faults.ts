@@ -27,7 +27,7 @@ function linkInterface(target: FaultTarget, name: string | undefined): string {
   return target.container.interfaces.get(scenarioName) ?? scenarioName;
 }
 
-export type NetworkFault = Exclude<ClusterEvent, { kind: 'start' | 'stop' | 'kill' | 'pause' | 'resume' }>;
+export type NetworkFault = Exclude<ClusterEvent, { kind: 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'clients' | 'rsdown' | 'rsup' }>;
 
 export async function applyNetworkFault(event: NetworkFault, nodes: readonly FaultTarget[]): Promise<void> {
   const node = (id: NodeId): FaultTarget => {

@@ -13,11 +13,12 @@
  *   `clients` event stops the previous load opening connections and starts the
  *   new one. The VIPs are reached on-link from there, wherever the lab put the
  *   segment.
- * - Directors: where the kernel has IPVS the lab would use it; these machines
- *   have none, so each director runs the forwarder (lvs-forwarder.ts), which
- *   applies this project's IPVS model and health checks to real connections.
- *   It starts, stops, crashes and pauses with the node's VRRP engine (for
- *   keepalived, which then runs its VRRP part alone: docker/keepalived-start.sh).
+ * - Directors: each runs the forwarder (lvs-forwarder.ts), which applies this
+ *   project's IPVS model and health checks to real connections — most hosts,
+ *   CI runners included, have no IPVS in their kernel, and the lab does not
+ *   drive a kernel's own IPVS. It starts, stops, crashes and pauses with the
+ *   node's VRRP engine (keepalived then runs its VRRP part alone:
+ *   docker/keepalived-start.sh).
  * - Not possible with a user-space forwarder: connection sync
  *   (lvs_sync_daemon). A proxied connection ends on its director, so none
  *   could move to another: such scenarios are refused before anything starts.
@@ -43,7 +44,7 @@ export function checkLvsRunnable(directors: readonly { readonly id: NodeId; read
   if (synced === undefined) return;
   throw new ScenarioError(
     'docker-lvs-sync',
-    `${synced.id} runs lvs_sync_daemon: connection sync needs the kernel's IPVS, and this host has none (no /proc/net/ip_vs). ` +
+    `${synced.id} runs lvs_sync_daemon: connection sync needs the kernel's IPVS, which the Docker lab does not drive. ` +
       "The lab's user-space forwarder ends each client connection on its director, so no connection could move to the other one; run this scenario on the simulator",
   );
 }

@@ -94,8 +94,12 @@ export function encodePcap(records: readonly PcapRecord[]): Uint8Array {
   return out;
 }
 
-/** Read a capture back (for tests and tools): the inverse of `encodePcap`. */
-export function decodePcap(bytes: Uint8Array): { readonly linktype: number; readonly records: PcapRecord[] } | undefined {
+/**
+ * Read a capture back (for tests and tools): the inverse of `encodePcap`, and
+ * of tcpdump's files on a little-endian host. With `partial`, a last record cut
+ * short (a capture stopped mid-write) ends the file instead of spoiling it.
+ */
+export function decodePcap(bytes: Uint8Array, options: { readonly partial?: boolean } = {}): { readonly linktype: number; readonly records: PcapRecord[] } | undefined {
   if (bytes.length < PCAP_GLOBAL_HEADER_LENGTH) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== PCAP_MAGIC_MICROSECONDS) return undefined;
@@ -106,9 +110,9 @@ export function decodePcap(bytes: Uint8Array): { readonly linktype: number; read
     const at = view.getUint32(offset, true) * 1_000_000 + view.getUint32(offset + 4, true);
     const length = view.getUint32(offset + 8, true);
     const start = offset + PCAP_RECORD_HEADER_LENGTH;
-    if (start + length > bytes.length) return undefined;
+    if (start + length > bytes.length) return options.partial ? { linktype, records } : undefined;
     records.push({ at: at as Instant, frame: bytes.slice(start, start + length) });
     offset = start + length;
   }
-  return offset === bytes.length ? { linktype, records } : undefined;
+  return offset === bytes.length || options.partial ? { linktype, records } : undefined;
 }

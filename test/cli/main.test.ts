@@ -56,6 +56,8 @@ describe('vrrp-lab (command tree)', () => {
     [['validate', '--bogus', 'x.conf'], /unknown option '--bogus'/],
     [['validate', '--host-interfaces', ',', 'x.conf'], /give at least one interface name/],
     [['validate', '--host-interfaces', 'eth0;rm', 'x.conf'], /is not an interface name/],
+    [['run', '--slack', '-1', 'x.scenario'], /--slack expects seconds from 0 to 3600, got '-1'/],
+    [['run', '--slack', 'soon', 'x.scenario'], /--slack expects seconds from 0 to 3600, got 'soon'/],
   ])('exits 2 on a usage error (%j) with a message, a hint and no stack', async (argv, message) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
