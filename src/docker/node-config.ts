@@ -3,7 +3,7 @@
  * scenario node (src/scenario/topology.ts).
  */
 import type { PreparedNode } from '../scenario/topology.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 
 export type NodeEngineKind = 'keepalived' | 'ts';
@@ -22,7 +22,7 @@ export interface DockerNodeConfig {
   /** Our engine's configuration, for `engine: 'ts'`. */
   readonly vrrp: VrrpNodeConfig;
   /** The node's virtual_server blocks as a director (absent: VRRP only). */
-  readonly lvs?: SimLvsDirectorConfig;
+  readonly lvs?: DirectorNodeConfig;
 }
 
 export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];

@@ -104,7 +104,7 @@ export { prepareScenario, type PreparedScenario, type PreparedNode, type ConfigP
 export { keepalivedParser, refuses, REFUSING } from './keepalived-parser.js';
 export { runScenario, chooseSeed, simNodeConfig, lvsRequirement, type ScenarioRun, type RunOptions } from './run.js';
 export { connsAre, checkStateIs, clientsWere, atEnd } from './expectations.js';
-export { COMPARISONS, compare, describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './expectations-lvs.js';
+export { COMPARISONS, compare, describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './lvs/expectations.js';
 export {
   connsAt,
   checkAt,
@@ -119,6 +119,5 @@ export {
   type TimelineCheck,
   type TimelineClientOutcome,
   type ConnMeasure,
-} from './timeline-lvs.js';
-export { prepareLvs, type PreparedLvs } from './lvs-topology.js';
-export { simulate, type SimulateOptions, type SimulateResult } from './simulate.js';
+} from './lvs/timeline.js';
+export { prepareLvs, type PreparedLvs } from './lvs/topology.js';

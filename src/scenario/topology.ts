@@ -26,9 +26,9 @@ import type { ScenarioEvent } from './events.js';
 import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
 import { deferredNodes, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
 import type { TimelineInstance, TimelineNode } from './timeline.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
-import { prepareLvs, type PreparedLvs } from './lvs-topology.js';
-import { lvsProblems } from './lvs-checks.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
+import { prepareLvs, type PreparedLvs } from './lvs/topology.js';
+import { lvsProblems } from './lvs/checks.js';
 
 export interface ConfigText {
   /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
@@ -56,7 +56,7 @@ export interface PreparedNode {
   readonly keepalived: ConfigText;
   readonly model: KeepalivedConfig;
   /** The node's virtual servers as a director (load balancing). */
-  readonly lvs?: SimLvsDirectorConfig;
+  readonly lvs?: DirectorNodeConfig;
 }
 
 export interface PreparedScenario {

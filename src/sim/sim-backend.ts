@@ -17,8 +17,8 @@ import type { NodeId } from '../core/ids.js';
 import type { DurationUs, Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
 import { checkerEngine, checkerStatus, type CheckerEngineState } from '../ipvs/checkers/index.js';
-import { ipvsDirectorFactory } from './lvs-ipvs.js';
-import type { LvsEngines } from './lvs.js';
+import { ipvsDirectorFactory } from './lvs/ipvs.js';
+import type { LvsEngines } from './lvs/lvs.js';
 import { Simulation } from './simulation.js';
 import type { SimNodeConfig, SimulationOptions } from './types.js';
 

@@ -13,7 +13,7 @@ import type { Observation } from '../core/backend.js';
 import type { Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
 import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, routerDirectory, type Violation } from './checkers.js';
-import { decodePcap, ETHERTYPE_ARP } from './pcap.js';
+import { decodePcap, ETHERTYPE_ARP } from '../core/pcap.js';
 import { writePcapFile } from './pcap-file.js';
 import { simBackend } from './sim-backend.js';
 import { Simulation } from './simulation.js';

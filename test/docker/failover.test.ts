@@ -5,12 +5,12 @@
  * timers to the microsecond; the lab adds process start-up and exec latency).
  */
 import { describe, expect, it } from 'vitest';
-import { compareTimelines } from '../../src/docker/compare.js';
+import { compareTimelines } from '../../src/scenario/compare.js';
 import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../src/docker/docker-backend.js';
 import { dockerNodeConfig } from '../../src/docker/node-config.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
-import { simulate } from '../../src/scenario/simulate.js';
+import { simulate } from '../../src/lab/simulate.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { expectMaster } from '../../src/scenario/vitest.js';
 import { crashAndReturn, leftovers, nodeImage, skipReason } from './docker-test-utils.js';

@@ -9,7 +9,7 @@ import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { simulate } from '../../src/scenario/simulate.js';
+import { simulate } from '../../src/lab/simulate.js';
 
 export type BackendName = 'sim' | 'docker';
 

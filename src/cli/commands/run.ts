@@ -13,7 +13,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { compareTimelines, renderComparison, type Comparison } from '../../docker/compare.js';
+import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
 import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../docker/docker-backend.js';
 import { connectDocker } from '../../docker/docker-client.js';
 import { buildNodeImage } from '../../docker/image.js';
@@ -24,7 +24,7 @@ import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.
 import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
-import { simulate } from '../../scenario/simulate.js';
+import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
