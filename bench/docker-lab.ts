@@ -15,10 +15,10 @@ import { configText, scenario } from '../src/scenario/scenario.js';
 import { simulate } from '../src/lab/simulate.js';
 import type { Timeline } from '../src/scenario/timeline.js';
 import { prepareScenario } from '../src/scenario/topology.js';
-import { createDockerBackend, type DockerStartedCluster } from '../src/docker/docker-backend.js';
+import { createDockerBackend } from '../src/docker/docker-backend.js';
 import { connectDocker } from '../src/docker/docker-client.js';
 import { buildNodeImage } from '../src/docker/image.js';
-import { dockerNodeConfig, type NodeEngineKind } from '../src/docker/node-config.js';
+import type { NodeEngineKind } from '../src/docker/node-config.js';
 
 export interface DockerLabFigures {
   readonly nodes: number;
@@ -62,9 +62,8 @@ export async function benchDockerLab(options: { readonly nodes?: number; readonl
   const prepared = prepareScenario(built, { parse: keepalivedParser });
   const predicted = await simulate(prepared, { parse: keepalivedParser, seed: 1 });
   let startupSeconds = 0;
-  const real = await runScenario(prepared, createDockerBackend({ docker, image: image.image }), {
-    nodeConfig: dockerNodeConfig(engine),
-    beforeStop: (c) => void (startupSeconds = (c as DockerStartedCluster).startupSeconds),
+  const real = await runScenario(prepared, createDockerBackend({ docker, image: image.image, engine }), {
+    beforeStop: (c) => void (startupSeconds = c.capability('startup-time')?.startupSeconds ?? 0),
   });
   const failoverSeconds = takeover(real.timeline, KILL_AT_S * 1e6);
   const predictedFailoverSeconds = takeover(predicted.run.timeline, KILL_AT_S * 1e6);

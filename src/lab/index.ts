@@ -5,3 +5,4 @@
  * `simulate()`, a scenario on the simulator with its capture.
  */
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.js';
+export { openBackend, backendName, engineName, BACKEND_NAMES, ENGINE_KINDS, type BackendName, type BackendChoice, type NodeEngineKind } from './backends.js';

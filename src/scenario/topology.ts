@@ -21,6 +21,7 @@ import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
+import type { NodeSpec } from '../spec/node-spec.js';
 import { assignAddresses, type AssignedInterface } from './addresses.js';
 import type { ScenarioEvent } from './events.js';
 import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
@@ -44,18 +45,16 @@ export interface PrepareOptions {
   readonly readFile?: (path: string) => string;
 }
 
-export interface PreparedNode {
+/** A node ready to run: the backend-neutral NodeSpec (what a backend gets) and what preparation knows besides. */
+export interface PreparedNode extends NodeSpec {
   readonly id: NodeId;
   readonly address: string;
   readonly addressSource: 'given' | 'config' | 'assigned';
   readonly deferred: boolean;
   readonly interfaces: readonly AssignedInterface[];
   readonly vrrp: VrrpNodeConfig;
-  readonly initialScriptExitCodes: Readonly<Record<string, number>>;
-  /** The configuration as written, for backends that run keepalived itself. */
   readonly keepalived: ConfigText;
   readonly model: KeepalivedConfig;
-  /** The node's virtual servers as a director (load balancing). */
   readonly lvs?: DirectorNodeConfig;
 }
 

@@ -2,7 +2,7 @@
 export { Simulation } from './simulation.js';
 export { SimNode, type NodeStatus, type HeldAddress } from './sim-node.js';
 export type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
-export { defaultLvsEngines, createSimBackend, simBackend, type SimBackend, type SimBackendOptions, type SimCluster, type SimStartedCluster } from './sim-backend.js';
+export { defaultLvsEngines, createSimBackend, simNodeConfig, simBackend, type SimBackend, type SimBackendOptions, type SimCluster, type SimStartedCluster } from './sim-backend.js';
 export { EventQueue, compareScheduled, type Scheduled } from './event-queue.js';
 export { SimNetwork, Attachment, Segment, DEFAULT_LATENCY_US, vrrpVrid, type LinkOptions, type Link, type Rule, type Verdict, type NetworkDropCode } from './network.js';
 export { ObservationLog, OBSERVATION_KINDS, DEFAULT_OBSERVED_KINDS, CLUSTER_WIDE, traceHash, canonicalJson } from './observations.js';

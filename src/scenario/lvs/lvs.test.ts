@@ -5,7 +5,7 @@
  * cannot run it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../../core/backend.js';
+import type { NodeBackend } from '../../spec/node-spec.js';
 import { ScenarioError } from '../../core/errors.js';
 import { formatEvent, parseEventLine } from '../events.js';
 import { atEnd, checkExpectation, checkStateIs, clientsWere, connsAre } from '../expectations.js';
@@ -254,8 +254,9 @@ describe('a load-balanced run', () => {
 
   it('is refused on a backend that cannot load-balance, before anything starts', async () => {
     let created = false;
-    const docker: Backend<unknown> = {
+    const docker: NodeBackend = {
       name: 'docker',
+      capabilities: new Set(),
       create: () => {
         created = true;
         throw new Error('not reached');
