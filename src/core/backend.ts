@@ -11,7 +11,6 @@
 import { ScenarioError } from './errors.js';
 import type { DurationUs, Instant } from './time.js';
 import type { NodeId } from './ids.js';
-import { ScenarioError } from './errors.js';
 
 // ---------------------------------------------------------------- event words
 
