@@ -11,7 +11,7 @@ import { nodeName, parseAtbNode, type CorosyncConf, type Located } from '../../c
 import { totemTiming } from '../../fencing/membership.js';
 import type { QnetdTieBreaker } from '../../fencing/qdevice.js';
 import { DEFAULT_DEVICE_SYNC_TIMEOUT_MS, DEFAULT_DEVICE_TIMEOUT_MS, DEFAULT_LMS_WINDOW_MS, type AutoTieBreaker, type VotequorumConfig } from '../../fencing/quorum.js';
-import type { ClusterSpec, QdeviceSpec } from '../../sim/cluster/types.js';
+import type { HaClusterSpec, QdeviceSpec } from '../../spec/ha-cluster.js';
 
 const on = (v: Located<number> | undefined): boolean => v !== undefined && v.value !== 0;
 
@@ -56,7 +56,7 @@ function qdeviceOf(conf: CorosyncConf): QdeviceSpec | undefined {
   return { algorithm, tieBreaker: tieBreakerOf(d.net?.tieBreaker?.value), timeoutMs: d.timeout?.value ?? DEFAULT_DEVICE_TIMEOUT_MS };
 }
 
-export function clusterSpecFromCorosync(conf: CorosyncConf, boot?: readonly string[]): ClusterSpec {
+export function clusterSpecFromCorosync(conf: CorosyncConf, boot?: readonly string[]): HaClusterSpec {
   const votequorumOn = conf.quorum.provider?.value === 'corosync_votequorum';
   const nodes = conf.nodes
     .filter((n) => n.nodeid)

@@ -4,4 +4,4 @@
  */
 export { clusterSpecFromCorosync, votequorumConfigOf } from './from-corosync.js';
 export { readRecorderCase, type RecorderCase } from './recorder-case.js';
-export { clusterConfigReaders, clusterAgentFactories, corosyncReader, readerFor, type ClusterConfigReader, type ClusterConfigRead, type ClusterAgentFactory, type ClusterInputs } from './load.js';
+export { clusterConfigReaders, corosyncReader, readerFor, type ClusterConfigReader, type ClusterConfigRead } from './load.js';

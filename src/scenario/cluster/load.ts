@@ -4,18 +4,18 @@
  * Extension point: a reader per file kind. `cluster simulate --config FILE`
  * asks each reader in `clusterConfigReaders` whether it recognises the text;
  * the first that does builds the spec (corosync.conf here; RHCS cluster.conf
- * registers its own reader, in the cman flavour). Agent factories in
- * `clusterAgentFactories` add fencing, services and disks from the same inputs.
+ * registers its own reader, in the cman flavour). Agents (fencing, services,
+ * disks) come from the factories in src/sim/cluster/agents.ts.
  */
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { looksLikeCorosyncConf, readCorosyncConf } from '../../config/corosync/index.js';
-import type { ClusterAgent, ClusterSpec } from '../../sim/cluster/types.js';
+import type { HaClusterSpec } from '../../spec/ha-cluster.js';
 import { clusterSpecFromCorosync, votequorumConfigOf } from './from-corosync.js';
 import { votequorumConfigError } from '../../fencing/quorum.js';
 
 export interface ClusterConfigRead {
   /** Absent when the file has errors that stop corosync (or cman) from starting. */
-  readonly spec?: ClusterSpec;
+  readonly spec?: HaClusterSpec;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -25,18 +25,6 @@ export interface ClusterConfigReader {
   detect(text: string, path: string): boolean;
   read(text: string, path: string, options: { readonly boot?: readonly string[] }): ClusterConfigRead;
 }
-
-export interface ClusterInputs {
-  readonly configPath: string;
-  readonly configText: string;
-  readonly kind: string;
-  readonly spec: ClusterSpec;
-  readonly cibPath?: string;
-  readonly cibText?: string;
-}
-
-/** Builds the agents (fencing, services, disks…) a run of these inputs needs; none when not its business. */
-export type ClusterAgentFactory = (inputs: ClusterInputs) => { readonly agents: readonly ClusterAgent[]; readonly diagnostics?: readonly Diagnostic[] };
 
 export const corosyncReader: ClusterConfigReader = {
   kind: 'corosync.conf',
@@ -54,8 +42,6 @@ export const corosyncReader: ClusterConfigReader = {
 };
 
 export const clusterConfigReaders: ClusterConfigReader[] = [corosyncReader];
-
-export const clusterAgentFactories: ClusterAgentFactory[] = [];
 
 export function readerFor(text: string, path: string): ClusterConfigReader | undefined {
   return clusterConfigReaders.find((r) => r.detect(text, path));

@@ -5,7 +5,7 @@
  */
 import { ScenarioError } from '../../core/errors.js';
 import type { ClusterEvent } from './events.js';
-import type { ClusterAgent, ClusterSpec } from './types.js';
+import type { ClusterAgent, HaClusterSpec } from './types.js';
 
 function nodesOf(ev: ClusterEvent): readonly string[] {
   switch (ev.kind) {
@@ -16,7 +16,7 @@ function nodesOf(ev: ClusterEvent): readonly string[] {
   }
 }
 
-export function checkClusterEvents(spec: ClusterSpec, events: readonly ClusterEvent[], agents: readonly ClusterAgent[]): void {
+export function checkClusterEvents(spec: HaClusterSpec, events: readonly ClusterEvent[], agents: readonly ClusterAgent[]): void {
   const names = new Set(spec.nodes.map((n) => n.name));
   const ids = new Set(spec.nodes.map((n) => String(n.id)));
   const known = spec.nodes.map((n) => n.name).slice(0, 8).join(', ');

@@ -9,4 +9,5 @@
 export { ClusterSimulation, QDEVICE_REGISTER_US, type ClusterRunOptions, type ClusterRunResult } from './simulation.js';
 export { parseClusterEvent, MAX_EVENTS, MAX_EVENT_SECONDS, type ClusterEvent, type ClusterEventBody, type EventSource } from './events.js';
 export { checkClusterEvents } from './check.js';
+export { clusterAgentFactories, type ClusterAgentFactory, type ClusterInputs } from './agents.js';
 export type * from './types.js';

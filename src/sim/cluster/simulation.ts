@@ -36,13 +36,13 @@ import { qnetdVotes } from '../../fencing/qdevice.js';
 import { quorumInfo, votequorum, type QuorumInfo, type VotequorumInput, type VotequorumMessage, type VotequorumState } from '../../fencing/quorum.js';
 import { EventQueue } from '../event-queue.js';
 import type { ClusterEvent } from './events.js';
-import type { AgentOutEventBody, ClusterAgent, ClusterAgentContext, ClusterNodeSpec, ClusterNote, ClusterOutEvent, ClusterSpec, NodeStatus } from './types.js';
+import type { AgentOutEventBody, ClusterAgent, ClusterAgentContext, HaNodeSpec, ClusterNote, ClusterOutEvent, HaClusterSpec, NodeStatus } from './types.js';
 
 /** corosync-qdevice starts after corosync and registers with votequorum (the recorder starts it 1 s later). */
 export const QDEVICE_REGISTER_US = 1_500_000;
 
 interface NodeRt {
-  readonly spec: ClusterNodeSpec;
+  readonly spec: HaNodeSpec;
   status: NodeStatus;
   /** Bumped at every start: stale wake-ups of an earlier life are ignored. */
   life: number;
@@ -82,7 +82,7 @@ export class ClusterSimulation {
   private ringSeq = 0;
   private ctx: ClusterAgentContext;
 
-  constructor(private readonly spec: ClusterSpec, private readonly script: readonly ClusterEvent[], private readonly options: ClusterRunOptions) {
+  constructor(private readonly spec: HaClusterSpec, private readonly script: readonly ClusterEvent[], private readonly options: ClusterRunOptions) {
     this.rng = Rng.fromSeed(options.seed).fork('totem');
     this.agents = options.agents ?? [];
     for (const n of spec.nodes) {

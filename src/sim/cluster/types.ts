@@ -1,7 +1,7 @@
 /**
  * What the cluster simulator runs and what it reports.
  *
- * A `ClusterSpec` is engine configuration only — node ids and names, each
+ * A `HaClusterSpec` (src/spec/ha-cluster.ts) is engine configuration only — node ids and names, each
  * node's votequorum config, totem's timing, the quorum device — built from a
  * corosync.conf or a cluster.conf by the scenario layer (src/scenario/cluster).
  *
@@ -14,32 +14,10 @@
  * decisions, so the membership and quorum part stays comparable with real corosync.
  */
 import type { Instant } from '../../core/time.js';
-import type { TotemTiming } from '../../fencing/membership.js';
-import type { QnetdAlgorithm, QnetdTieBreaker } from '../../fencing/qdevice.js';
-import type { QuorumInfo, VotequorumConfig } from '../../fencing/quorum.js';
+import type { QuorumInfo } from '../../fencing/quorum.js';
 import type { ClusterEvent } from './events.js';
 
-export interface ClusterNodeSpec {
-  readonly id: number;
-  readonly name: string;
-  /** The node's votequorum (or cman) configuration; absent: no quorum provider, always quorate. */
-  readonly quorum?: VotequorumConfig;
-}
-
-export interface QdeviceSpec {
-  readonly algorithm: QnetdAlgorithm;
-  readonly tieBreaker: QnetdTieBreaker;
-  /** quorum.device.timeout: the vote lapses this long after the last poll. */
-  readonly timeoutMs: number;
-}
-
-export interface ClusterSpec {
-  readonly nodes: readonly ClusterNodeSpec[];
-  readonly timing: TotemTiming;
-  readonly qdevice?: QdeviceSpec;
-  /** Nodes started at t=0 (default: all). */
-  readonly boot?: readonly string[];
-}
+export type { HaClusterSpec, HaNodeSpec, QdeviceSpec } from '../../spec/ha-cluster.js';
 
 /** One line of `cluster simulate --json`'s `events`. Times are seconds. */
 export type ClusterOutEvent =
