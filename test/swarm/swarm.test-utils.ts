@@ -17,11 +17,12 @@ import { Rng } from '../../src/core/rng.js';
 import type { Observation } from '../../src/core/backend.js';
 import { instant, type Instant } from '../../src/core/time.js';
 import { checkTrace, standardCheckers, violationsOf, type Verdict, type Violation } from '../../src/check/index.js';
-import { createSimBackend, type SimStartedCluster } from '../../src/sim/index.js';
+import { createSimBackend } from '../../src/sim/index.js';
 import { convergenceBoundOf, routerDirectoryOfScenario } from '../../src/scenario/invariants.js';
 import { formatEvent, sortEvents, type ScenarioEvent } from '../../src/scenario/events.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
+import { requireCapability } from '../../src/core/backend.js';
 import { configText, type Scenario } from '../../src/scenario/scenario.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import type { ClusterEvent } from '../../src/core/backend.js';
@@ -188,9 +189,8 @@ export async function runSwarmSeed(seed: number, log: (line: string) => void = (
   await runScenario(prepared, backend, {
     seed,
     beforeStop: (cluster) => {
-      const sim = (cluster as SimStartedCluster).simulation;
-      observations = [...sim.observations()];
-      traceHash = sim.traceHash();
+      observations = [...cluster.observations()];
+      traceHash = requireCapability(cluster, 'trace-hash', backend.name, 'the determinism check').traceHash();
     },
   });
   const checkers = standardCheckers({ routers: routerDirectoryOfScenario(prepared), overlapUs: 2 * LATENCY_US_MAX, convergenceUs: convergenceBoundOf(prepared, LATENCY_US_MAX) });
