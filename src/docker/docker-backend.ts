@@ -28,6 +28,7 @@ import { cleanupOnSignal } from './cleanup.js';
 import { connectDocker, type Docker } from './docker-client.js';
 import { formatSubnet, readHostRoutes } from './host-routes.js';
 import { requireNodeImage } from './image.js';
+import type { Replacement } from './keepalived-config.js';
 import { KeepalivedRunner, type NodeEngineRunner } from './keepalived-node.js';
 import { labelsFor, newRunId, removeRun, removeStale } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
@@ -57,6 +58,15 @@ export interface RunnerContext {
   readonly realScripts: boolean;
 }
 
+export interface NodeRewrite extends Replacement {
+  readonly node: NodeId;
+}
+
+/** One line of the rewrite report: `lb1: lb1.conf:7:12: script "/usr/bin/check" → /lab/bin/script-stub chk`. */
+export function formatRewrite(r: NodeRewrite): string {
+  return `${r.node}: ${r.file}:${r.line}:${r.column}: ${r.kind} ${r.from === '' ? '(added)' : r.from} → ${r.to === '' ? '(removed)' : r.to}`;
+}
+
 export interface VipCheck {
   readonly address: string;
   /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
@@ -78,6 +88,8 @@ export interface DockerStartedCluster extends StartedCluster {
   checkVips(): Promise<VipCheck[]>;
   /** A node's container, for what the port has no verb for (captures, inspection). */
   container(node: NodeId): StartedNodeContainer;
+  /** What the config rewrite replaced on each node that runs keepalived (scripts, notify, interfaces), at the user's file:line. */
+  configRewrites(): readonly NodeRewrite[];
   /** With `capture`: stop the nodes' captures and merge them into one pcap on the run's clock. */
   collectCapture(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }>;
   stop(): Promise<DockerStoppedCluster>;
@@ -108,6 +120,7 @@ interface LabNode {
   readonly runner: NodeEngineRunner;
   /** Container interface → scenario interface name. */
   readonly segments: ReadonlyMap<string, string>;
+  readonly replaced: readonly NodeRewrite[];
   readonly addresses: readonly string[];
   states: Map<string, StateName>;
   /** The last priority each instance reported, to turn FIFO priority lines into changes. */
@@ -190,8 +203,10 @@ async function startNode(
   const engine: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
   const runner = n.config.lvs === undefined ? engine : new DirectorRunner(engine, container, { node: n.id, lvs: n.config.lvs, moved: plan.moved, seed });
   await runner.prepare();
+  const replaced = engine instanceof KeepalivedRunner ? engine.replaced.map((r) => ({ node: n.id, ...r })) : [];
+  for (const r of replaced) options.log?.(`rewrote ${formatRewrite(r)}`);
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
-  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
+  return { id: n.id, config: n.config, container, runner, segments, replaced, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
 }
 
 interface LvsHosts {
@@ -343,6 +358,10 @@ class RunningDockerCluster implements DockerStartedCluster {
 
   observations(): readonly Observation[] {
     return this.seen;
+  }
+
+  configRewrites(): readonly NodeRewrite[] {
+    return this.nodes.flatMap((n) => n.replaced);
   }
 
   container(id: NodeId): StartedNodeContainer {

@@ -3,6 +3,7 @@
  * scenario node (src/scenario/topology.ts).
  */
 import type { PreparedNode } from '../scenario/topology.js';
+import type { KeepalivedSource } from './keepalived-config.js';
 import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 
@@ -10,8 +11,8 @@ export type NodeEngineKind = 'keepalived' | 'ts';
 
 export interface DockerNodeConfig {
   readonly engine: NodeEngineKind;
-  /** The keepalived.conf as the user wrote it. */
-  readonly keepalived: string;
+  /** The keepalived.conf as the user wrote it, and the files it includes. */
+  readonly keepalived: KeepalivedSource;
   /** Scenario interfaces, primary first: each is one segment (one Docker network). */
   readonly interfaces: readonly { readonly name: string; readonly address: string; readonly prefixLength: number }[];
   /** Every VIP the node's instances may hold, to tell VIP moves from other address changes. */
@@ -31,7 +32,7 @@ export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
 export function dockerNodeConfig(engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): (node: PreparedNode) => DockerNodeConfig {
   return (node) => ({
     engine: engines[node.id] ?? engine,
-    keepalived: node.keepalived.text,
+    keepalived: { ...node.keepalived, included: node.included },
     interfaces: node.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
     vips: node.vrrp.instances.flatMap((i) => i.virtualAddresses.map((v) => ({ instance: i.name, interface: v.interface ?? i.interface, address: v.address, prefixLength: v.prefixLength }))),
     scriptExitCodes: node.initialScriptExitCodes,

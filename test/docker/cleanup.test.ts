@@ -32,7 +32,7 @@ const node = (id: string, address: string, priority: number): ClusterSpec<Docker
   address,
   config: {
     engine: 'keepalived',
-    keepalived: CONF(priority),
+    keepalived: { file: `/tmp/cleanup-${id}.conf`, text: CONF(priority), included: [] },
     interfaces: [{ name: 'eth0', address, prefixLength: 24 }],
     vips: [{ instance: 'VI_1', interface: 'eth0', address: '192.0.2.100', prefixLength: 24 }],
     scriptExitCodes: {},

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../docker/compare.js';
-import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../docker/docker-backend.js';
+import { createDockerBackend, type DockerStartedCluster, type NodeRewrite, type VipCheck } from '../../docker/docker-backend.js';
 import { connectDocker } from '../../docker/docker-client.js';
 import { buildNodeImage } from '../../docker/image.js';
 import { dockerNodeConfig, ENGINE_KINDS, type NodeEngineKind } from '../../docker/node-config.js';
@@ -118,6 +118,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
       if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
       let vips: VipCheck[] = [];
+      let rewrites: readonly NodeRewrite[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
       // The image follows the daemon's code: build it (or its changed layers) when the inputs moved on.
       const docker = await connectDocker();
@@ -133,6 +134,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         beforeStop: async (cluster) => {
           const started = cluster as DockerStartedCluster;
           vips = await started.checkVips();
+          rewrites = started.configRewrites();
           if (pcapPath === undefined) return;
           const { pcap, frames } = await started.collectCapture();
           writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
@@ -143,7 +145,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
-      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine });
+      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
       return reportEnvironmentError(e, (s) => ctx.io.stderr.write(s), ctx.json, (s) => ctx.io.stdout.write(s));
@@ -151,7 +153,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
   },
 };
 
-function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string }): number {
+function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string; rewrites?: readonly NodeRewrite[] }): number {
   const { io, style, json } = ctx;
   const vipMismatches = vips.filter((v) => v.actual.join() !== v.observed.join());
   if (json) {
@@ -165,6 +167,7 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       engine: how.engine,
       ...(comparison ? { comparison } : {}),
       ...(vips.length > 0 ? { vipCheck: vips } : {}),
+      ...(how.rewrites && how.rewrites.length > 0 ? { rewrites: how.rewrites } : {}),
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
   } else {
