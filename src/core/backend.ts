@@ -4,8 +4,11 @@
  * Scenarios, checkers and the TUI see only this port and the Observation stream.
  *
  * Lifecycle follows testcontainers: `Backend.create(spec)` gives a `Cluster`,
- * `start()` a `StartedCluster`, `stop()` a `StoppedCluster`.
+ * `start()` a `StartedCluster`, `stop()` a `StoppedCluster`. What only some
+ * backends can do is a capability the caller asks for by name
+ * (`StartedCluster.capability`), never a downcast.
  */
+import { ScenarioError } from './errors.js';
 import type { DurationUs, Instant } from './time.js';
 import type { NodeId } from './ids.js';
 
@@ -54,7 +57,7 @@ export type ClusterEvent =
   /** LVS: the real server's host and service are back, with no connections. */
   | { readonly kind: 'rsup'; readonly server: string };
 
-/** The load-balancing event words: a backend without `lvs` refuses them before starting. */
+/** The load-balancing event words: a backend without the `lvs` capability refuses them before starting. */
 export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
 
 export type ClusterEventKind = ClusterEvent['kind'];
@@ -164,16 +167,77 @@ export interface LvsRealServerSpec {
   readonly gateway?: string;
 }
 
+/**
+ * The port every backend implements. `NodeConfig` is the node spec; core cannot
+ * name the engines' configs, so src/spec fixes it once (`NodeBackend`) and
+ * every backend takes that one spec and maps it itself.
+ */
 export interface Backend<NodeConfig> {
   readonly name: string;
   /**
-   * Whether this backend can run clusters with real servers and clients and the
-   * LVS event words (LVS_EVENT_KINDS). Absent or false: a scenario that needs
-   * them is refused before anything starts, naming the backend.
+   * What this backend's clusters can do beyond the port's verbs (see
+   * CapabilityMap). Without `lvs`, a scenario that needs load balancing is
+   * refused before anything starts, naming the backend.
    */
-  readonly lvs?: boolean;
+  readonly capabilities: ReadonlySet<CapabilityName>;
   create(spec: ClusterSpec<NodeConfig>): Cluster;
 }
+
+// ---------------------------------------------------------------- capabilities
+
+/** What a cluster can audit about who holds a VIP. */
+export interface VipCheck {
+  readonly address: string;
+  /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
+  readonly actual: readonly NodeId[];
+  /** Nodes the observations say held it at the end. */
+  readonly observed: readonly NodeId[];
+}
+
+/** One word a backend replaced in a node's keepalived configuration, at the user's file:line:column. */
+export interface ConfigRewrite {
+  readonly node: NodeId;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** script → the lab's stub; notify → the lab's hook; notify-fifo: the user's FIFO removed; interface → the host's name. */
+  readonly kind: 'script' | 'notify' | 'notify-fifo' | 'interface';
+  /** The words as keepalived reads them ('' when something was added). */
+  readonly from: string;
+  /** What runs instead ('' when removed). */
+  readonly to: string;
+}
+
+/** One line of a rewrite report: `lb1: lb1.conf:7:12: script "/usr/bin/check" → /lab/bin/script-stub chk`. */
+export function formatConfigRewrite(r: ConfigRewrite): string {
+  return `${r.node}: ${r.file}:${r.line}:${r.column}: ${r.kind} ${r.from === '' ? '(added)' : r.from} → ${r.to === '' ? '(removed)' : r.to}`;
+}
+
+/**
+ * Verbs only some backends have. A caller asks `cluster.capability(name)` and
+ * gets the verb or undefined — never a downcast to a backend's own type — so a
+ * scenario, the CLI or a test reads the same on every backend.
+ */
+export interface CapabilityMap {
+  /** Load balancing: real servers, clients and the LVS event words (LVS_EVENT_KINDS). */
+  readonly lvs: Record<string, never>;
+  /** Every frame the nodes sent, as one Ethernet pcap on the run's clock (the simulator with `capture`, Docker with `capture`). */
+  readonly capture: { collect(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }> };
+  /** Who holds each VIP now by the hosts' own address tables, against what the observations say (Docker). */
+  readonly 'vip-audit': { checkVips(): Promise<VipCheck[]> };
+  /** Keep `from`'s packets to `to` (either omitted: any) in the network until `release`, which sends every held one on (the simulator; turmoil's hold/release). */
+  readonly hold: { hold(from?: NodeId, to?: NodeId): void; release(): void };
+  /** A hash of the whole trace: the same seed and inputs give the same hash (the simulator's determinism check). */
+  readonly 'trace-hash': { traceHash(): string };
+  /** Wall-clock seconds from `start()` until every node was up (Docker). */
+  readonly 'startup-time': { readonly startupSeconds: number };
+  /** What a backend that runs keepalived itself replaced in the user's configuration to run it (Docker). */
+  readonly 'config-rewrites': { rewrites(): readonly ConfigRewrite[] };
+}
+
+export type CapabilityName = keyof CapabilityMap;
+
+export const CAPABILITY_NAMES: readonly CapabilityName[] = ['lvs', 'capture', 'vip-audit', 'hold', 'trace-hash', 'startup-time', 'config-rewrites'];
 
 export interface Cluster {
   /** Nodes listed in `deferred` are not started until a `start` event names them. */
@@ -183,6 +247,8 @@ export interface Cluster {
 export interface StartedCluster extends AsyncDisposable {
   /** Current time on the cluster's clock (virtual in the simulator). */
   now(): Instant;
+  /** The capability's verbs when this cluster has it (a backend may have one only when started with an option, e.g. `capture`). */
+  capability<K extends CapabilityName>(name: K): CapabilityMap[K] | undefined;
   apply(event: ClusterEvent): Promise<void>;
   /**
    * Let time pass. The simulator runs instantly; real backends wait. An event
@@ -197,4 +263,11 @@ export interface StartedCluster extends AsyncDisposable {
 
 export interface StoppedCluster {
   observations(): readonly Observation[];
+}
+
+/** The capability's verbs, or a ScenarioError naming the backend and what was asked of it. */
+export function requireCapability<K extends CapabilityName>(cluster: StartedCluster, name: K, backend: string, why: string): CapabilityMap[K] {
+  const verbs = cluster.capability(name);
+  if (verbs === undefined) throw new ScenarioError('backend-lacks-capability', `${why} needs the '${name}' capability, which ${backend} does not offer here`);
+  return verbs;
 }

@@ -19,7 +19,7 @@
  *   The same removal runs on failure, on SIGINT/SIGTERM, and (for runs whose
  *   process died) at the start of the next run.
  */
-import type { Backend, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Observation, StartedCluster, StateName, StoppedCluster } from '../core/backend.js';
+import { formatConfigRewrite, type CapabilityMap, type CapabilityName, type Cluster, type ClusterEvent, type ClusterSpec, type ConfigRewrite, type LvsClusterSpec, type Observation, type StartedCluster, type StateName, type StoppedCluster, type VipCheck } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type DurationUs, type Instant } from '../core/time.js';
@@ -28,12 +28,12 @@ import { cleanupOnSignal } from './cleanup.js';
 import { connectDocker, type Docker } from './docker-client.js';
 import { formatSubnet, readHostRoutes } from './host-routes.js';
 import { requireNodeImage } from './image.js';
-import type { Replacement } from './keepalived-config.js';
 import { KeepalivedRunner, type NodeEngineRunner } from './keepalived-node.js';
 import { labelsFor, newRunId, removeRun, removeStale } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
 import { applyNetworkFault } from './faults.js';
-import type { DockerNodeConfig } from './node-config.js';
+import { dockerNodeConfig, type DockerNodeConfig, type NodeEngineKind } from './node-config.js';
+import type { NodeBackend, NodeSpec } from '../spec/node-spec.js';
 import { NodeContainer, type StartedNodeContainer } from './node-container.js';
 import { parseNodeLine } from './node-events.js';
 import { checkLvsRunnable, ClientsHost, DirectorRunner, lvsPlanNodes, RealServerHost } from './lvs-lab.js';
@@ -48,8 +48,12 @@ export interface DockerBackendOptions {
   readonly log?: (line: string) => void;
   /** An engine client; default DOCKER_HOST or the local socket. */
   readonly docker?: Docker;
-  /** Capture every frame the nodes send (VRRP, ARP) from before the start: see `collectCapture`. */
+  /** Capture every frame the nodes send (VRRP, ARP) from before the start: the `capture` capability. */
   readonly capture?: boolean;
+  /** What runs VRRP in the nodes: real keepalived (default) or our engine as a daemon. */
+  readonly engine?: NodeEngineKind;
+  /** Per-node engines for mixed clusters, by node id; the others run `engine`. */
+  readonly engines?: Readonly<Record<NodeId, NodeEngineKind>>;
 }
 
 export interface RunnerContext {
@@ -58,22 +62,7 @@ export interface RunnerContext {
   readonly realScripts: boolean;
 }
 
-export interface NodeRewrite extends Replacement {
-  readonly node: NodeId;
-}
-
-/** One line of the rewrite report: `lb1: lb1.conf:7:12: script "/usr/bin/check" → /lab/bin/script-stub chk`. */
-export function formatRewrite(r: NodeRewrite): string {
-  return `${r.node}: ${r.file}:${r.line}:${r.column}: ${r.kind} ${r.from === '' ? '(added)' : r.from} → ${r.to === '' ? '(removed)' : r.to}`;
-}
-
-export interface VipCheck {
-  readonly address: string;
-  /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
-  readonly actual: readonly NodeId[];
-  /** Nodes the observations say held it at the end. */
-  readonly observed: readonly NodeId[];
-}
+export type { VipCheck };
 
 export interface DockerStoppedCluster extends StoppedCluster {
   readonly vips: readonly VipCheck[];
@@ -88,8 +77,6 @@ export interface DockerStartedCluster extends StartedCluster {
   checkVips(): Promise<VipCheck[]>;
   /** A node's container, for what the port has no verb for (captures, inspection). */
   container(node: NodeId): StartedNodeContainer;
-  /** What the config rewrite replaced on each node that runs keepalived (scripts, notify, interfaces), at the user's file:line. */
-  configRewrites(): readonly NodeRewrite[];
   /** With `capture`: stop the nodes' captures and merge them into one pcap on the run's clock. */
   collectCapture(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }>;
   stop(): Promise<DockerStoppedCluster>;
@@ -101,15 +88,22 @@ export interface DockerCluster extends Cluster {
   start(options?: { readonly deferred?: readonly NodeId[] }): Promise<DockerStartedCluster>;
 }
 
-export interface DockerBackend extends Backend<DockerNodeConfig> {
-  create(spec: ClusterSpec<DockerNodeConfig>): DockerCluster;
+export interface DockerBackend extends NodeBackend {
+  create(spec: ClusterSpec<NodeSpec>): DockerCluster;
 }
 
+/** The backend maps each NodeSpec itself, with the engine its options name for the node. */
 export function createDockerBackend(options: DockerBackendOptions = {}): DockerBackend {
+  const engine = options.engine ?? 'keepalived';
   return {
     name: 'docker',
-    lvs: true,
-    create: (spec) => ({ start: (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []) }),
+    capabilities: new Set<CapabilityName>(['lvs', 'vip-audit', 'startup-time', 'config-rewrites', ...(options.capture === true ? (['capture'] as const) : [])]),
+    create: (spec) => ({
+      start: (startOptions) => {
+        const nodes = spec.nodes.map((n) => ({ ...n, config: dockerNodeConfig(n.id, n.config, engine, options.engines) }));
+        return startCluster({ ...spec, nodes }, options, startOptions?.deferred ?? []);
+      },
+    }),
   };
 }
 
@@ -120,7 +114,7 @@ interface LabNode {
   readonly runner: NodeEngineRunner;
   /** Container interface → scenario interface name. */
   readonly segments: ReadonlyMap<string, string>;
-  readonly replaced: readonly NodeRewrite[];
+  readonly replaced: readonly ConfigRewrite[];
   readonly addresses: readonly string[];
   states: Map<string, StateName>;
   /** The last priority each instance reported, to turn FIFO priority lines into changes. */
@@ -204,7 +198,7 @@ async function startNode(
   const runner = n.config.lvs === undefined ? engine : new DirectorRunner(engine, container, { node: n.id, lvs: n.config.lvs, moved: plan.moved, seed });
   await runner.prepare();
   const replaced = engine instanceof KeepalivedRunner ? engine.replaced.map((r) => ({ node: n.id, ...r })) : [];
-  for (const r of replaced) options.log?.(`rewrote ${formatRewrite(r)}`);
+  for (const r of replaced) options.log?.(`rewrote ${formatConfigRewrite(r)}`);
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
   return { id: n.id, config: n.config, container, runner, segments, replaced, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
 }
@@ -349,6 +343,17 @@ class RunningDockerCluster implements DockerStartedCluster {
     return instant(Math.max(0, realtimeUs() - this.t0Us));
   }
 
+  capability<K extends CapabilityName>(name: K): CapabilityMap[K] | undefined {
+    const verbs: Partial<CapabilityMap> = {
+      lvs: {},
+      'vip-audit': { checkVips: () => this.checkVips() },
+      'startup-time': { startupSeconds: this.startupSeconds },
+      'config-rewrites': { rewrites: () => this.nodes.flatMap((n) => n.replaced) },
+      ...(this.capture ? { capture: { collect: () => this.collectCapture() } } : {}),
+    };
+    return verbs[name] as CapabilityMap[K] | undefined;
+  }
+
   async advance(duration: DurationUs): Promise<void> {
     this.checkRunning('advance');
     const until = this.now() + duration;
@@ -358,10 +363,6 @@ class RunningDockerCluster implements DockerStartedCluster {
 
   observations(): readonly Observation[] {
     return this.seen;
-  }
-
-  configRewrites(): readonly NodeRewrite[] {
-    return this.nodes.flatMap((n) => n.replaced);
   }
 
   container(id: NodeId): StartedNodeContainer {

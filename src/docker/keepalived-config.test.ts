@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { textsFileSystem } from './config-edits.js';
-import { rewriteKeepalivedConfig, type ContainerConfig, type KeepalivedSource, type RewriteOptions } from './keepalived-config.js';
+import type { KeepalivedSource } from '../spec/node-spec.js';
+import { rewriteKeepalivedConfig, type ContainerConfig, type RewriteOptions } from './keepalived-config.js';
 
 const interfaces = new Map([['ens3', 'eth0'], ['ens4', 'eth1']]);
 const rewrite = (text: string, more: Partial<RewriteOptions> & { included?: KeepalivedSource['included'] } = {}): ContainerConfig =>

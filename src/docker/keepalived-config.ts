@@ -32,6 +32,8 @@
  *   the lab directory.
  */
 import { resolve } from 'node:path';
+import type { ConfigRewrite } from '../core/backend.js';
+import type { ConfigFileText, KeepalivedSource } from '../spec/node-spec.js';
 import type { BlockNode, Statement } from '../config/parser.js';
 import type { Loc, Token } from '../config/source.js';
 import { ConfigEdits, parseForEdit, quoteWord } from './config-edits.js';
@@ -46,15 +48,6 @@ export const NOTIFY_FIFO_READER = '/lab/bin/notify-fifo.sh';
 /** Where the stub reads a script's exit status: one file per vrrp_script, "0" or "1". */
 export const scriptStatusFile = (script: string): string => `${LAB_DIR}/scripts/${script}`;
 
-export interface ConfigFileText {
-  readonly file: string;
-  readonly text: string;
-}
-
-/** A node's configuration: the file named for it, and the files it includes as they were read. */
-export interface KeepalivedSource extends ConfigFileText {
-  readonly included: readonly ConfigFileText[];
-}
 
 export interface RewriteOptions {
   /** Interface name in the config → interface name in the container. */
@@ -67,19 +60,10 @@ export interface RewriteOptions {
   readonly transform?: (text: string) => string;
 }
 
-export type ReplacementKind = 'script' | 'notify' | 'notify-fifo' | 'interface';
+export type ReplacementKind = ConfigRewrite['kind'];
 
-/** One thing the rewrite replaced, at the user's file:line:column. */
-export interface Replacement {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly kind: ReplacementKind;
-  /** What the user wrote (words as keepalived reads them). */
-  readonly from: string;
-  /** What the container runs instead ('' when removed). */
-  readonly to: string;
-}
+/** One thing the rewrite replaced, at the user's file:line:column (the report names the node). */
+export type Replacement = Omit<ConfigRewrite, 'node'>;
 
 export interface ContainerConfig {
   /** The text of LAB_CONFIG. */

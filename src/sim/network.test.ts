@@ -3,7 +3,7 @@ import { Rng } from '../core/rng.js';
 import type { Instant } from '../core/time.js';
 import { EventQueue } from './event-queue.js';
 import { vrrpV2Datagram } from './fake-engine.test-utils.js';
-import { interfaceMac } from './ipv4.js';
+import { interfaceMac } from '../core/mac.js';
 import { Attachment, type LinkOptions, SimNetwork } from './network.js';
 
 interface Arrival {

@@ -48,8 +48,9 @@ import type { Rng } from '../core/rng.js';
 import type { DurationUs, Instant } from '../core/time.js';
 import type { NodeId, SegmentId } from '../core/ids.js';
 import type { EventQueue, Scheduled } from './event-queue.js';
-import { IPPROTO_VRRP, isMulticastIpv4, type Mac, multicastMac } from './ipv4.js';
-import { ETHERTYPE_IPV4, ethernetFrame, gratuitousArpFrame, type PcapRecord } from './pcap.js';
+import { type Mac, multicastMac } from '../core/mac.js';
+import { IPPROTO_VRRP, isMulticastIpv4 } from './ipv4.js';
+import { ETHERTYPE_IPV4, ethernetFrame, gratuitousArpFrame, type PcapRecord } from '../core/pcap.js';
 
 export interface LinkOptions {
   /** Smallest one-way delay of a copy. Default 100 µs. */

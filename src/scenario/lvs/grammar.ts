@@ -1,6 +1,6 @@
 /**
  * The load-balancing facts of `expect` lines, parsed from tokens into
- * LvsPredicates (expectations-lvs.ts), every mistake a located diagnostic:
+ * LvsPredicates (expectations.ts), every mistake a located diagnostic:
  *
  *     conns SERVER [active|inactive|total] OP N [on DIRECTOR]
  *     checkstate SERVER up|down [on DIRECTOR]
@@ -10,12 +10,12 @@
  * here; real servers only when the scenario is prepared (their names come from
  * the configurations).
  */
-import type { LvsClientOutcome } from '../core/backend.js';
-import type { Diagnostic } from '../core/diagnostic.js';
-import type { NodeId } from '../core/ids.js';
-import { diagnosticAt, type ParseContext, type Token } from './events.js';
-import { COMPARISONS, type Comparison, type LvsPredicate } from './expectations-lvs.js';
-import { CLIENT_OUTCOMES, type ConnMeasure } from './timeline-lvs.js';
+import type { LvsClientOutcome } from '../../core/backend.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { NodeId } from '../../core/ids.js';
+import { diagnosticAt, type ParseContext, type Token } from '../events.js';
+import { COMPARISONS, type Comparison, type LvsPredicate } from './expectations.js';
+import { CLIENT_OUTCOMES, type ConnMeasure } from './timeline.js';
 
 export const LVS_FACT_USAGE = 'conns SERVER [active|inactive|total] OP N [on DIRECTOR] | checkstate SERVER up|down [on DIRECTOR] | OUTCOME OP N (OUTCOME: opened, completed, broken, refused, timed-out; OP: >= <= = > <)';
 

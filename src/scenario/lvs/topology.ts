@@ -5,7 +5,7 @@
  *
  * Theory of operation
  * -------------------
- * - Each node's virtual servers become its director config (lvs-from-config.ts):
+ * - Each node's virtual servers become its director config (from-config.ts):
  *   an IPVS table with the services and no real servers yet (keepalived's
  *   checker process adds them at start), the checker engine's config, and the
  *   names that join the two. With `lvs_sync_daemon INTERFACE INSTANCE` the
@@ -25,16 +25,16 @@
  * Rules: nothing here reads files or runs anything; mistakes are diagnostics
  * with the configuration's file:line:column.
  */
-import type { LvsClusterSpec } from '../core/backend.js';
-import type { Diagnostic } from '../core/diagnostic.js';
-import type { NodeId } from '../core/ids.js';
-import { formatIpv4, networkOf, parseIpv4 } from '../core/ipv4.js';
-import type { KeepalivedConfig } from '../config/model.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
-import type { AssignedInterface } from './addresses.js';
-import { lvsFromConfig, type LvsServerEntry } from './lvs-from-config.js';
-import type { ScenarioRealServer } from './scenario.js';
-import type { TimelineLvsMeta } from './timeline-lvs.js';
+import type { LvsClusterSpec } from '../../core/backend.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { NodeId } from '../../core/ids.js';
+import { formatIpv4, networkOf, parseIpv4 } from '../../core/ipv4.js';
+import type { KeepalivedConfig } from '../../config/model.js';
+import type { DirectorNodeConfig } from '../../ipvs/director-node-config.js';
+import type { AssignedInterface } from '../addresses.js';
+import { lvsFromConfig, type LvsServerEntry } from './from-config.js';
+import type { ScenarioRealServer } from '../scenario.js';
+import type { TimelineLvsMeta } from './timeline.js';
 
 export interface LvsNodeInput {
   readonly id: NodeId;
@@ -44,7 +44,7 @@ export interface LvsNodeInput {
 
 export interface PreparedLvs {
   /** Director config per node that has virtual servers. */
-  readonly directors: ReadonlyMap<NodeId, SimLvsDirectorConfig>;
+  readonly directors: ReadonlyMap<NodeId, DirectorNodeConfig>;
   readonly cluster: LvsClusterSpec;
   readonly timeline: TimelineLvsMeta;
   readonly diagnostics: readonly Diagnostic[];
@@ -65,7 +65,7 @@ interface NodeLvsService {
 interface NodeLvs {
   readonly services: readonly NodeLvsService[];
   readonly servers: readonly LvsServerEntry[];
-  readonly config: Omit<SimLvsDirectorConfig, 'servers'>;
+  readonly config: Omit<DirectorNodeConfig, 'servers'>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -112,7 +112,7 @@ export function prepareLvs(nodes: readonly LvsNodeInput[], declared: readonly Sc
   const diagnostics = mapped.flatMap((m) => m.lvs.diagnostics);
   if (withLvs.length === 0) return diagnostics.length === 0 ? undefined : { directors: new Map(), cluster: { realServers: [], clients: { id: CLIENTS, address: '0.0.0.0', network: '' }, services: [] }, timeline: { realServers: [], services: [], clients: CLIENTS }, diagnostics };
   const ids = nameRealServers(withLvs.map((m) => m.lvs), declared, nodes.map((n) => n.id));
-  const directors = new Map<NodeId, SimLvsDirectorConfig>();
+  const directors = new Map<NodeId, DirectorNodeConfig>();
   for (const { node, lvs } of withLvs) {
     directors.set(node.id, { ...lvs.config, servers: lvs.servers.map((s) => ({ ...s, realServer: ids.get(s.address) as NodeId })) });
   }

@@ -37,16 +37,16 @@
  *   left out; leaving a checker out can only keep a server up longer, which the
  *   diagnostic says.
  */
-import type { Diagnostic, Severity } from '../core/diagnostic.js';
-import { parseIpv4 } from '../core/ipv4.js';
-import { secondsToUs } from '../core/time.js';
-import type { Checker, KeepalivedConfig, Loc, RawStatement, RealServer, VirtualServer } from '../config/model.js';
-import { readBool, readDecimal, readUnsigned } from '../config/numbers.js';
-import type { CheckerConfig, CheckerSpec, HttpUrlSpec, RealServerConfig, VirtualServerConfig } from '../ipvs/checkers/types.js';
-import type { DirectorSpec, ForwardingMethod, IpProtocol, ServiceAddress, VirtualServiceSpec } from '../ipvs/director-types.js';
-import { serviceKeyOf } from '../ipvs/director.js';
-import { isSchedulerName } from '../ipvs/schedulers/index.js';
-import { IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, type SchedulerName } from '../ipvs/types.js';
+import type { Diagnostic, Severity } from '../../core/diagnostic.js';
+import { parseIpv4 } from '../../core/ipv4.js';
+import { secondsToUs } from '../../core/time.js';
+import type { Checker, KeepalivedConfig, Loc, RawStatement, RealServer, VirtualServer } from '../../config/model.js';
+import { readBool, readDecimal, readUnsigned } from '../../config/numbers.js';
+import type { CheckerConfig, CheckerSpec, HttpUrlSpec, RealServerConfig, VirtualServerConfig } from '../../ipvs/checkers/types.js';
+import type { DirectorSpec, ForwardingMethod, IpProtocol, ServiceAddress, VirtualServiceSpec } from '../../ipvs/director-types.js';
+import { serviceKeyOf } from '../../ipvs/director.js';
+import { isSchedulerName } from '../../ipvs/schedulers/index.js';
+import { IP_VS_SVC_F_SCHED_FALLBACK, IP_VS_SVC_F_SCHED_PORT, type SchedulerName } from '../../ipvs/types.js';
 
 export interface LvsServiceEntry {
   /** "VIP:PORT" (or "fwmark N"): what scenario files and timelines call the service. */

@@ -30,12 +30,12 @@
  *   with RST, as a TCP stack answers a segment for no socket.
  * - Nothing here schedules: the host only reacts to what arrives.
  */
-import type { NodeId } from '../core/ids.js';
-import { formatIpv4, parseIpv4, type Ipv4 } from '../core/ipv4.js';
-import type { Instant } from '../core/time.js';
-import { ACK, FIN_ACK, reply, RST, SYN_ACK, sourceKey, type LvsPacket, type TcpSegment } from './lvs-packet.js';
-import type { LvsEndpoint, LvsWire } from './lvs-wire.js';
-import type { Attachment } from './network.js';
+import type { NodeId } from '../../core/ids.js';
+import { formatIpv4, parseIpv4, type Ipv4 } from '../../core/ipv4.js';
+import type { Instant } from '../../core/time.js';
+import { ACK, FIN_ACK, reply, RST, SYN_ACK, sourceKey, type LvsPacket, type TcpSegment } from './packet.js';
+import type { LvsEndpoint, LvsWire } from './wire.js';
+import type { Attachment } from '../network.js';
 
 export type RealServerState = 'up' | 'stopped' | 'crashed';
 

@@ -1,5 +1,5 @@
 /**
- * The wire for load-balancing traffic: LVS packets (lvs-packet.ts) between the
+ * The wire for load-balancing traffic: LVS packets (packet.ts) between the
  * interfaces of directors, real servers and the clients' router, over the same
  * segments, ARP views and link settings as the VRRP bytes (network.ts).
  *
@@ -25,11 +25,11 @@
  *   `lvs/loss`): client traffic never shifts the VRRP run's random numbers.
  * - A held copy (`hold`) is dropped: holds are a VRRP testing tool.
  */
-import type { Rng } from '../core/rng.js';
-import type { Instant } from '../core/time.js';
-import type { EventQueue, Scheduled } from './event-queue.js';
-import type { Attachment, Segment, SimNetwork } from './network.js';
-import type { LvsPacket } from './lvs-packet.js';
+import type { Rng } from '../../core/rng.js';
+import type { Instant } from '../../core/time.js';
+import type { EventQueue, Scheduled } from '../event-queue.js';
+import type { Attachment, Segment, SimNetwork } from '../network.js';
+import type { LvsPacket } from './packet.js';
 
 /** Something plugged into a segment that takes LVS packets: a director's node, a real server, the clients. */
 export interface LvsEndpoint {

@@ -5,7 +5,7 @@
  *
  * Theory of operation
  * -------------------
- * `SimLvs` owns the LVS wire (lvs-wire.ts), one SimRealServer per real server,
+ * `SimLvs` owns the LVS wire (wire.ts), one SimRealServer per real server,
  * one SimClients for the client population and one SimDirector per director
  * node. The simulation tells it what happens to the nodes (start, stop, crash,
  * pause, resume — the director's table and checkers follow) and to their VRRP
@@ -25,21 +25,22 @@
  * - Client traffic draws from `lvs/clients`; LVS latency and loss from
  *   `lvs/latency` and `lvs/loss`: adding load never changes the VRRP run's draws.
  */
-import type { ClusterEvent, LvsClusterSpec } from '../core/backend.js';
-import { ScenarioError } from '../core/errors.js';
-import type { NodeId, SegmentId } from '../core/ids.js';
-import { parseIpv4, type Ipv4 } from '../core/ipv4.js';
-import type { Rng } from '../core/rng.js';
-import { US_PER_SECOND, type DurationUs, type Instant } from '../core/time.js';
+import type { ClusterEvent, LvsClusterSpec } from '../../core/backend.js';
+import { ScenarioError } from '../../core/errors.js';
+import type { NodeId, SegmentId } from '../../core/ids.js';
+import { parseIpv4, type Ipv4 } from '../../core/ipv4.js';
+import type { Rng } from '../../core/rng.js';
+import { US_PER_SECOND, type DurationUs, type Instant } from '../../core/time.js';
 import { DEFAULT_HOLD_US, SimClients, type ClientTarget } from './clients.js';
-import type { EventQueue } from './event-queue.js';
-import { interfaceMac } from './ipv4.js';
-import { SimDirector, type DirectorWorld } from './lvs-director.js';
-import type { ServiceStatus } from '../ipvs/checkers/types.js';
-import type { CheckerEngineLike, DirectorFactory, SimLvsDirectorConfig } from './lvs-types.js';
-import { LvsWire } from './lvs-wire.js';
-import { Attachment, type SimNetwork } from './network.js';
-import type { ObservationLog } from './observations.js';
+import type { EventQueue } from '../event-queue.js';
+import { interfaceMac } from '../../core/mac.js';
+import { SimDirector, type DirectorWorld } from './director.js';
+import type { ServiceStatus } from '../../ipvs/checkers/types.js';
+import type { CheckerEngineLike, DirectorFactory } from '../../ipvs/director-port.js';
+import type { DirectorNodeConfig } from '../../ipvs/director-node-config.js';
+import { LvsWire } from './wire.js';
+import { Attachment, type SimNetwork } from '../network.js';
+import type { ObservationLog } from '../observations.js';
 import { SimRealServer } from './real-server.js';
 
 /** The IPVS model and keepalived's checker process the directors run. */
@@ -107,7 +108,7 @@ export class SimLvs {
   // ---------------------------------------------------------------- building
 
   /** A keepalived node with virtual servers: its director side. */
-  addDirector(node: NodeId, config: SimLvsDirectorConfig, attachments: ReadonlyMap<string, Attachment>): SimDirector {
+  addDirector(node: NodeId, config: DirectorNodeConfig, attachments: ReadonlyMap<string, Attachment>): SimDirector {
     const director = new SimDirector(node, config, attachments, this.directorWorld);
     this.directors.set(node, director);
     return director;

@@ -5,19 +5,19 @@
  * cannot run it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../core/backend.js';
-import { ScenarioError } from '../core/errors.js';
-import { formatEvent, parseEventLine } from './events.js';
-import { atEnd, checkExpectation, checkStateIs, clientsWere, connsAre } from './expectations.js';
-import { keepalivedParser } from './keepalived-parser.js';
-import { runScenario } from './run.js';
-import { parseScenarioFile, type ScenarioFileIo } from './scenario-file.js';
-import { configText, scenario, ScenarioFileError, type Scenario } from './scenario.js';
-import { simulate } from './simulate.js';
-import { timelineToJson } from './timeline-json.js';
-import { renderTimelineSvg } from './timeline-svg.js';
-import { renderTimelineText } from './timeline-text.js';
-import { prepareScenario } from './topology.js';
+import type { NodeBackend } from '../../spec/node-spec.js';
+import { ScenarioError } from '../../core/errors.js';
+import { formatEvent, parseEventLine } from '../events.js';
+import { atEnd, checkExpectation, checkStateIs, clientsWere, connsAre } from '../expectations.js';
+import { keepalivedParser } from '../keepalived-parser.js';
+import { runScenario } from '../run.js';
+import { parseScenarioFile, type ScenarioFileIo } from '../scenario-file.js';
+import { configText, scenario, ScenarioFileError, type Scenario } from '../scenario.js';
+import { simulate } from '../../lab/simulate.js';
+import { timelineToJson } from '../timeline-json.js';
+import { renderTimelineSvg } from '../timeline-svg.js';
+import { renderTimelineText } from '../timeline-text.js';
+import { prepareScenario } from '../topology.js';
 
 const director = (name: string, state: 'MASTER' | 'BACKUP', priority: number, extra = ''): string => `
 global_defs {
@@ -254,8 +254,9 @@ describe('a load-balanced run', () => {
 
   it('is refused on a backend that cannot load-balance, before anything starts', async () => {
     let created = false;
-    const docker: Backend<unknown> = {
+    const docker: NodeBackend = {
       name: 'docker',
+      capabilities: new Set(),
       create: () => {
         created = true;
         throw new Error('not reached');

@@ -18,11 +18,12 @@
  *
  * Rules
  * -----
- * - No I/O here: `pcap-file.ts` writes the bytes.
+ * - No I/O here: src/sim/pcap-file.ts and the Docker capture write the bytes.
  * - Frames are recorded as sent (a tap on the sender's port), once per packet.
  */
-import type { Instant } from '../core/time.js';
-import { BROADCAST_MAC, type Mac, writeIpv4 } from './ipv4.js';
+import type { Instant } from './time.js';
+import { writeIpv4 } from './ipv4.js';
+import { BROADCAST_MAC, type Mac } from './mac.js';
 
 export const LINKTYPE_ETHERNET = 1;
 export const ETHERTYPE_IPV4 = 0x0800;

@@ -5,12 +5,12 @@
  * `expect` lines name, and the addresses `realserver` lines name. Each problem
  * is a located error, reported with every other mistake of the file.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
-import type { SourceLocation } from '../core/errors.js';
-import type { Expectation, Predicate } from './expectations.js';
-import type { PreparedLvs } from './lvs-topology.js';
-import type { Scenario } from './scenario.js';
-import { resolveServer } from './timeline-lvs.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { SourceLocation } from '../../core/errors.js';
+import type { Expectation, Predicate } from '../expectations.js';
+import type { PreparedLvs } from './topology.js';
+import type { Scenario } from '../scenario.js';
+import { resolveServer } from './timeline.js';
 
 export function lvsProblems(scenario: Scenario, lvs: PreparedLvs | undefined): Diagnostic[] {
   return [...eventProblems(scenario, lvs), ...expectationProblems(scenario.expectations, lvs), ...declaredProblems(scenario, lvs)];

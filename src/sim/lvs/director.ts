@@ -12,7 +12,7 @@
  *   rewritten for NAT. A packet IPVS does not take is answered as the kernel
  *   would: RST from the local stack, or ICMP port unreachable when no real server
  *   is available. Replies for clients leave through the clients' router.
- * - Checks. keepalived's checker process (lvs-checker.ts) probes the real
+ * - Checks. keepalived's checker process (checker.ts) probes the real
  *   servers from this node's own address and changes the table with its `ipvs`
  *   outputs; answers to its probes arrive at that address.
  * - Sync. With `lvs_sync_daemon`, the named VRRP instance's state picks the sync
@@ -35,16 +35,17 @@
  * - Engine and model failures become a SimulationFailure naming the seed, node
  *   and time.
  */
-import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
-import type { NodeId } from '../core/ids.js';
-import type { DurationUs, Instant } from '../core/time.js';
-import type { ClientAnswer, InVerdict, SyncState } from '../ipvs/director-types.js';
-import { SimCheckerProcess, type CheckerWorld } from './lvs-checker.js';
-import { reply, RST, type LvsPacket, type TcpSegment } from './lvs-packet.js';
-import type { DirectorFactory, DirectorPort, IpvsCommand, LvsServerMapping, SimLvsDirectorConfig } from './lvs-types.js';
-import { Wake } from './lvs-wake.js';
-import type { LvsEndpoint } from './lvs-wire.js';
-import type { Attachment } from './network.js';
+import { formatIpv4, parseIpv4 } from '../../core/ipv4.js';
+import type { NodeId } from '../../core/ids.js';
+import type { DurationUs, Instant } from '../../core/time.js';
+import type { ClientAnswer, InVerdict, SyncState } from '../../ipvs/director-types.js';
+import { SimCheckerProcess, type CheckerWorld } from './checker.js';
+import { reply, RST, type LvsPacket, type TcpSegment } from './packet.js';
+import type { DirectorFactory, DirectorPort, IpvsCommand, LvsServerMapping } from '../../ipvs/director-port.js';
+import type { DirectorNodeConfig } from '../../ipvs/director-node-config.js';
+import { Wake } from './wake.js';
+import type { LvsEndpoint } from './wire.js';
+import type { Attachment } from '../network.js';
 
 /** What a director needs from the simulation around it. */
 export interface DirectorWorld extends CheckerWorld {
@@ -67,7 +68,7 @@ export class SimDirector implements LvsEndpoint {
 
   constructor(
     readonly id: NodeId,
-    private readonly config: SimLvsDirectorConfig,
+    private readonly config: DirectorNodeConfig,
     private readonly attachments: ReadonlyMap<string, Attachment>,
     private readonly world: DirectorWorld,
   ) {

@@ -1,6 +1,6 @@
 /**
  * The load-balancing facts an expectation can state, read from a timeline's
- * LVS part (timeline-lvs.ts):
+ * LVS part (timeline.ts):
  *
  *     conns SERVER [active|inactive|total] OP N [on DIRECTOR]
  *     checkstate SERVER up|down [on DIRECTOR]
@@ -12,11 +12,11 @@
  * otherwise — ipvsadm's ActiveConn, the number wlc weighs most. An OUTCOME counts
  * client connections that ended that way so far.
  */
-import type { LvsClientOutcome } from '../core/backend.js';
-import type { NodeId } from '../core/ids.js';
-import type { Instant } from '../core/time.js';
-import { holdersAt, type Timeline } from './timeline.js';
-import { checkAt, clientCountAt, connsAt, directorsFor, resolveServer, type ConnMeasure, type TimelineLvs } from './timeline-lvs.js';
+import type { LvsClientOutcome } from '../../core/backend.js';
+import type { NodeId } from '../../core/ids.js';
+import type { Instant } from '../../core/time.js';
+import { holdersAt, type Timeline } from '../timeline.js';
+import { checkAt, clientCountAt, connsAt, directorsFor, resolveServer, type ConnMeasure, type TimelineLvs } from './timeline.js';
 
 export type Comparison = '>=' | '<=' | '=' | '>' | '<';
 

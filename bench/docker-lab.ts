@@ -8,17 +8,17 @@
  * all nodes up, the measured failover (kill → new master) against the
  * simulator's prediction of the same scenario, and the gap between them.
  */
-import { kill } from '../scenario/events.js';
-import { keepalivedParser } from '../scenario/keepalived-parser.js';
-import { runScenario } from '../scenario/run.js';
-import { configText, scenario } from '../scenario/scenario.js';
-import { simulate } from '../scenario/simulate.js';
-import type { Timeline } from '../scenario/timeline.js';
-import { prepareScenario } from '../scenario/topology.js';
-import { createDockerBackend, type DockerStartedCluster } from './docker-backend.js';
-import { connectDocker } from './docker-client.js';
-import { buildNodeImage } from './image.js';
-import { dockerNodeConfig, type NodeEngineKind } from './node-config.js';
+import { kill } from '../src/scenario/events.js';
+import { keepalivedParser } from '../src/scenario/keepalived-parser.js';
+import { runScenario } from '../src/scenario/run.js';
+import { configText, scenario } from '../src/scenario/scenario.js';
+import { simulate } from '../src/lab/simulate.js';
+import type { Timeline } from '../src/scenario/timeline.js';
+import { prepareScenario } from '../src/scenario/topology.js';
+import { createDockerBackend } from '../src/docker/docker-backend.js';
+import { connectDocker } from '../src/docker/docker-client.js';
+import { buildNodeImage } from '../src/docker/image.js';
+import type { NodeEngineKind } from '../src/docker/node-config.js';
 
 export interface DockerLabFigures {
   readonly nodes: number;
@@ -62,9 +62,8 @@ export async function benchDockerLab(options: { readonly nodes?: number; readonl
   const prepared = prepareScenario(built, { parse: keepalivedParser });
   const predicted = await simulate(prepared, { parse: keepalivedParser, seed: 1 });
   let startupSeconds = 0;
-  const real = await runScenario(prepared, createDockerBackend({ docker, image: image.image }), {
-    nodeConfig: dockerNodeConfig(engine),
-    beforeStop: (c) => void (startupSeconds = (c as DockerStartedCluster).startupSeconds),
+  const real = await runScenario(prepared, createDockerBackend({ docker, image: image.image, engine }), {
+    beforeStop: (c) => void (startupSeconds = c.capability('startup-time')?.startupSeconds ?? 0),
   });
   const failoverSeconds = takeover(real.timeline, KILL_AT_S * 1e6);
   const predictedFailoverSeconds = takeover(predicted.run.timeline, KILL_AT_S * 1e6);

@@ -7,7 +7,7 @@
  * the k-th time lb2's VI_1 entered MASTER in the prediction with the k-th time
  * it did for real. What only one side has is listed with the other side empty.
  */
-import type { Timeline, TimelineTransition } from '../scenario/timeline.js';
+import type { Timeline, TimelineTransition } from './timeline.js';
 
 export interface TransitionComparison {
   readonly node: string;

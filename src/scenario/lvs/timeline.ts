@@ -16,9 +16,9 @@
  * service's VIP at t — the one the clients reach; when two hold it (split
  * brain), their counters add up and a check state must agree.
  */
-import type { ClusterEvent, LvsClientOutcome } from '../core/backend.js';
-import type { NodeId } from '../core/ids.js';
-import type { Instant } from '../core/time.js';
+import type { ClusterEvent, LvsClientOutcome } from '../../core/backend.js';
+import type { NodeId } from '../../core/ids.js';
+import type { Instant } from '../../core/time.js';
 
 export interface TimelineRealServer {
   readonly id: NodeId;

@@ -2,16 +2,17 @@
  * Test helpers for the simulator's LVS side: a stand-in checker engine, and a
  * two-director cluster (seed 003's shape) built by hand.
  */
-import type { LvsClusterSpec } from '../core/backend.js';
-import { parseIpv4 } from '../core/ipv4.js';
-import type { Instant } from '../core/time.js';
-import type { CheckerConfig, CheckerOutput, ServiceStatus } from '../ipvs/checkers/types.js';
-import { ipvsDirectorFactory } from './lvs-ipvs.js';
+import type { LvsClusterSpec } from '../../core/backend.js';
+import { parseIpv4 } from '../../core/ipv4.js';
+import type { Instant } from '../../core/time.js';
+import type { CheckerConfig, CheckerOutput, ServiceStatus } from '../../ipvs/checkers/types.js';
+import { ipvsDirectorFactory } from './ipvs.js';
 import type { LvsEngines } from './lvs.js';
-import type { CheckerEngineLike, LvsServerMapping, SimLvsDirectorConfig } from './lvs-types.js';
-import { Simulation } from './simulation.js';
-import { nodeConfig } from './topology.test-utils.js';
-import { vrrpEngine } from '../vrrp/index.js';
+import type { CheckerEngineLike, LvsServerMapping } from '../../ipvs/director-port.js';
+import type { DirectorNodeConfig } from '../../ipvs/director-node-config.js';
+import { Simulation } from '../simulation.js';
+import { nodeConfig } from '../topology.test-utils.js';
+import { vrrpEngine } from '../../vrrp/index.js';
 
 interface FakeServer {
   readonly service: string;
@@ -89,7 +90,7 @@ export const REAL_SERVERS = [
 ] as const;
 
 /** One director's LVS config: the seed's virtual_server (wlc, DR, TCP_CHECK), optionally with lvs_sync_daemon. */
-export function directorConfig(options: { sync?: boolean; delayLoopUs?: number } = {}): SimLvsDirectorConfig {
+export function directorConfig(options: { sync?: boolean; delayLoopUs?: number } = {}): DirectorNodeConfig {
   const key = `tcp:${SERVICE}`;
   const servers: LvsServerMapping[] = REAL_SERVERS.map((rs) => ({
     service: SERVICE, checkerService: SERVICE, checkerServer: `${rs.address}:${PORT}`, directorService: key, dest: rs.id, method: 'dr', realServer: rs.id, address: rs.address, port: PORT,

@@ -1,12 +1,13 @@
 /**
  * `simulate`: a scenario on the simulator with the project's VRRP engine — what
- * the `vrrp-lab simulate` command and the scenario tests call.
+ * the `vrrp-lab simulate` command and the scenario tests call. It lives above
+ * src/scenario because it names a backend; scenarios themselves never do.
  */
 import type { StartedCluster } from '../core/backend.js';
-import { createSimBackend, type SimStartedCluster } from '../sim/index.js';
-import { runScenario, type ScenarioRun } from './run.js';
-import type { Scenario } from './scenario.js';
-import { prepareScenario, type ConfigParser, type PreparedScenario } from './topology.js';
+import { createSimBackend } from '../sim/sim-backend.js';
+import { runScenario, type ScenarioRun } from '../scenario/run.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { prepareScenario, type ConfigParser, type PreparedScenario } from '../scenario/topology.js';
 
 export interface SimulateOptions {
   readonly parse: ConfigParser;
@@ -30,8 +31,8 @@ export async function simulate(scenario: Scenario | PreparedScenario, options: S
   let pcap: Uint8Array | undefined;
   const run = await runScenario(prepared, backend, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    beforeStop: (cluster: StartedCluster) => {
-      if (options.capture) pcap = (cluster as SimStartedCluster).simulation.pcap();
+    beforeStop: async (cluster: StartedCluster) => {
+      if (options.capture) pcap = (await cluster.capability('capture')?.collect())?.pcap;
     },
   });
   return { run, ...(pcap ? { pcap } : {}) };

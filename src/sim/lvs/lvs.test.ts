@@ -4,9 +4,9 @@
  * checker (lvs.test-utils.ts). Times are exact virtual microseconds.
  */
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../core/backend.js';
+import type { Observation } from '../../core/backend.js';
 import { directorPair, SERVICE } from './lvs.test-utils.js';
-import type { Simulation } from './simulation.js';
+import type { Simulation } from '../simulation.js';
 
 const S = 1_000_000;
 

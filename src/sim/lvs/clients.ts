@@ -31,16 +31,16 @@
  * - Timers are queue entries stamped with the connection's generation; a stale
  *   one (the connection moved on) does nothing when it pops.
  */
-import { CLIENT_DATA_INTERVAL_US, CLIENT_DEFAULT_HOLD_US, CLIENT_GIVE_UP_US, type LvsClientOutcome } from '../core/backend.js';
-import { formatIpv4, type Ipv4 } from '../core/ipv4.js';
-import type { NodeId } from '../core/ids.js';
-import type { Rng } from '../core/rng.js';
-import { US_PER_SECOND, type DurationUs, type Instant } from '../core/time.js';
-import type { EventQueue, Scheduled } from './event-queue.js';
-import { ACK, FIN_ACK, reply, RST, segment, SYN, sourceKey, type LvsPacket, type TcpSegment } from './lvs-packet.js';
-import type { LvsEndpoint, LvsWire } from './lvs-wire.js';
-import type { Attachment } from './network.js';
-import type { ObservationLog } from './observations.js';
+import { CLIENT_DATA_INTERVAL_US, CLIENT_DEFAULT_HOLD_US, CLIENT_GIVE_UP_US, type LvsClientOutcome } from '../../core/backend.js';
+import { formatIpv4, type Ipv4 } from '../../core/ipv4.js';
+import type { NodeId } from '../../core/ids.js';
+import type { Rng } from '../../core/rng.js';
+import { US_PER_SECOND, type DurationUs, type Instant } from '../../core/time.js';
+import type { EventQueue, Scheduled } from '../event-queue.js';
+import { ACK, FIN_ACK, reply, RST, segment, SYN, sourceKey, type LvsPacket, type TcpSegment } from './packet.js';
+import type { LvsEndpoint, LvsWire } from './wire.js';
+import type { Attachment } from '../network.js';
+import type { ObservationLog } from '../observations.js';
 
 /** How long a connection stays open when the event gives no `hold`. */
 export const DEFAULT_HOLD_US: DurationUs = CLIENT_DEFAULT_HOLD_US;

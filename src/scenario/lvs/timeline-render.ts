@@ -5,10 +5,10 @@
  * key of the JSON, and one SVG lane per real server (check state as a band,
  * active connections as a line) plus a lane of failed client connections.
  */
-import { formatSeconds, US_PER_SECOND, type Instant } from '../core/time.js';
-import type { LvsClientOutcome } from '../core/backend.js';
-import { holdersAt, type Timeline } from './timeline.js';
-import { checkAt, CLIENT_OUTCOMES, clientCountAt, connsAt, directorsFor, type TimelineClientOutcome, type TimelineLvs } from './timeline-lvs.js';
+import { formatSeconds, US_PER_SECOND, type Instant } from '../../core/time.js';
+import type { LvsClientOutcome } from '../../core/backend.js';
+import { holdersAt, type Timeline } from '../timeline.js';
+import { checkAt, CLIENT_OUTCOMES, clientCountAt, connsAt, directorsFor, type TimelineClientOutcome, type TimelineLvs } from './timeline.js';
 
 /** A row of the text table (timeline-text.ts's shape). */
 export interface LvsRow {

@@ -9,8 +9,8 @@
  * keeps one entry per engine instead of one per packet. `cancel` makes every
  * entry already queued a no-op (an engine that went away).
  */
-import type { Instant } from '../core/time.js';
-import type { EventQueue, Scheduled } from './event-queue.js';
+import type { Instant } from '../../core/time.js';
+import type { EventQueue, Scheduled } from '../event-queue.js';
 
 export class Wake {
   private wanted: Instant | undefined;

@@ -1,5 +1,6 @@
 /**
- * What a host needs to run a keepalived node as an LVS director: its IPVS
+ * What a host needs to run a keepalived node as an LVS director — every host
+ * alike (the simulator, the container forwarder, the Docker lab's planner): its IPVS
  * table's spec, its checkers' config and how their names map onto each other.
  *
  * The director is reached through `DirectorPort` (src/ipvs/director-port.ts)
@@ -7,14 +8,12 @@
  * packets, sync, sampling) can be tested with a small fake; the container
  * runtime's forwarder drives the same port.
  */
-import type { CheckerConfig } from '../ipvs/checkers/types.js';
-import type { DirectorSpec, ServiceKey } from '../ipvs/director-types.js';
-import type { LvsServerMapping } from '../ipvs/director-port.js';
-
-export type { CheckerEngineLike, DirectorFactory, DirectorPort, IpvsCommand, LvsServerMapping } from '../ipvs/director-port.js';
+import type { CheckerConfig } from './checkers/types.js';
+import type { DirectorSpec, ServiceKey } from './director-types.js';
+import type { LvsServerMapping } from './director-port.js';
 
 /** A node's LVS side: keepalived's `virtual_server` blocks as a director and its checkers. */
-export interface SimLvsDirectorConfig {
+export interface DirectorNodeConfig {
   readonly director: DirectorSpec;
   readonly checker: CheckerConfig;
   readonly servers: readonly LvsServerMapping[];

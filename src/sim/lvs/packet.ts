@@ -8,8 +8,8 @@
  * segments. A data segment carries a sequence number so the receiver can
  * acknowledge it; that is all the payload the model needs.
  */
-import type { Ipv4 } from '../core/ipv4.js';
-import type { DirectorPacket, SyncMessage, TcpFlags } from '../ipvs/director-types.js';
+import type { Ipv4 } from '../../core/ipv4.js';
+import type { DirectorPacket, SyncMessage, TcpFlags } from '../../ipvs/director-types.js';
 
 export interface TcpSegment extends DirectorPacket {
   readonly kind: 'tcp';

@@ -21,19 +21,19 @@
  * Rules: one instance per keepalived start; `stop` makes everything it queued a
  * no-op, so a restart needs no cleanup of the event queue.
  */
-import { Host, type HostPorts } from '../core/host.js';
-import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
-import type { NodeId } from '../core/ids.js';
-import { hashString } from '../core/rng.js';
-import type { Instant } from '../core/time.js';
-import type { CheckerConfig, CheckerInput, CheckerOutput, ProbeResult, ServiceStatus } from '../ipvs/checkers/types.js';
-import type { EventQueue } from './event-queue.js';
-import { reply, RST, segment, SYN, type TcpSegment } from './lvs-packet.js';
-import type { CheckerEngineLike, IpvsCommand, LvsServerMapping } from './lvs-types.js';
-import { Wake } from './lvs-wake.js';
-import type { LvsWire } from './lvs-wire.js';
-import type { Attachment } from './network.js';
-import type { ObservationLog } from './observations.js';
+import { Host, type HostPorts } from '../../core/host.js';
+import { formatIpv4, parseIpv4 } from '../../core/ipv4.js';
+import type { NodeId } from '../../core/ids.js';
+import { hashString } from '../../core/rng.js';
+import type { Instant } from '../../core/time.js';
+import type { CheckerConfig, CheckerInput, CheckerOutput, ProbeResult, ServiceStatus } from '../../ipvs/checkers/types.js';
+import type { EventQueue } from '../event-queue.js';
+import { reply, RST, segment, SYN, type TcpSegment } from './packet.js';
+import type { CheckerEngineLike, IpvsCommand, LvsServerMapping } from '../../ipvs/director-port.js';
+import { Wake } from './wake.js';
+import type { LvsWire } from './wire.js';
+import type { Attachment } from '../network.js';
+import type { ObservationLog } from '../observations.js';
 
 /** What a checker process needs from the simulation around it. */
 export interface CheckerWorld {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/index.js';
-import { instant, secondsToUs, type Instant } from '../core/time.js';
-import { checkerEngine, checkerStatus, type CheckerOutput } from '../ipvs/checkers/index.js';
-import { createDirector, directorStats, removeRealServer, setRealServer } from '../ipvs/director.js';
-import { parseIpv4 } from '../core/ipv4.js';
-import { lvsFromConfig, type LvsPlan } from './lvs-from-config.js';
+import { parseConfig } from '../../config/index.js';
+import { instant, secondsToUs, type Instant } from '../../core/time.js';
+import { checkerEngine, checkerStatus, type CheckerOutput } from '../../ipvs/checkers/index.js';
+import { createDirector, directorStats, removeRealServer, setRealServer } from '../../ipvs/director.js';
+import { parseIpv4 } from '../../core/ipv4.js';
+import { lvsFromConfig, type LvsPlan } from './from-config.js';
 
 const S = secondsToUs;
-const SEED_003 = new URL('../../scenarios/seed-003-lvs-directors/lb1.conf', import.meta.url);
+const SEED_003 = new URL('../../../scenarios/seed-003-lvs-directors/lb1.conf', import.meta.url);
 
 function plan(text: string, file = 'keepalived.conf'): ReturnType<typeof lvsFromConfig> {
   return lvsFromConfig(parseConfig(text, { file }).model);
