@@ -17,27 +17,50 @@ import type { NodeId } from './ids.js';
 /**
  * The shared vocabulary of things that happen to a cluster. The CLI event syntax
  * `T WORD NODE [ARG]` maps one to one onto these.
+ *
+ * Each fault verb has one meaning, written here once, that every backend must
+ * implement (test/contract/backend.contract.ts holds them to it), and a verb
+ * that undoes it (FAULT_UNDO). The meanings follow what real keepalived does
+ * under the recorder the ground truth is made with (test/fixtures/keepalived-cases).
+ *
+ * Why a partition cuts every packet, not only VRRP: the nodes' links also carry
+ * LVS client traffic and cluster traffic (corosync), and a network partition
+ * — a switch or cable between the groups failing — cuts all of it. The
+ * recordings drop only VRRP; for them the two are the same thing.
  */
 export type ClusterEvent =
+  /** Start the node's daemon from scratch (a fresh process, no memory of earlier runs); undoes `kill` and `stop`. */
   | { readonly kind: 'start'; readonly node: NodeId }
-  /** Graceful: keepalived's SIGTERM, masters send priority 0. */
+  /** SIGTERM: the daemon shuts down gracefully — a master sends a priority-0 advert (peers take over after Skew_Time) and removes its VIPs. */
   | { readonly kind: 'stop'; readonly node: NodeId }
-  /** Crash: no goodbye; the node's addresses vanish with it. */
+  /** Crash (SIGSTOP then SIGKILL): no goodbye, the node's VIPs vanish with it; peers take over after Master_Down_Interval. */
   | { readonly kind: 'kill'; readonly node: NodeId }
   /** From now on the node's vrrp_script SCRIPT fails (exit 1). */
   | { readonly kind: 'fail'; readonly node: NodeId; readonly script: string }
   /** From now on the node's vrrp_script SCRIPT succeeds (exit 0). */
   | { readonly kind: 'ok'; readonly node: NodeId; readonly script: string }
+  /** The interface (default: the node's first) goes down: nothing leaves or arrives on it, and the daemon is told as the kernel tells it. */
   | { readonly kind: 'linkdown'; readonly node: NodeId; readonly interface?: string }
+  /** The interface comes back up. */
   | { readonly kind: 'linkup'; readonly node: NodeId; readonly interface?: string }
-  /** Frozen (SIGSTOP): no packets in or out, timers stale when resumed. */
+  /**
+   * SIGSTOP: the daemon runs nothing and sends nothing, its timers go stale; its
+   * sockets keep what arrives, up to the kernel's receive buffer (the rest is
+   * dropped), and on `resume` it reads what they kept before its overdue timers
+   * fire — a paused BACKUP resumed under a live master stays BACKUP.
+   */
   | { readonly kind: 'pause'; readonly node: NodeId }
+  /** SIGCONT: undoes `pause` (see there for the order things happen in). */
   | { readonly kind: 'resume'; readonly node: NodeId }
-  /** Groups of nodes that can no longer reach each other. */
+  /**
+   * Every packet between two nodes named in different groups is dropped, both
+   * ways; a node named in no group keeps talking to everyone. Replaces an earlier
+   * partition; packets already on the wire still arrive.
+   */
   | { readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
-  /** `from`'s packets no longer reach `to` (the reverse direction still works). */
+  /** Every packet from `from` to `to` is dropped (the reverse direction still works); cuts accumulate. */
   | { readonly kind: 'oneway'; readonly from: NodeId; readonly to: NodeId }
-  /** Undo every partition and one-way cut. */
+  /** Undo the partition and every one-way cut. */
   | { readonly kind: 'heal' }
   /** Lose a fraction of the packets a node sends (0 = none, 1 = all). */
   | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number }
@@ -61,6 +84,37 @@ export type ClusterEvent =
 export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
 
 export type ClusterEventKind = ClusterEvent['kind'];
+
+/**
+ * The partition rule, written once for every backend: under `groups`, whether
+ * a packet from `from` to `to` is dropped — both are named, in different groups.
+ * A node named in two groups is refused (ScenarioError 'partition-node-twice').
+ */
+export function partitionCuts(groups: readonly (readonly NodeId[])[]): (from: NodeId, to: NodeId) => boolean {
+  const groupOf = new Map<NodeId, number>();
+  groups.forEach((group, i) =>
+    group.forEach((id) => {
+      if (groupOf.has(id) && groupOf.get(id) !== i) throw new ScenarioError('partition-node-twice', `partition: node '${id}' is named in two groups`);
+      groupOf.set(id, i);
+    }),
+  );
+  return (from, to) => {
+    const a = groupOf.get(from);
+    const b = groupOf.get(to);
+    return a !== undefined && b !== undefined && a !== b;
+  };
+}
+
+/** The fault verbs and the verb that undoes each. */
+export const FAULT_UNDO = {
+  partition: 'heal',
+  oneway: 'heal',
+  pause: 'resume',
+  kill: 'start',
+  stop: 'start',
+  linkdown: 'linkup',
+  fail: 'ok',
+} as const satisfies Partial<Record<ClusterEventKind, ClusterEventKind>>;
 
 export interface TimedEvent {
   readonly at: Instant;

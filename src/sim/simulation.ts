@@ -25,7 +25,7 @@
  *   running one, kill a dead one) change nothing; names that do not exist
  *   (nodes, interfaces, scripts) throw a ScenarioError with a stable code.
  */
-import type { ClusterEvent, Observation } from '../core/backend.js';
+import { type ClusterEvent, type Observation, partitionCuts } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { Rng } from '../core/rng.js';
@@ -200,7 +200,10 @@ export class Simulation {
     if ('node' in event) this.node(event.node);
     if (event.kind === 'linkdown' || event.kind === 'linkup') this.interfaceName(event.node, event.interface);
     if (event.kind === 'fail' || event.kind === 'ok') this.node(event.node).checkScript(event.script);
-    if (event.kind === 'partition') for (const group of event.groups) for (const id of group) this.node(id);
+    if (event.kind === 'partition') {
+      for (const group of event.groups) for (const id of group) this.node(id);
+      partitionCuts(event.groups); // refuses a node named in two groups
+    }
     if (event.kind === 'oneway') {
       this.node(event.from);
       this.node(event.to);
