@@ -5,6 +5,7 @@
 // it may import; every other folder is refused. It follows STYLE.md "Layout":
 //
 //   core ← config, vrrp, ipvs, fencing (engines: core only, never each other)
+//        ← check (the checkers: they read observations only)
 //        ← spec (the backend-neutral node spec)
 //        ← sim, runtime, docker (backends: siblings that never import each other)
 //        ← scenario (talks to a backend only through core's Backend port)
@@ -30,14 +31,15 @@ export const LAYERS = {
   vrrp: ['core'],
   ipvs: ['core'],
   fencing: ['core'],
+  check: ['core'],
   spec: ['core', ...ENGINES],
-  sim: ['core', 'config', ...ENGINES, 'spec'],
-  runtime: ['core', 'config', ...ENGINES, 'spec'],
-  docker: ['core', 'config', ...ENGINES, 'spec'],
-  scenario: ['core', 'config', ...ENGINES, 'spec'],
-  lab: ['core', 'config', ...ENGINES, 'spec', ...BACKENDS, 'scenario'],
-  tui: ['core', 'config', ...ENGINES, 'spec', 'scenario'],
-  cli: ['core', 'config', ...ENGINES, 'spec', ...BACKENDS, 'scenario', 'lab', 'tui'],
+  sim: ['core', 'config', ...ENGINES, 'check', 'spec'],
+  runtime: ['core', 'config', ...ENGINES, 'check', 'spec'],
+  docker: ['core', 'config', ...ENGINES, 'check', 'spec'],
+  scenario: ['core', 'config', ...ENGINES, 'check', 'spec'],
+  lab: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario'],
+  tui: ['core', 'config', ...ENGINES, 'check', 'spec', 'scenario'],
+  cli: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab', 'tui'],
 };
 
 /** Folders that run on a real clock: the only ones that may read it or draw unseeded randomness. */
@@ -46,7 +48,7 @@ export const HOSTS = ['runtime', 'docker', 'cli'];
 const SEEDERS = [...HOSTS, 'lab'];
 
 /** Folders with no I/O at all: they take inputs and return outputs. */
-const PURE = ['core', ...ENGINES, 'spec'];
+const PURE = ['core', ...ENGINES, 'check', 'spec'];
 
 const tests = ['**/*.test.ts', '**/*.test.tsx', '**/*.test-utils.ts'];
 const CLOCKS = ['setTimeout', 'setInterval', 'setImmediate', 'Date', 'performance'];

@@ -76,6 +76,8 @@ const SEAM: readonly Probe[] = [
   { name: 'Math.random() in the fencing engine', file: 'src/fencing/fencer.ts', code: 'export const r = Math.random();\n', says: 'seeded Rng' },
   { name: 'node:fs in the fencing engine', file: 'src/fencing/fencer.ts', code: imp('node:fs'), says: 'src/fencing is sans-I/O' },
   { name: 'node:fs in the node spec', file: 'src/spec/node-spec.ts', code: imp('node:fs'), says: 'src/spec is sans-I/O' },
+  { name: 'check → sim (checkers read observations only)', file: 'src/check/vrrp.ts', code: imp('../sim/index.js'), says: 'src/check may import only core' },
+  { name: 'check → vrrp', file: 'src/check/vrrp.ts', code: imp('../vrrp/index.js'), says: 'src/check may import only core' },
   { name: 'process in an engine', file: 'src/ipvs/director.ts', code: 'export const e = process.env.X;\n', says: 'pure layers read no environment' },
 ];
 
@@ -92,6 +94,7 @@ const ALLOWED: readonly Probe[] = [
   { name: 'lab → every backend and scenario', file: 'src/lab/backends.ts', code: imp('../docker/docker-backend.js') + imp('../sim/sim-backend.js').replaceAll('probe', 'p2').replace('used', 'used2') + imp('../scenario/run.js').replaceAll('probe', 'p3').replace('used', 'used3') },
   { name: 'lab draws a fresh seed', file: 'src/lab/seed.ts', code: "import { randomInt } from 'node:crypto';\nexport const s = randomInt(1);\n" },
   { name: 'cli → docker and lab', file: 'src/cli/commands/run.ts', code: imp('../../docker/image.js') + imp('../../lab/backends.js').replaceAll('probe', 'p2').replace('used', 'used2') },
+  { name: 'scenario and docker → check', file: 'src/docker/docker-backend.ts', code: imp('../check/index.js') },
   { name: 'fencing → core', file: 'src/fencing/quorum.ts', code: imp('../core/time.js') },
   { name: 'spec → engines', file: 'src/spec/node-spec.ts', code: imp('../vrrp/types.js') },
   { name: 'config reads files in its loader', file: 'src/config/fs-loader.ts', code: imp('node:fs') },
