@@ -5,7 +5,7 @@
  * cluster this machine runs (12 keepalived nodes by default, DOCKER_BENCH_NODES).
  * Skipped, with the reason, when no Docker engine is reachable.
  */
-import { benchDockerLab, type DockerLabFigures } from '../../src/docker/bench.js';
+import { benchDockerLab, type DockerLabFigures } from '../docker-lab.js';
 import { dockerAvailability } from '../../src/docker/index.js';
 import type { Benchmark, BenchMetric } from '../harness.js';
 

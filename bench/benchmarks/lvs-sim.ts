@@ -18,7 +18,7 @@ import { instant, US_PER_SECOND } from '../../src/core/time.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { loadScenarioFile } from '../../src/scenario/scenario-file.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { simulate } from '../../src/scenario/simulate.js';
+import { simulate } from '../../src/lab/simulate.js';
 import { prepareScenario, type PreparedScenario } from '../../src/scenario/topology.js';
 import { measure, type Benchmark, type BenchMetric } from '../harness.js';
 

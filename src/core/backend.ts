@@ -4,8 +4,11 @@
  * Scenarios, checkers and the TUI see only this port and the Observation stream.
  *
  * Lifecycle follows testcontainers: `Backend.create(spec)` gives a `Cluster`,
- * `start()` a `StartedCluster`, `stop()` a `StoppedCluster`.
+ * `start()` a `StartedCluster`, `stop()` a `StoppedCluster`. What only some
+ * backends can do is a capability the caller asks for by name
+ * (`StartedCluster.capability`), never a downcast.
  */
+import { ScenarioError } from './errors.js';
 import type { DurationUs, Instant } from './time.js';
 import type { NodeId } from './ids.js';
 
@@ -14,27 +17,50 @@ import type { NodeId } from './ids.js';
 /**
  * The shared vocabulary of things that happen to a cluster. The CLI event syntax
  * `T WORD NODE [ARG]` maps one to one onto these.
+ *
+ * Each fault verb has one meaning, written here once, that every backend must
+ * implement (test/contract/backend.contract.ts holds them to it), and a verb
+ * that undoes it (FAULT_UNDO). The meanings follow what real keepalived does
+ * under the recorder the ground truth is made with (test/fixtures/keepalived-cases).
+ *
+ * Why a partition cuts every packet, not only VRRP: the nodes' links also carry
+ * LVS client traffic and cluster traffic (corosync), and a network partition
+ * — a switch or cable between the groups failing — cuts all of it. The
+ * recordings drop only VRRP; for them the two are the same thing.
  */
 export type ClusterEvent =
+  /** Start the node's daemon from scratch (a fresh process, no memory of earlier runs); undoes `kill` and `stop`. */
   | { readonly kind: 'start'; readonly node: NodeId }
-  /** Graceful: keepalived's SIGTERM, masters send priority 0. */
+  /** SIGTERM: the daemon shuts down gracefully — a master sends a priority-0 advert (peers take over after Skew_Time) and removes its VIPs. */
   | { readonly kind: 'stop'; readonly node: NodeId }
-  /** Crash: no goodbye; the node's addresses vanish with it. */
+  /** Crash (SIGSTOP then SIGKILL): no goodbye, the node's VIPs vanish with it; peers take over after Master_Down_Interval. */
   | { readonly kind: 'kill'; readonly node: NodeId }
   /** From now on the node's vrrp_script SCRIPT fails (exit 1). */
   | { readonly kind: 'fail'; readonly node: NodeId; readonly script: string }
   /** From now on the node's vrrp_script SCRIPT succeeds (exit 0). */
   | { readonly kind: 'ok'; readonly node: NodeId; readonly script: string }
+  /** The interface (default: the node's first) goes down: nothing leaves or arrives on it, and the daemon is told as the kernel tells it. */
   | { readonly kind: 'linkdown'; readonly node: NodeId; readonly interface?: string }
+  /** The interface comes back up. */
   | { readonly kind: 'linkup'; readonly node: NodeId; readonly interface?: string }
-  /** Frozen (SIGSTOP): no packets in or out, timers stale when resumed. */
+  /**
+   * SIGSTOP: the daemon runs nothing and sends nothing, its timers go stale; its
+   * sockets keep what arrives, up to the kernel's receive buffer (the rest is
+   * dropped), and on `resume` it reads what they kept before its overdue timers
+   * fire — a paused BACKUP resumed under a live master stays BACKUP.
+   */
   | { readonly kind: 'pause'; readonly node: NodeId }
+  /** SIGCONT: undoes `pause` (see there for the order things happen in). */
   | { readonly kind: 'resume'; readonly node: NodeId }
-  /** Groups of nodes that can no longer reach each other. */
+  /**
+   * Every packet between two nodes named in different groups is dropped, both
+   * ways; a node named in no group keeps talking to everyone. Replaces an earlier
+   * partition; packets already on the wire still arrive.
+   */
   | { readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
-  /** `from`'s packets no longer reach `to` (the reverse direction still works). */
+  /** Every packet from `from` to `to` is dropped (the reverse direction still works); cuts accumulate. */
   | { readonly kind: 'oneway'; readonly from: NodeId; readonly to: NodeId }
-  /** Undo every partition and one-way cut. */
+  /** Undo the partition and every one-way cut. */
   | { readonly kind: 'heal' }
   /** Lose a fraction of the packets a node sends (0 = none, 1 = all). */
   | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number }
@@ -54,10 +80,41 @@ export type ClusterEvent =
   /** LVS: the real server's host and service are back, with no connections. */
   | { readonly kind: 'rsup'; readonly server: string };
 
-/** The load-balancing event words: a backend without `lvs` refuses them before starting. */
+/** The load-balancing event words: a backend without the `lvs` capability refuses them before starting. */
 export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
 
 export type ClusterEventKind = ClusterEvent['kind'];
+
+/**
+ * The partition rule, written once for every backend: under `groups`, whether
+ * a packet from `from` to `to` is dropped — both are named, in different groups.
+ * A node named in two groups is refused (ScenarioError 'partition-node-twice').
+ */
+export function partitionCuts(groups: readonly (readonly NodeId[])[]): (from: NodeId, to: NodeId) => boolean {
+  const groupOf = new Map<NodeId, number>();
+  groups.forEach((group, i) =>
+    group.forEach((id) => {
+      if (groupOf.has(id) && groupOf.get(id) !== i) throw new ScenarioError('partition-node-twice', `partition: node '${id}' is named in two groups`);
+      groupOf.set(id, i);
+    }),
+  );
+  return (from, to) => {
+    const a = groupOf.get(from);
+    const b = groupOf.get(to);
+    return a !== undefined && b !== undefined && a !== b;
+  };
+}
+
+/** The fault verbs and the verb that undoes each. */
+export const FAULT_UNDO = {
+  partition: 'heal',
+  oneway: 'heal',
+  pause: 'resume',
+  kill: 'start',
+  stop: 'start',
+  linkdown: 'linkup',
+  fail: 'ok',
+} as const satisfies Partial<Record<ClusterEventKind, ClusterEventKind>>;
 
 export interface TimedEvent {
   readonly at: Instant;
@@ -164,16 +221,56 @@ export interface LvsRealServerSpec {
   readonly gateway?: string;
 }
 
+/**
+ * The port every backend implements. `NodeConfig` is the node spec; core cannot
+ * name the engines' configs, so src/spec fixes it once (`NodeBackend`) and
+ * every backend takes that one spec and maps it itself.
+ */
 export interface Backend<NodeConfig> {
   readonly name: string;
   /**
-   * Whether this backend can run clusters with real servers and clients and the
-   * LVS event words (LVS_EVENT_KINDS). Absent or false: a scenario that needs
-   * them is refused before anything starts, naming the backend.
+   * What this backend's clusters can do beyond the port's verbs (see
+   * CapabilityMap). Without `lvs`, a scenario that needs load balancing is
+   * refused before anything starts, naming the backend.
    */
-  readonly lvs?: boolean;
+  readonly capabilities: ReadonlySet<CapabilityName>;
   create(spec: ClusterSpec<NodeConfig>): Cluster;
 }
+
+// ---------------------------------------------------------------- capabilities
+
+/** What a cluster can audit about who holds a VIP. */
+export interface VipCheck {
+  readonly address: string;
+  /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
+  readonly actual: readonly NodeId[];
+  /** Nodes the observations say held it at the end. */
+  readonly observed: readonly NodeId[];
+}
+
+/**
+ * Verbs only some backends have. A caller asks `cluster.capability(name)` and
+ * gets the verb or undefined — never a downcast to a backend's own type — so a
+ * scenario, the CLI or a test reads the same on every backend.
+ */
+export interface CapabilityMap {
+  /** Load balancing: real servers, clients and the LVS event words (LVS_EVENT_KINDS). */
+  readonly lvs: Record<string, never>;
+  /** Every frame the nodes sent, as one Ethernet pcap on the run's clock (the simulator with `capture`, Docker with `capture`). */
+  readonly capture: { collect(): Promise<{ readonly pcap: Uint8Array; readonly frames: number }> };
+  /** Who holds each VIP now by the hosts' own address tables, against what the observations say (Docker). */
+  readonly 'vip-audit': { checkVips(): Promise<VipCheck[]> };
+  /** Keep `from`'s packets to `to` (either omitted: any) in the network until `release`, which sends every held one on (the simulator; turmoil's hold/release). */
+  readonly hold: { hold(from?: NodeId, to?: NodeId): void; release(): void };
+  /** A hash of the whole trace: the same seed and inputs give the same hash (the simulator's determinism check). */
+  readonly 'trace-hash': { traceHash(): string };
+  /** Wall-clock seconds from `start()` until every node was up (Docker). */
+  readonly 'startup-time': { readonly startupSeconds: number };
+}
+
+export type CapabilityName = keyof CapabilityMap;
+
+export const CAPABILITY_NAMES: readonly CapabilityName[] = ['lvs', 'capture', 'vip-audit', 'hold', 'trace-hash', 'startup-time'];
 
 export interface Cluster {
   /** Nodes listed in `deferred` are not started until a `start` event names them. */
@@ -183,6 +280,8 @@ export interface Cluster {
 export interface StartedCluster extends AsyncDisposable {
   /** Current time on the cluster's clock (virtual in the simulator). */
   now(): Instant;
+  /** The capability's verbs when this cluster has it (a backend may have one only when started with an option, e.g. `capture`). */
+  capability<K extends CapabilityName>(name: K): CapabilityMap[K] | undefined;
   apply(event: ClusterEvent): Promise<void>;
   /**
    * Let time pass. The simulator runs instantly; real backends wait. An event
@@ -197,4 +296,11 @@ export interface StartedCluster extends AsyncDisposable {
 
 export interface StoppedCluster {
   observations(): readonly Observation[];
+}
+
+/** The capability's verbs, or a ScenarioError naming the backend and what was asked of it. */
+export function requireCapability<K extends CapabilityName>(cluster: StartedCluster, name: K, backend: string, why: string): CapabilityMap[K] {
+  const verbs = cluster.capability(name);
+  if (verbs === undefined) throw new ScenarioError('backend-lacks-capability', `${why} needs the '${name}' capability, which ${backend} does not offer here`);
+  return verbs;
 }

@@ -24,3 +24,12 @@ export function formatIpv4(address: Ipv4): string {
 
 /** The network address of `address` under a prefix length (0..32). */
 export const networkOf = (address: Ipv4, prefixLength: number): Ipv4 => address - (address % 2 ** (32 - prefixLength));
+
+/** Write a dotted quad into `out` at `offset` (network byte order). */
+export function writeIpv4(out: Uint8Array, offset: number, text: string): void {
+  const value = parseIpv4(text) ?? 0;
+  out[offset] = (value >>> 24) & 255;
+  out[offset + 1] = (value >>> 16) & 255;
+  out[offset + 2] = (value >>> 8) & 255;
+  out[offset + 3] = value & 255;
+}

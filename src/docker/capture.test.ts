@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePcap } from '../sim/pcap.js';
+import { encodePcap } from '../core/pcap.js';
 import { instant } from '../core/time.js';
 import { CaptureFormatError, mergeCaptures, readCapture } from './capture.js';
 

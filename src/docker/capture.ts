@@ -12,7 +12,7 @@
  */
 import { VrrpLabError } from '../core/errors.js';
 import { instant } from '../core/time.js';
-import { decodePcap, encodePcap, LINKTYPE_ETHERNET, type PcapRecord } from '../sim/pcap.js';
+import { decodePcap, encodePcap, LINKTYPE_ETHERNET, type PcapRecord } from '../core/pcap.js';
 
 export class CaptureFormatError extends VrrpLabError {
   readonly code = 'capture-format';

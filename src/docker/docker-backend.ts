@@ -19,7 +19,7 @@
  *   The same removal runs on failure, on SIGINT/SIGTERM, and (for runs whose
  *   process died) at the start of the next run.
  */
-import type { Backend, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Observation, StartedCluster, StateName, StoppedCluster } from '../core/backend.js';
+import type { CapabilityMap, CapabilityName, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Observation, StartedCluster, StateName, StoppedCluster, VipCheck } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type DurationUs, type Instant } from '../core/time.js';
@@ -32,7 +32,8 @@ import { KeepalivedRunner, type NodeEngineRunner } from './keepalived-node.js';
 import { labelsFor, newRunId, removeRun, removeStale } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
 import { applyNetworkFault } from './faults.js';
-import type { DockerNodeConfig } from './node-config.js';
+import { dockerNodeConfig, type DockerNodeConfig, type NodeEngineKind } from './node-config.js';
+import type { NodeBackend, NodeSpec } from '../spec/node-spec.js';
 import { NodeContainer, type StartedNodeContainer } from './node-container.js';
 import { parseNodeLine } from './node-events.js';
 import { checkLvsRunnable, ClientsHost, DirectorRunner, lvsPlanNodes, RealServerHost } from './lvs-lab.js';
@@ -47,8 +48,12 @@ export interface DockerBackendOptions {
   readonly log?: (line: string) => void;
   /** An engine client; default DOCKER_HOST or the local socket. */
   readonly docker?: Docker;
-  /** Capture every frame the nodes send (VRRP, ARP) from before the start: see `collectCapture`. */
+  /** Capture every frame the nodes send (VRRP, ARP) from before the start: the `capture` capability. */
   readonly capture?: boolean;
+  /** What runs VRRP in the nodes: real keepalived (default) or our engine as a daemon. */
+  readonly engine?: NodeEngineKind;
+  /** Per-node engines for mixed clusters, by node id; the others run `engine`. */
+  readonly engines?: Readonly<Record<NodeId, NodeEngineKind>>;
 }
 
 export interface RunnerContext {
@@ -57,13 +62,7 @@ export interface RunnerContext {
   readonly realScripts: boolean;
 }
 
-export interface VipCheck {
-  readonly address: string;
-  /** Nodes that had the VIP configured at the end (`ip -4 addr`). */
-  readonly actual: readonly NodeId[];
-  /** Nodes the observations say held it at the end. */
-  readonly observed: readonly NodeId[];
-}
+export type { VipCheck };
 
 export interface DockerStoppedCluster extends StoppedCluster {
   readonly vips: readonly VipCheck[];
@@ -89,15 +88,22 @@ export interface DockerCluster extends Cluster {
   start(options?: { readonly deferred?: readonly NodeId[] }): Promise<DockerStartedCluster>;
 }
 
-export interface DockerBackend extends Backend<DockerNodeConfig> {
-  create(spec: ClusterSpec<DockerNodeConfig>): DockerCluster;
+export interface DockerBackend extends NodeBackend {
+  create(spec: ClusterSpec<NodeSpec>): DockerCluster;
 }
 
+/** The backend maps each NodeSpec itself, with the engine its options name for the node. */
 export function createDockerBackend(options: DockerBackendOptions = {}): DockerBackend {
+  const engine = options.engine ?? 'keepalived';
   return {
     name: 'docker',
-    lvs: true,
-    create: (spec) => ({ start: (startOptions) => startCluster(spec, options, startOptions?.deferred ?? []) }),
+    capabilities: new Set<CapabilityName>(['lvs', 'vip-audit', 'startup-time', ...(options.capture === true ? (['capture'] as const) : [])]),
+    create: (spec) => ({
+      start: (startOptions) => {
+        const nodes = spec.nodes.map((n) => ({ ...n, config: dockerNodeConfig(n.id, n.config, engine, options.engines) }));
+        return startCluster({ ...spec, nodes }, options, startOptions?.deferred ?? []);
+      },
+    }),
   };
 }
 
@@ -332,6 +338,16 @@ class RunningDockerCluster implements DockerStartedCluster {
 
   now(): Instant {
     return instant(Math.max(0, realtimeUs() - this.t0Us));
+  }
+
+  capability<K extends CapabilityName>(name: K): CapabilityMap[K] | undefined {
+    const verbs: Partial<CapabilityMap> = {
+      lvs: {},
+      'vip-audit': { checkVips: () => this.checkVips() },
+      'startup-time': { startupSeconds: this.startupSeconds },
+      ...(this.capture ? { capture: { collect: () => this.collectCapture() } } : {}),
+    };
+    return verbs[name] as CapabilityMap[K] | undefined;
   }
 
   async advance(duration: DurationUs): Promise<void> {

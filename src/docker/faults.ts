@@ -1,13 +1,21 @@
 /**
  * Network faults made real inside the nodes: links with `ip link`, partitions
- * and one-way cuts with iptables rules that drop VRRP (IP protocol 112) from
- * the other side's addresses, loss with iptables' statistic match, and a
- * script's result through the stub's status file.
+ * and one-way cuts with iptables rules that drop every packet from the other
+ * side's addresses, loss with iptables' statistic match, and a script's result
+ * through the stub's status file. The meaning of each verb is core's
+ * (ClusterEvent); this file only makes it with the kernel's tools.
  *
- * Rules: a partition cuts VRRP between every pair of nodes in different groups
- * (nodes in no group keep talking to everyone); `heal` removes every cut.
+ * Rules
+ * -----
+ * - Cuts live in two chains of their own that INPUT jumps to, `lab-partition`
+ *   and `lab-oneway`, so nothing else's INPUT rules are touched.
+ * - A partition drops, at each node named in a group, everything from the
+ *   addresses of the nodes named in the other groups (both ways, since both
+ *   sides filter). A node named in no group keeps talking to everyone. A new
+ *   partition replaces the old one: every node's `lab-partition` is rewritten.
+ * - One-way cuts accumulate in `lab-oneway`; `heal` empties both chains.
  */
-import type { ClusterEvent } from '../core/backend.js';
+import { type ClusterEvent, partitionCuts } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { scriptStatusFile } from './keepalived-config.js';
@@ -20,7 +28,17 @@ export interface FaultTarget {
   readonly config: { readonly interfaces: readonly { readonly name: string }[] };
 }
 
-const dropFrom = (addresses: readonly string[]): string => addresses.map((a) => `iptables -w -A INPUT -p 112 -s ${a} -j DROP`).join(' && ');
+const PARTITION_CHAIN = 'lab-partition';
+const ONEWAY_CHAIN = 'lab-oneway';
+
+/** Create `chain` and make INPUT jump to it, once per container. */
+const ensureChain = (chain: string): string => `{ iptables -w -N ${chain} 2>/dev/null && iptables -w -I INPUT -j ${chain}; true; }`;
+
+/** The shell that drops every packet from `addresses` in `chain` (emptied first when `replace`). */
+export function cutScript(chain: string, addresses: readonly string[], replace: boolean): string {
+  const drops = addresses.map((a) => `iptables -w -A ${chain} -s ${a} -j DROP`);
+  return [ensureChain(chain), ...(replace ? [`iptables -w -F ${chain}`] : []), ...drops].join(' && ');
+}
 
 function linkInterface(target: FaultTarget, name: string | undefined): string {
   const scenarioName = name ?? target.config.interfaces[0]?.name ?? 'eth0';
@@ -47,15 +65,17 @@ export async function applyNetworkFault(event: NetworkFault, nodes: readonly Fau
       return;
     }
     case 'partition': {
-      const cuts = event.groups.flatMap((g, i) => g.map((a) => ({ at: node(a), from: event.groups.filter((_, j) => j !== i).flat().map(node) })));
-      await Promise.all(cuts.filter((c) => c.from.length > 0).map((c) => c.at.container.sh(dropFrom(c.from.flatMap((f) => f.addresses)))));
+      for (const id of event.groups.flat()) node(id);
+      const cuts = partitionCuts(event.groups);
+      const cutFrom = (at: FaultTarget): string[] => nodes.filter((from) => cuts(from.id, at.id)).flatMap((from) => from.addresses);
+      await Promise.all(nodes.map((t) => t.container.sh(cutScript(PARTITION_CHAIN, cutFrom(t), true))));
       return;
     }
     case 'oneway':
-      await node(event.to).container.sh(dropFrom(node(event.from).addresses));
+      await node(event.to).container.sh(cutScript(ONEWAY_CHAIN, node(event.from).addresses, false));
       return;
     case 'heal':
-      await Promise.all(nodes.map((t) => t.container.sh('iptables -w -F INPUT')));
+      await Promise.all(nodes.map((t) => t.container.sh(`${cutScript(PARTITION_CHAIN, [], true)} && ${cutScript(ONEWAY_CHAIN, [], true)}`)));
       return;
     case 'loss': {
       const t = node(event.node);
@@ -65,4 +85,5 @@ export async function applyNetworkFault(event: NetworkFault, nodes: readonly Fau
     }
   }
 }
+
 

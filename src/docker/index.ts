@@ -7,5 +7,4 @@ export { dockerNodeConfig, ENGINE_KINDS, type DockerNodeConfig, type NodeEngineK
 export { buildNodeImage, nodeImageTag, requireNodeImage, type BuildResult } from './image.js';
 export { connectDocker, dockerAvailability } from './docker-client.js';
 export { listLabelled, removeRun, removeStale, LABEL_RUN } from './labels.js';
-export { compareTimelines, renderComparison, type Comparison, type TransitionComparison } from './compare.js';
 export { CapabilityMissingError, DockerUnavailableError, ImageBuildError, ImageMissingError, NodeCommandError, SubnetOverlapError } from './errors.js';

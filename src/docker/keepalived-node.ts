@@ -8,9 +8,10 @@
  * (docker/keepalived-start.sh), so its pid files are known.
  *
  * Lifecycle verbs as the oracle recordings make them:
- * - kill: SIGKILL to every keepalived process, then the VIPs are deleted — a
- *   crashed host takes its addresses with it; a killed keepalived alone would
- *   leave them configured.
+ * - kill: SIGSTOP then SIGKILL to every keepalived process, then the VIPs are
+ *   deleted — a crashed host takes its addresses with it; a killed keepalived
+ *   alone would leave them configured. Stopped first, the VRRP child cannot react
+ *   to its parent's death with a priority-0 advert (the recordings' README).
  * - stop: SIGTERM (keepalived sends priority 0 and removes its VIPs).
  * - pause / resume: SIGSTOP / SIGCONT of the keepalived processes.
  */
@@ -58,7 +59,7 @@ export class KeepalivedRunner implements NodeEngineRunner {
   }
 
   async kill(): Promise<void> {
-    await this.node.shAnyway(`kill -KILL ${PIDS} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
+    await this.node.shAnyway(`kill -STOP ${PIDS} 2>/dev/null; kill -KILL ${PIDS} 2>/dev/null; ${deleteVipsScript(this.lab.ownAddresses)}`);
   }
 
   async pause(): Promise<void> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProcNetRoute } from './host-routes.js';
 import { planLab } from './lab-plan.js';
 import { checkLvsRunnable, lvsPlanNodes } from './lvs-lab.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 
 // A host on 192.0.2.0/24, as these machines are.
 const ROUTES = parseProcNetRoute(`Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask
@@ -39,8 +39,8 @@ describe('load balancing in the lab plan', () => {
   });
 
   it('refuses connection sync, naming the director', () => {
-    const synced = { sync: { interface: 'eth0', instance: 'VI_1' } } as unknown as SimLvsDirectorConfig;
+    const synced = { sync: { interface: 'eth0', instance: 'VI_1' } } as unknown as DirectorNodeConfig;
     expect(() => checkLvsRunnable([{ id: 'lb1' }, { id: 'lb2', lvs: synced }])).toThrow(/^lb2 runs lvs_sync_daemon: connection sync needs the kernel's IPVS/);
-    expect(() => checkLvsRunnable([{ id: 'lb1', lvs: {} as SimLvsDirectorConfig }])).not.toThrow();
+    expect(() => checkLvsRunnable([{ id: 'lb1', lvs: {} as DirectorNodeConfig }])).not.toThrow();
   });
 });

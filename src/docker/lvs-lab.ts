@@ -26,7 +26,7 @@
 import type { ClusterEvent, LvsClusterSpec } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import type { NodeEngineRunner } from './keepalived-node.js';
 import type { PlanNode } from './lab-plan.js';
 import type { StartedNodeContainer } from './node-container.js';
@@ -39,7 +39,7 @@ const UNCRASH_RULES = ['INPUT', 'OUTPUT'].map((chain) => `while iptables -w -D $
 export const LVS_SAMPLE_MS = 1000;
 
 /** Directors with lvs_sync_daemon cannot run on a user-space forwarder. */
-export function checkLvsRunnable(directors: readonly { readonly id: NodeId; readonly lvs?: SimLvsDirectorConfig }[]): void {
+export function checkLvsRunnable(directors: readonly { readonly id: NodeId; readonly lvs?: DirectorNodeConfig }[]): void {
   const synced = directors.find((d) => d.lvs?.sync !== undefined);
   if (synced === undefined) return;
   throw new ScenarioError(
@@ -115,7 +115,7 @@ export class DirectorRunner implements NodeEngineRunner {
   constructor(
     private readonly inner: NodeEngineRunner,
     private readonly container: StartedNodeContainer,
-    private readonly config: { readonly node: NodeId; readonly lvs: SimLvsDirectorConfig; readonly moved: ReadonlyMap<string, string>; readonly seed: number },
+    private readonly config: { readonly node: NodeId; readonly lvs: DirectorNodeConfig; readonly moved: ReadonlyMap<string, string>; readonly seed: number },
   ) {
     this.forwarder = new StandbyProcess(container, 'lvs', `node ${RUNTIME}/lvs-forwarder.js`, '/lab/lvs.json', '/lab/lvs.log');
   }

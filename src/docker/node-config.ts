@@ -1,9 +1,11 @@
 /**
- * What the Docker backend needs to run one node, taken from a prepared
- * scenario node (src/scenario/topology.ts).
+ * What the Docker backend needs to run one node, mapped by the backend itself
+ * from the backend-neutral NodeSpec (src/spec/node-spec.ts) and the engine the
+ * backend was asked to run on that node.
  */
-import type { PreparedNode } from '../scenario/topology.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import type { NodeId } from '../core/ids.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
+import type { NodeSpec } from '../spec/node-spec.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 
 export type NodeEngineKind = 'keepalived' | 'ts';
@@ -22,15 +24,15 @@ export interface DockerNodeConfig {
   /** Our engine's configuration, for `engine: 'ts'`. */
   readonly vrrp: VrrpNodeConfig;
   /** The node's virtual_server blocks as a director (absent: VRRP only). */
-  readonly lvs?: SimLvsDirectorConfig;
+  readonly lvs?: DirectorNodeConfig;
 }
 
 export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
 
-/** `runScenario`'s nodeConfig for the Docker backend; `engines` picks per node (mixed clusters), default `engine`. */
-export function dockerNodeConfig(engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): (node: PreparedNode) => DockerNodeConfig {
-  return (node) => ({
-    engine: engines[node.id] ?? engine,
+/** One node's Docker config: `engines` picks per node (mixed clusters), else `engine`. */
+export function dockerNodeConfig(id: NodeId, node: NodeSpec, engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): DockerNodeConfig {
+  return {
+    engine: engines[id] ?? engine,
     keepalived: node.keepalived.text,
     interfaces: node.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
     vips: node.vrrp.instances.flatMap((i) => i.virtualAddresses.map((v) => ({ instance: i.name, interface: v.interface ?? i.interface, address: v.address, prefixLength: v.prefixLength }))),
@@ -38,5 +40,5 @@ export function dockerNodeConfig(engine: NodeEngineKind, engines: Readonly<Recor
     scripts: node.vrrp.scripts.map((s) => s.name),
     vrrp: node.vrrp,
     ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
-  });
+  };
 }

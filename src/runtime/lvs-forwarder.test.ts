@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
-import { lvsFromConfig } from '../scenario/lvs-from-config.js';
+import { lvsFromConfig } from '../scenario/lvs/from-config.js';
 import { serve } from './lab-service.js';
 import { Forwarder } from './lvs-forwarder.js';
 

@@ -49,13 +49,13 @@ import { instant, type Instant } from '../core/time.js';
 import { checkerEngine, checkerStatus, type CheckerConfig, type CheckerEngineState, type CheckerInput, type CheckerOutput, type ProbeResult } from '../ipvs/checkers/index.js';
 import { ipvsDirectorFactory, type DirectorPort, type LvsServerMapping } from '../ipvs/director-port.js';
 import type { DirectorPacket, InVerdict, TcpFlags } from '../ipvs/director-types.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import { recordEvent } from './events-log.js';
 import { runNowOrOnSignal } from './standby.js';
 
 export interface ForwarderConfig {
   readonly node: string;
-  readonly lvs: SimLvsDirectorConfig;
+  readonly lvs: DirectorNodeConfig;
   /** Scenario address → the lab's address for it (segments the lab moved off the host's routes). */
   readonly moved: Readonly<Record<string, string>>;
   readonly seed: number;

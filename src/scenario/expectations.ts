@@ -32,8 +32,8 @@ import {
   type Timeline,
 } from './timeline.js';
 import { renderExcerpt } from './timeline-text.js';
-import { describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './expectations-lvs.js';
-import type { ConnMeasure } from './timeline-lvs.js';
+import { describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './lvs/expectations.js';
+import type { ConnMeasure } from './lvs/timeline.js';
 
 export type Predicate =
   /** The nodes whose instance is MASTER, exactly (empty = nobody). */
@@ -42,7 +42,7 @@ export type Predicate =
   | { readonly kind: 'holder'; readonly vip: string; readonly nodes: readonly NodeId[] }
   | { readonly kind: 'state'; readonly node: NodeId; readonly instance: string; readonly state: LaneState }
   | { readonly kind: 'priority'; readonly node: NodeId; readonly instance: string; readonly priority: number }
-  /** Load balancing: connection counters, check states, client outcomes (expectations-lvs.ts). */
+  /** Load balancing: connection counters, check states, client outcomes (lvs/expectations.ts). */
   | LvsPredicate;
 
 export interface NeverTwoMastersOptions {

@@ -102,9 +102,9 @@ export { assignAddresses, parseIpv4, formatIpv4, type AddressNeeds, type Assigne
 export { toVrrpNodeConfig, addressNeeds, resolveInstances, effectiveAdvertIntUs, type ResolvedInstance } from './from-keepalived.js';
 export { prepareScenario, type PreparedScenario, type PreparedNode, type ConfigParser, type ConfigText, type PrepareOptions } from './topology.js';
 export { keepalivedParser, refuses, REFUSING } from './keepalived-parser.js';
-export { runScenario, chooseSeed, simNodeConfig, lvsRequirement, type ScenarioRun, type RunOptions } from './run.js';
+export { runScenario, chooseSeed, lvsRequirement, type ScenarioRun, type RunOptions } from './run.js';
 export { connsAre, checkStateIs, clientsWere, atEnd } from './expectations.js';
-export { COMPARISONS, compare, describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './expectations-lvs.js';
+export { COMPARISONS, compare, describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './lvs/expectations.js';
 export {
   connsAt,
   checkAt,
@@ -119,6 +119,5 @@ export {
   type TimelineCheck,
   type TimelineClientOutcome,
   type ConnMeasure,
-} from './timeline-lvs.js';
-export { prepareLvs, type PreparedLvs } from './lvs-topology.js';
-export { simulate, type SimulateOptions, type SimulateResult } from './simulate.js';
+} from './lvs/timeline.js';
+export { prepareLvs, type PreparedLvs } from './lvs/topology.js';

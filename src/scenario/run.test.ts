@@ -3,7 +3,7 @@ import { kill, start } from './events.js';
 import { atTime, failoverWithin, masterIs, neverTwoMasters } from './expectations.js';
 import { instance, model, v } from './from-keepalived.test-utils.js';
 import { configText, scenario } from './scenario.js';
-import { simulate } from './simulate.js';
+import { simulate } from '../lab/simulate.js';
 import { runScenario } from './run.js';
 import { simBackend } from '../sim/index.js';
 import type { ConfigParser } from './topology.js';

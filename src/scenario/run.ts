@@ -17,17 +17,16 @@
  *   harness leaving, not part of the story.
  */
 import { randomInt } from 'node:crypto';
-import { LVS_EVENT_KINDS, type Backend, type ClusterSpec, type Observation, type StartedCluster } from '../core/backend.js';
+import { LVS_EVENT_KINDS, type Observation, type StartedCluster } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
-import { interfaceSegment } from '../sim/simulation.js';
 import { seedFrom } from '../core/rng.js';
 import type { Instant } from '../core/time.js';
-import type { SimNodeConfig } from '../sim/types.js';
+import { nodeSpecOf, type NodeBackend, type NodeClusterSpec } from '../spec/node-spec.js';
 import { checkAll, describeExpectation, type ExpectationResult } from './expectations.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
 import { keepalivedParser } from './keepalived-parser.js';
 import type { Scenario } from './scenario.js';
-import { prepareScenario, type ConfigParser, type PreparedNode, type PreparedScenario } from './topology.js';
+import { prepareScenario, type ConfigParser, type PreparedScenario } from './topology.js';
 
 export interface ScenarioRun {
   readonly prepared: PreparedScenario;
@@ -37,14 +36,12 @@ export interface ScenarioRun {
   readonly passed: boolean;
 }
 
-export interface RunOptions<C> {
+export interface RunOptions {
   /** Overrides SEED and the scenario's own seed. */
   readonly seed?: number;
-  /** What the backend needs per node; default: the simulator's SimNodeConfig. */
-  readonly nodeConfig?: (node: PreparedNode, prepared: PreparedScenario) => C;
   /** How to read a node's configuration when the scenario is not prepared yet (default: keepalived's parser). */
   readonly parse?: ConfigParser;
-  /** Look at the cluster at the end time, before it stops (e.g. take the simulator's capture). */
+  /** Look at the cluster at the end time, before it stops (e.g. ask for its `capture` capability). */
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
 
@@ -52,16 +49,6 @@ export interface RunOptions<C> {
 export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED): number {
   if (explicit !== undefined) return explicit;
   return seedFrom(env, () => scenarioSeed ?? randomInt(0, 2 ** 31));
-}
-
-/** The simulator's view of a node: its engine config, one segment per interface name, scripts' exit codes at start. */
-export function simNodeConfig(node: PreparedNode): SimNodeConfig {
-  return {
-    vrrp: node.vrrp,
-    segments: Object.fromEntries(node.vrrp.interfaces.map((i) => [i.name, interfaceSegment(i.name)])),
-    scriptExitCodes: node.initialScriptExitCodes,
-    ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
-  };
 }
 
 /**
@@ -78,8 +65,8 @@ export function lvsRequirement(scenario: Pick<Scenario, 'events' | 'expectations
 }
 
 /** A backend that cannot run load balancing refuses a scenario that needs it, before anything starts. */
-function checkBackendRuns(prepared: PreparedScenario, backend: Backend<unknown>): void {
-  if (backend.lvs === true) return;
+function checkBackendRuns(prepared: PreparedScenario, backend: NodeBackend): void {
+  if (backend.capabilities.has('lvs')) return;
   const why = lvsRequirement(prepared.scenario);
   if (why !== undefined) throw new ScenarioError('backend-no-lvs', `load balancing is not supported on ${backend.name} yet: ${why}; run it on the simulator`);
 }
@@ -88,15 +75,14 @@ function checkBackendRuns(prepared: PreparedScenario, backend: Backend<unknown>)
  * Run a scenario on a backend. A Scenario is prepared first (configs read and
  * checked; ScenarioFileError lists every mistake); a PreparedScenario runs as is.
  */
-export async function runScenario<C = SimNodeConfig>(input: Scenario | PreparedScenario, backend: Backend<C>, options: RunOptions<C> = {}): Promise<ScenarioRun> {
+export async function runScenario(input: Scenario | PreparedScenario, backend: NodeBackend, options: RunOptions = {}): Promise<ScenarioRun> {
   const prepared = 'timelineNodes' in input ? input : prepareScenario(input, { parse: options.parse ?? keepalivedParser });
   const { scenario } = prepared;
   const seed = chooseSeed(options.seed, scenario.seed);
-  checkBackendRuns(prepared, backend as Backend<unknown>);
-  const nodeConfig = options.nodeConfig ?? ((n: PreparedNode) => simNodeConfig(n) as unknown as C);
-  const spec: ClusterSpec<C> = {
+  checkBackendRuns(prepared, backend);
+  const spec: NodeClusterSpec = {
     seed,
-    nodes: prepared.nodes.map((n) => ({ id: n.id, config: nodeConfig(n, prepared), address: n.address })),
+    nodes: prepared.nodes.map((n) => ({ id: n.id, config: nodeSpecOf(n), address: n.address })),
     ...(prepared.lvs === undefined ? {} : { lvs: prepared.lvs.cluster }),
   };
   const cluster = await backend.create(spec).start({ deferred: prepared.nodes.filter((n) => n.deferred).map((n) => n.id) });

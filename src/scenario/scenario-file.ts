@@ -20,7 +20,7 @@
  *     expect  never-two-masters [except-during-partition]
  *     expect  master VI_1 lb2                 # no time: when the run ends
  *
- * Load balancing (nodes with virtual_server blocks; see lvs-grammar.ts):
+ * Load balancing (nodes with virtual_server blocks; see lvs/grammar.ts):
  *
  *     realserver gridftp1 192.0.2.31          # name a real server (default rs1, rs2, … in config order)
  *     event   10 clients 5 30 hold 20         # 5 connections/s for 30 s, each open 20 s
@@ -43,7 +43,7 @@ import { diagnosticAt, END_GRACE_US, endEvents, splitAtEnd, parseEventTokens, pa
 import type { Expectation, Predicate } from './expectations.js';
 import { defaultUntil, ScenarioFileError, type NodeConfigSource, type Scenario, type ScenarioNode, type ScenarioRealServer } from './scenario.js';
 import type { LaneState } from './timeline.js';
-import { isLvsFactWord, LVS_FACT_USAGE, parseLvsFact } from './lvs-grammar.js';
+import { isLvsFactWord, LVS_FACT_USAGE, parseLvsFact } from './lvs/grammar.js';
 
 export interface ScenarioFileIo {
   /** Resolve a path written in the file against the file's folder. */

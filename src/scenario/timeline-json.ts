@@ -9,7 +9,7 @@
 import { formatEvent } from './events.js';
 import type { Timeline } from './timeline.js';
 import { usToSeconds } from '../core/time.js';
-import { lvsToJson, type LvsJson } from './timeline-lvs-render.js';
+import { lvsToJson, type LvsJson } from './lvs/timeline-render.js';
 
 export interface TimelineJson {
   readonly transitions: readonly { t: number; node: string; instance: string; state: 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP'; priority: number; reason: string }[];

@@ -8,7 +8,7 @@
 import { formatEvent } from './events.js';
 import type { Lane, LaneState, Timeline } from './timeline.js';
 import { formatSeconds } from '../core/time.js';
-import { LVS_LEGEND, lvsLaneCount, lvsLanes } from './timeline-lvs-render.js';
+import { LVS_LEGEND, lvsLaneCount, lvsLanes } from './lvs/timeline-render.js';
 
 const COLOURS: Record<LaneState, string> = {
   MASTER: '#2e9d4f',

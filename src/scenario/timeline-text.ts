@@ -10,7 +10,7 @@
 import { formatEvent } from './events.js';
 import { holdersAt, mastersAt, stateAt, priorityAt, type Timeline } from './timeline.js';
 import { formatSeconds, type Instant } from '../core/time.js';
-import { lvsConnTable, lvsRows, lvsSummary } from './timeline-lvs-render.js';
+import { lvsConnTable, lvsRows, lvsSummary } from './lvs/timeline-render.js';
 
 interface Row {
   readonly seq: number;

@@ -21,7 +21,7 @@
 import type { ClusterEvent, Observation, StateName } from '../core/backend.js';
 import type { NodeId } from '../core/ids.js';
 import type { Instant } from '../core/time.js';
-import { buildLvs, lvsChangePoints, type TimelineLvs, type TimelineLvsMeta } from './timeline-lvs.js';
+import { buildLvs, lvsChangePoints, type TimelineLvs, type TimelineLvsMeta } from './lvs/timeline.js';
 
 // ---------------------------------------------------------------- model
 
@@ -156,7 +156,7 @@ export interface Timeline {
   readonly lanes: readonly Lane[];
   readonly holds: readonly VipHold[];
   readonly disturbances: readonly Disturbance[];
-  /** Load balancing (timeline-lvs.ts): present when the cluster has virtual servers. */
+  /** Load balancing (lvs/timeline.ts): present when the cluster has virtual servers. */
   readonly lvs?: TimelineLvs;
 }
 
@@ -238,7 +238,7 @@ function collectRecords(entries: readonly Entry[]): Records {
       case 'garp': r.garps.push({ seq, at: e.at, node: e.node, instance: e.instance, interface: e.interface, address: e.address }); break;
       case 'script-status': r.scripts.push({ seq, at: e.at, node: e.node, script: e.script, ok: e.ok }); break;
       case 'sent': case 'dropped': break;
-      case 'lvs-conns': case 'lvs-check': case 'lvs-client': break; // timeline-lvs.ts reads these
+      case 'lvs-conns': case 'lvs-check': case 'lvs-client': break; // lvs/timeline.ts reads these
     }
   });
   return r;

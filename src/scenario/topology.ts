@@ -21,14 +21,15 @@ import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
+import type { NodeSpec } from '../spec/node-spec.js';
 import { assignAddresses, type AssignedInterface } from './addresses.js';
 import type { ScenarioEvent } from './events.js';
 import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
 import { deferredNodes, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
 import type { TimelineInstance, TimelineNode } from './timeline.js';
-import type { SimLvsDirectorConfig } from '../sim/lvs-types.js';
-import { prepareLvs, type PreparedLvs } from './lvs-topology.js';
-import { lvsProblems } from './lvs-checks.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
+import { prepareLvs, type PreparedLvs } from './lvs/topology.js';
+import { lvsProblems } from './lvs/checks.js';
 
 export interface ConfigText {
   /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
@@ -44,19 +45,17 @@ export interface PrepareOptions {
   readonly readFile?: (path: string) => string;
 }
 
-export interface PreparedNode {
+/** A node ready to run: the backend-neutral NodeSpec (what a backend gets) and what preparation knows besides. */
+export interface PreparedNode extends NodeSpec {
   readonly id: NodeId;
   readonly address: string;
   readonly addressSource: 'given' | 'config' | 'assigned';
   readonly deferred: boolean;
   readonly interfaces: readonly AssignedInterface[];
   readonly vrrp: VrrpNodeConfig;
-  readonly initialScriptExitCodes: Readonly<Record<string, number>>;
-  /** The configuration as written, for backends that run keepalived itself. */
   readonly keepalived: ConfigText;
   readonly model: KeepalivedConfig;
-  /** The node's virtual servers as a director (load balancing). */
-  readonly lvs?: SimLvsDirectorConfig;
+  readonly lvs?: DirectorNodeConfig;
 }
 
 export interface PreparedScenario {

@@ -9,7 +9,7 @@
 import type { Instant } from '../core/time.js';
 import type { Engine } from '../core/engine.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput, VrrpInstanceConfig } from '../vrrp/types.js';
-import { writeIpv4 } from './ipv4.js';
+import { writeIpv4 } from '../core/ipv4.js';
 
 export interface FakeState {
   readonly config: VrrpNodeConfig;

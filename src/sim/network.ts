@@ -32,7 +32,10 @@
  *   partition starts still arrives, like a frame already on the wire.
  * - `partition` replaces any earlier partition; one-way cuts accumulate; `heal`
  *   removes both. Held packets wait for `release`, then travel with a fresh delay.
- * - Nodes not named in any partition group form one implicit group of their own.
+ * - A partition cuts every packet between two nodes named in different groups,
+ *   both ways (core's ClusterEvent says why all traffic, not only VRRP). A node
+ *   named in no group keeps talking to everyone, as real keepalived's recordings
+ *   were made (test/fixtures/keepalived-cases/26-partition-unnamed-node).
  * - The ARP view is not cleaned when an address is removed, as real caches are
  *   not: a unicast to a moved address reaches the old holder, who drops it
  *   ('address-not-local') until a gratuitous ARP points the segment elsewhere.
@@ -43,13 +46,15 @@
  * - Lists walked per packet are precomputed and replaced, never mutated, so a
  *   delivery already queued keeps the member list it was sent with.
  */
+import { partitionCuts } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { DurationUs, Instant } from '../core/time.js';
 import type { NodeId, SegmentId } from '../core/ids.js';
 import type { EventQueue, Scheduled } from './event-queue.js';
-import { IPPROTO_VRRP, isMulticastIpv4, type Mac, multicastMac } from './ipv4.js';
-import { ETHERTYPE_IPV4, ethernetFrame, gratuitousArpFrame, type PcapRecord } from './pcap.js';
+import { type Mac, multicastMac } from '../core/mac.js';
+import { IPPROTO_VRRP, isMulticastIpv4 } from './ipv4.js';
+import { ETHERTYPE_IPV4, ethernetFrame, gratuitousArpFrame, type PcapRecord } from '../core/pcap.js';
 
 export interface LinkOptions {
   /** Smallest one-way delay of a copy. Default 100 µs. */
@@ -225,14 +230,10 @@ export class SimNetwork {
 
   // ---------------------------------------------------------------- faults
 
-  /** Groups of nodes that can no longer reach each other. Replaces an earlier partition. */
+  /** Nodes named in different groups can no longer reach each other (core's partitionCuts). Replaces an earlier partition. */
   partition(groups: readonly (readonly NodeId[])[]): void {
-    const groupOf = new Map<NodeId, number>();
-    groups.forEach((group, i) => group.forEach((node) => groupOf.set(node, i)));
-    const rule: Rule = {
-      kind: 'partition',
-      verdict: (from, to) => ((groupOf.get(from) ?? -1) !== (groupOf.get(to) ?? -1) ? 'drop' : undefined),
-    };
+    const cuts = partitionCuts(groups);
+    const rule: Rule = { kind: 'partition', verdict: (from, to) => (cuts(from, to) ? 'drop' : undefined) };
     this.rules = [...this.rules.filter((r) => r.kind !== 'partition'), rule];
   }
 

@@ -21,12 +21,16 @@
  *
  * Rules
  * -----
- * - A paused node processes nothing: its wake-ups are held, script results and
- *   link changes queue up for resume, and packets that arrive are lost. (A
- *   frozen keepalived's socket buffer would keep some; losing them is the
- *   simpler, documented model — the engine then sees only what it sends.)
- * - On resume the overdue timeout fires first, with `now` far past the deadline
- *   (the engine handles a late timeout), then the queued inputs, in order.
+ * - A paused node processes nothing: its wake-ups are held, and script results,
+ *   link changes and packets queue up for resume. Packets queue as a frozen
+ *   keepalived's socket keeps them: one receive buffer per interface, bounded as
+ *   the kernel bounds it (socket-buffer.ts); one that does not fit is dropped
+ *   ('rcvbuf-full').
+ * - On resume the queued inputs are handed over first, in arrival order, and
+ *   only then the overdue timeout fires (if still due): keepalived's scheduler
+ *   reads ready sockets before it runs expired timers, so a paused BACKUP resumed
+ *   under a live master reads the master's kept advert and stays BACKUP
+ *   (recorded: test/fixtures/keepalived-cases/24-pause-backup).
  * - `stop` delivers `shutdown` and performs its outputs (the priority-0 advert
  *   goes out) before the node goes down; `kill` performs nothing. Either way the
  *   addresses still on the node vanish, each recorded as `address-removed` with
@@ -44,6 +48,7 @@ import type { EventQueue, Scheduled } from './event-queue.js';
 import type { Attachment, SimNetwork } from './network.js';
 import type { ObservationLog } from './observations.js';
 import { SimulationFailure } from './errors.js';
+import { datagramTruesize, ReceiveBuffer } from './socket-buffer.js';
 import type { SimNodeConfig, VrrpEngineLike } from './types.js';
 
 export type NodeStatus = 'down' | 'running' | 'paused';
@@ -86,6 +91,8 @@ export class SimNode {
   private wakeAt: Instant | undefined;
   private entryAt: Instant | undefined;
   private held: VrrpInput[] = [];
+  /** Per interface: what the node's socket has queued while paused. */
+  private readonly buffers = new Map<string, ReceiveBuffer>();
   private readonly scriptExit = new Map<string, number>();
   private readonly addresses = new Map<string, HeldAddress>();
   private lastFireAt = -1;
@@ -154,10 +161,16 @@ export class SimNode {
     if (this.currentStatus !== 'paused') return;
     this.currentStatus = 'running';
     this.world.observer?.onStatus(this.id, 'resume');
-    this.fireIfDue();
     const held = this.held;
     this.held = [];
+    for (const buffer of this.buffers.values()) buffer.empty();
     for (const input of held) if (this.currentStatus === 'running') this.deliver(input);
+    if (this.currentStatus === 'running') this.fireIfDue();
+  }
+
+  /** Datagrams an interface's socket holds for the paused node (0 when running). */
+  queuedOn(name: string): number {
+    return this.buffers.get(name)?.length ?? 0;
   }
 
   private goDown(reason: 'stop' | 'crash'): void {
@@ -167,6 +180,7 @@ export class SimNode {
     this.wakeAt = undefined;
     this.entryAt = undefined;
     this.held = [];
+    for (const buffer of this.buffers.values()) buffer.empty();
     for (const held of [...this.addresses.values()]) this.removeAddress(held, reason);
     this.world.observer?.onStatus(this.id, reason);
   }
@@ -174,15 +188,19 @@ export class SimNode {
   // ---------------------------------------------------------------- inputs from the world
 
   /**
-   * A packet reached one of this node's up interfaces. A paused node loses it
-   * (recorded: the pause caused it); a down node has no socket to lose it from,
-   * so its kernel discards it and nothing is recorded.
+   * A packet reached one of this node's up interfaces. A paused node's socket
+   * keeps it while its receive buffer has room, else the kernel drops it
+   * (recorded as 'rcvbuf-full'); a down node has no socket, so its kernel
+   * discards it and nothing is recorded.
    */
   receive(at: Attachment, bytes: Uint8Array): void {
     if (this.currentStatus === 'running') {
       this.deliver({ kind: 'packet', interface: at.name, bytes });
-    } else if (this.currentStatus === 'paused' && this.world.log.wants('dropped')) {
-      this.world.log.record({ kind: 'dropped', at: this.world.now(), node: this.id, interface: at.name, reason: { code: 'node-paused' } });
+    } else if (this.currentStatus === 'paused') {
+      let buffer = this.buffers.get(at.name);
+      if (buffer === undefined) this.buffers.set(at.name, (buffer = new ReceiveBuffer()));
+      if (buffer.admit(datagramTruesize(bytes.length))) this.held.push({ kind: 'packet', interface: at.name, bytes });
+      else if (this.world.log.wants('dropped')) this.world.log.record({ kind: 'dropped', at: this.world.now(), node: this.id, interface: at.name, reason: { code: 'rcvbuf-full' } });
     }
   }
 

@@ -13,12 +13,13 @@ import type { Observation } from '../core/backend.js';
 import type { Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
 import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, routerDirectory, type Violation } from './checkers.js';
-import { decodePcap, ETHERTYPE_ARP } from './pcap.js';
+import { decodePcap, ETHERTYPE_ARP } from '../core/pcap.js';
 import { writePcapFile } from './pcap-file.js';
 import { simBackend } from './sim-backend.js';
 import { Simulation } from './simulation.js';
 import type { SimNodeConfig, SimulationOptions } from './types.js';
 import { nodeConfig, type NodeOptions } from './topology.test-utils.js';
+import { nodeSpecFromVrrp } from '../spec/node-spec.test-utils.js';
 
 const S = 1_000_000;
 const DELAY = 100;
@@ -223,7 +224,7 @@ describe('VRRP in the simulator', () => {
 describe('the Backend port', () => {
   it('runs a cluster through create → start → advance → apply → stop', async () => {
     const backend = simBackend;
-    const spec = { seed: 3, nodes: topology([A, B]).map((n) => ({ ...n, address: n.config.vrrp.interfaces[0]!.address })) };
+    const spec = { seed: 3, nodes: topology([A, B]).map((n) => ({ id: n.id, config: nodeSpecFromVrrp(n.config.vrrp), address: n.config.vrrp.interfaces[0]!.address })) };
     const started = await backend.create(spec).start({ deferred: ['b'] });
     await started.advance(5 * S);
     expect(started.now()).toBe(5 * S);

@@ -76,22 +76,58 @@ describe('Simulation with a fake engine', () => {
     expect((sim.node('a').engineState as FakeState).lastNow).toBe(6 * S);
   });
 
-  it('pause holds wake-ups and loses packets; resume fires the overdue timeout late', () => {
-    const sim = pair({ observe: ['transitioned', 'dropped', 'event'] });
+  it('pause holds wake-ups and keeps packets; resume hands them over first, then fires the overdue timeout late', () => {
+    const order: string[] = [];
+    const spy: Engine<VrrpNodeConfig, FakeState, VrrpInput, VrrpOutput> = {
+      ...fakeEngine,
+      step: (s, input, now) => {
+        if (s.config.instances[0]?.priority === 200 && now === 20 * S) order.push(input.kind);
+        return fakeEngine.step(s, input, now);
+      },
+    };
+    const sim = pair({ engine: spy, observe: ['transitioned', 'dropped', 'event', 'sent'] });
     sim.advance(10 * S);
     sim.apply({ kind: 'pause', node: 'a' });
     sim.advance(10 * S);
-    expect(becameMaster(sim, 'b')).toEqual([mdi(200) + 6 * S + 100 + mdi(100)]);
-    const lostWhilePaused = sim.observations().filter((o) => o.kind === 'dropped' && o.node === 'a');
-    expect(lostWhilePaused.length).toBeGreaterThan(0);
-    expect(lostWhilePaused.every((o) => o.kind === 'dropped' && o.reason.code === 'node-paused')).toBe(true);
+    const bMaster = mdi(200) + 6 * S + 100 + mdi(100);
+    expect(becameMaster(sim, 'b')).toEqual([bMaster]);
+    const sentByB = sim.observations().filter((o) => o.kind === 'sent' && o.node === 'b').length;
+    expect(sentByB).toBe(Math.floor((20 * S - bMaster) / S) + 1);
+    expect(sim.node('a').queuedOn('eth0')).toBe(sentByB); // kept by the socket, none lost
+    expect(sim.observations().filter((o) => o.kind === 'dropped' && o.node === 'a')).toEqual([]);
     const timeoutsBefore = (sim.node('a').engineState as FakeState).timeouts;
     sim.apply({ kind: 'resume', node: 'a' });
+    expect(order).toEqual([...Array<string>(sentByB).fill('packet'), 'timeout']);
+    expect(sim.node('a').queuedOn('eth0')).toBe(0);
     const after = sim.node('a').engineState as FakeState;
     expect(after.timeouts).toBe(timeoutsBefore + 1); // the overdue advert timer, handled at once
     expect(after.lastNow).toBe(20 * S);
     sim.advance(1 * S);
     expect(transitions(sim)).toContain(`${20 * S + 100} b MASTER->BACKUP`);
+  });
+
+  it('a paused BACKUP resumed under a live master reads the kept advert before its overdue timer: it stays BACKUP', () => {
+    const sim = pair();
+    sim.advance(10 * S);
+    sim.apply({ kind: 'pause', node: 'b' });
+    sim.advance(10 * S);
+    sim.apply({ kind: 'resume', node: 'b' });
+    sim.advance(10 * S);
+    expect(becameMaster(sim, 'b')).toEqual([]);
+    expect((sim.node('b').engineState as FakeState).timeouts).toBe(0);
+  });
+
+  it("a paused node's socket keeps adverts up to the kernel's receive buffer, then drops them (256 adverts of 832 bytes)", () => {
+    const sim = pair({ observe: ['transitioned', 'dropped', 'sent'] });
+    sim.advance(10 * S);
+    sim.apply({ kind: 'pause', node: 'b' });
+    sim.advance(300 * S);
+    const sent = sim.observations().filter((o) => o.kind === 'sent' && o.node === 'a' && o.at > 10 * S && o.at < 310 * S - 100).length;
+    expect(sent).toBe(300);
+    expect(sim.node('b').queuedOn('eth0')).toBe(256);
+    const dropped = sim.observations().filter((o) => o.kind === 'dropped' && o.node === 'b');
+    expect(dropped).toHaveLength(300 - 256);
+    expect(dropped.every((o) => o.kind === 'dropped' && o.reason.code === 'rcvbuf-full')).toBe(true);
   });
 
   it('linkdown: the interface goes silent and the engine is told; linkup restores it', () => {
@@ -223,6 +259,7 @@ describe('Simulation with a fake engine', () => {
     expect(() => sim.apply({ kind: 'linkdown', node: 'a', interface: 'eth9' })).toThrow(expect.objectContaining({ code: 'sim-unknown-interface' }));
     expect(() => sim.apply({ kind: 'fail', node: 'b', script: 'chk' })).toThrow(expect.objectContaining({ code: 'sim-unknown-script' }));
     expect(() => sim.apply({ kind: 'partition', groups: [['a'], ['q']] })).toThrow(expect.objectContaining({ code: 'sim-unknown-node' }));
+    expect(() => sim.apply({ kind: 'partition', groups: [['a'], ['b', 'a']] })).toThrow(expect.objectContaining({ code: 'partition-node-twice' }));
     expect(() => sim.advance(-1)).toThrow(expect.objectContaining({ code: 'sim-duration-invalid' }));
     const observed: Observation[] = [...sim.observations()];
     expect(observed.filter((o) => o.kind === 'event')).toEqual([]); // rejected events are not recorded

@@ -25,20 +25,21 @@
  *   running one, kill a dead one) change nothing; names that do not exist
  *   (nodes, interfaces, scripts) throw a ScenarioError with a stable code.
  */
-import type { ClusterEvent, Observation } from '../core/backend.js';
+import { type ClusterEvent, type Observation, partitionCuts } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { Rng } from '../core/rng.js';
 import { type DurationUs, type Instant, ZERO } from '../core/time.js';
 import { unreachable } from '../core/assert.js';
 import { EventQueue } from './event-queue.js';
-import { interfaceMac, subnetOf } from './ipv4.js';
+import { interfaceMac } from '../core/mac.js';
+import { subnetOf } from './ipv4.js';
 import { Attachment, type NetworkDropCode, SimNetwork } from './network.js';
 import { CLUSTER_WIDE, ObservationLog, type ObservationListener, traceHash } from './observations.js';
-import { encodePcap, type PcapRecord } from './pcap.js';
+import { encodePcap, type PcapRecord } from '../core/pcap.js';
 import { SimNode, type World } from './sim-node.js';
 import { SimulationFailure } from './errors.js';
-import { SimLvs, type LvsEngines } from './lvs.js';
+import { SimLvs, type LvsEngines } from './lvs/lvs.js';
 import { ConfigError } from '../core/errors.js';
 import type { LvsClusterSpec } from '../core/backend.js';
 import type { SimNodeConfig, SimulationOptions, VrrpEngineLike } from './types.js';
@@ -199,7 +200,10 @@ export class Simulation {
     if ('node' in event) this.node(event.node);
     if (event.kind === 'linkdown' || event.kind === 'linkup') this.interfaceName(event.node, event.interface);
     if (event.kind === 'fail' || event.kind === 'ok') this.node(event.node).checkScript(event.script);
-    if (event.kind === 'partition') for (const group of event.groups) for (const id of group) this.node(id);
+    if (event.kind === 'partition') {
+      for (const group of event.groups) for (const id of group) this.node(id);
+      partitionCuts(event.groups); // refuses a node named in two groups
+    }
     if (event.kind === 'oneway') {
       this.node(event.from);
       this.node(event.to);

@@ -7,8 +7,8 @@ import type { Engine } from '../core/engine.js';
 import type { SegmentId } from '../core/ids.js';
 import type { DurationUs } from '../core/time.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from '../vrrp/types.js';
-import type { LvsEngines } from './lvs.js';
-import type { SimLvsDirectorConfig } from './lvs-types.js';
+import type { LvsEngines } from './lvs/lvs.js';
+import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import type { LinkOptions } from './network.js';
 
 /** Any engine that speaks the VRRP contract; its state is opaque to the simulator. */
@@ -24,7 +24,7 @@ export interface SimNodeConfig {
   /** Exit code each vrrp_script returns at the start (default 0 = ok); `fail`/`ok` events change it. */
   readonly scriptExitCodes?: Readonly<Record<string, number>>;
   /** keepalived's `virtual_server` blocks: the node is an LVS director (needs `SimulationOptions.lvs`). */
-  readonly lvs?: SimLvsDirectorConfig;
+  readonly lvs?: DirectorNodeConfig;
 }
 
 export interface SimulationOptions {

@@ -12,7 +12,7 @@ import type { ClusterSpec } from '../../src/core/backend.js';
 import { connectDocker } from '../../src/docker/docker-client.js';
 import { createDockerBackend } from '../../src/docker/docker-backend.js';
 import { removeStale } from '../../src/docker/labels.js';
-import type { DockerNodeConfig } from '../../src/docker/node-config.js';
+import type { NodeSpec } from '../../src/spec/node-spec.js';
 import { leftovers, nodeImage, skipReason } from './docker-test-utils.js';
 
 const CONF = (priority: number): string => `vrrp_instance VI_1 {
@@ -27,17 +27,15 @@ const CONF = (priority: number): string => `vrrp_instance VI_1 {
 }
 `;
 
-const node = (id: string, address: string, priority: number): ClusterSpec<DockerNodeConfig>['nodes'][number] => ({
+// keepalived reads CONF itself; the engine config is left empty (no VIP audit needed here).
+const node = (id: string, address: string, priority: number): ClusterSpec<NodeSpec>['nodes'][number] => ({
   id,
   address,
   config: {
-    engine: 'keepalived',
-    keepalived: CONF(priority),
+    keepalived: { file: `${id}.conf`, text: CONF(priority) },
     interfaces: [{ name: 'eth0', address, prefixLength: 24 }],
-    vips: [{ instance: 'VI_1', interface: 'eth0', address: '192.0.2.100', prefixLength: 24 }],
-    scriptExitCodes: {},
-    scripts: [],
-    vrrp: { interfaces: [], instances: [], scripts: [], syncGroups: [] } as unknown as DockerNodeConfig['vrrp'],
+    initialScriptExitCodes: {},
+    vrrp: { interfaces: [], instances: [], scripts: [], syncGroups: [] } as unknown as NodeSpec['vrrp'],
   },
 });
 

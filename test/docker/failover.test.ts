@@ -5,12 +5,12 @@
  * timers to the microsecond; the lab adds process start-up and exec latency).
  */
 import { describe, expect, it } from 'vitest';
-import { compareTimelines } from '../../src/docker/compare.js';
-import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../src/docker/docker-backend.js';
-import { dockerNodeConfig } from '../../src/docker/node-config.js';
+import { compareTimelines } from '../../src/scenario/compare.js';
+import { createDockerBackend } from '../../src/docker/docker-backend.js';
+import { requireCapability, type VipCheck } from '../../src/core/backend.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
-import { simulate } from '../../src/scenario/simulate.js';
+import { simulate } from '../../src/lab/simulate.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { expectMaster } from '../../src/scenario/vitest.js';
 import { crashAndReturn, leftovers, nodeImage, skipReason } from './docker-test-utils.js';
@@ -22,9 +22,8 @@ describe.skipIf(skipReason !== undefined)('keepalived in containers', () => {
     const image = await nodeImage();
     const prepared = prepareScenario(crash, { parse: keepalivedParser });
     let vips: VipCheck[] = [];
-    const real = await runScenario(prepared, createDockerBackend({ image }), {
-      nodeConfig: dockerNodeConfig('keepalived'),
-      beforeStop: async (c) => void (vips = await (c as DockerStartedCluster).checkVips()),
+    const real = await runScenario(prepared, createDockerBackend({ image, engine: 'keepalived' }), {
+      beforeStop: async (c) => void (vips = await requireCapability(c, 'vip-audit', 'docker', 'the VIP audit').checkVips()),
     });
     expectMaster(real, 'VI_1', 5, 'lb1');
     expectMaster(real, 'VI_1', 10, 'lb2');

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDockerBackend } from '../../src/docker/docker-backend.js';
-import { dockerNodeConfig, type NodeEngineKind } from '../../src/docker/node-config.js';
+import type { NodeEngineKind } from '../../src/docker/node-config.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../src/scenario/real-clock.js';
 import { runScenario } from '../../src/scenario/run.js';
@@ -23,7 +23,7 @@ async function runSeed003(engine: NodeEngineKind, file = 'directors.scenario') {
   const scenario = loadScenarioFile(join(dir, file));
   const prepared = prepareScenario(scenario, { parse: keepalivedParser });
   const slackened = { ...prepared, scenario: withRealClockSlack(prepared.scenario, realClockSlackUs(prepared)) };
-  return runScenario(slackened, createDockerBackend({ image: await nodeImage() }), { parse: keepalivedParser, nodeConfig: dockerNodeConfig(engine) });
+  return runScenario(slackened, createDockerBackend({ image: await nodeImage(), engine }), { parse: keepalivedParser });
 }
 
 describe.skipIf(skipReason !== undefined)('seed 003 on containers: LVS directors with real connections and checks', () => {

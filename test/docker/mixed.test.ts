@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'vitest';
 import { createDockerBackend } from '../../src/docker/docker-backend.js';
-import { dockerNodeConfig, type NodeEngineKind } from '../../src/docker/node-config.js';
+import type { NodeEngineKind } from '../../src/docker/node-config.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
@@ -17,7 +17,7 @@ const crash = crashAndReturn('mixed cluster: master crash and return', '    auth
 
 async function runMixed(engines: Record<string, NodeEngineKind>) {
   const prepared = prepareScenario(crash, { parse: keepalivedParser });
-  return runScenario(prepared, createDockerBackend({ image: await nodeImage() }), { nodeConfig: dockerNodeConfig('keepalived', engines) });
+  return runScenario(prepared, createDockerBackend({ image: await nodeImage(), engine: 'keepalived', engines }));
 }
 
 describe.skipIf(skipReason !== undefined)('mixed keepalived / our engine', () => {

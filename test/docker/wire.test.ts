@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDockerBackend } from '../../src/docker/docker-backend.js';
-import { dockerNodeConfig } from '../../src/docker/node-config.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { configText, scenario } from '../../src/scenario/scenario.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import { secondsToUs } from '../../src/core/time.js';
 import { kill } from '../../src/scenario/events.js';
 import { runScenario } from '../../src/scenario/run.js';
-import type { DockerStartedCluster } from '../../src/docker/docker-backend.js';
+import { requireCapability } from '../../src/core/backend.js';
+import { nodeSpecOf } from '../../src/spec/node-spec.js';
 import { nodeImage, skipReason, twoNodeConf } from './docker-test-utils.js';
 
 const hasTshark = spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0;
@@ -24,9 +24,8 @@ const hasTshark = spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore'
 describe.skipIf(skipReason !== undefined || !hasTshark)('VRRP on the wire', () => {
   it('tshark decodes the adverts of our engine and of keepalived as valid VRRPv2', async () => {
     const prepared = prepareScenario(scenario('wire').node('lb1', configText('lb1.conf', twoNodeConf(150))).node('lb2', configText('lb2.conf', twoNodeConf(100))).until(6).build(), { parse: keepalivedParser });
-    const nodeConfig = dockerNodeConfig('keepalived', { lb1: 'ts' });
-    const spec = { seed: 1, nodes: prepared.nodes.map((n) => ({ id: n.id, address: n.address, config: nodeConfig(n) })) };
-    await using cluster = await createDockerBackend({ image: await nodeImage() }).create(spec).start();
+    const spec = { seed: 1, nodes: prepared.nodes.map((n) => ({ id: n.id, address: n.address, config: nodeSpecOf(n) })) };
+    await using cluster = await createDockerBackend({ image: await nodeImage(), engine: 'keepalived', engines: { lb1: 'ts' } }).create(spec).start();
     const lb2 = cluster.container('lb2');
     await lb2.shDetached('exec tcpdump -i eth0 -U -w /lab/vrrp.pcap ip proto 112 2>/dev/null');
     await cluster.advance(secondsToUs(6));
@@ -50,9 +49,8 @@ describe.skipIf(skipReason !== undefined || !hasTshark)('VRRP on the wire', () =
       { parse: keepalivedParser },
     );
     let capture: { pcap: Uint8Array; frames: number } | undefined;
-    const run = await runScenario(prepared, createDockerBackend({ image: await nodeImage(), capture: true }), {
-      nodeConfig: dockerNodeConfig('keepalived', { lb1: 'ts' }),
-      beforeStop: async (cluster) => void (capture = await (cluster as DockerStartedCluster).collectCapture()),
+    const run = await runScenario(prepared, createDockerBackend({ image: await nodeImage(), capture: true, engine: 'keepalived', engines: { lb1: 'ts' } }), {
+      beforeStop: async (cluster) => void (capture = await requireCapability(cluster, 'capture', 'docker', 'the capture').collect()),
     });
     if (capture === undefined) throw new Error('no capture');
     const file = join(mkdtempSync(join(tmpdir(), 'vrrp-lab-capture-')), 'run.pcap');

@@ -9,7 +9,8 @@ import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { simulate } from '../../src/scenario/simulate.js';
+import { simulate } from '../../src/lab/simulate.js';
+import { openBackend } from '../../src/lab/backends.js';
 
 export type BackendName = 'sim' | 'docker';
 
@@ -56,11 +57,9 @@ function dockerRefuses(scenario: Scenario): string | undefined {
  * `dockerSlackUs` of lateness.
  */
 async function runOnDocker(scenario: Scenario): Promise<ScenarioRun> {
-  const { buildNodeImage, connectDocker, createDockerBackend, dockerNodeConfig } = await import('../../src/docker/index.js');
-  const docker = await connectDocker();
-  const image = await buildNodeImage(docker, {});
   const engine = process.env.BACKEND_ENGINE === 'ts' ? 'ts' : 'keepalived';
-  return runScenario(withRealClockSlack(scenario, dockerSlackUs(scenario)), createDockerBackend({ docker, image: image.image }), { parse: keepalivedParser, nodeConfig: dockerNodeConfig(engine) });
+  const backend = await openBackend({ name: 'docker', engine });
+  return runScenario(withRealClockSlack(scenario, dockerSlackUs(scenario)), backend, { parse: keepalivedParser });
 }
 
 export function selectedBackend(env: string | undefined = process.env.BACKEND): ScenarioRunner {

@@ -14,10 +14,11 @@
 import { Rng } from '../../src/core/rng.js';
 import type { Observation } from '../../src/core/backend.js';
 import { instant, type Instant } from '../../src/core/time.js';
-import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, createSimBackend, routerDirectory, type SimStartedCluster, type Violation } from '../../src/sim/index.js';
+import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, createSimBackend, routerDirectory, simNodeConfig, type Violation } from '../../src/sim/index.js';
 import { formatEvent, sortEvents, type ScenarioEvent } from '../../src/scenario/events.js';
 import { keepalivedParser } from '../../src/scenario/keepalived-parser.js';
-import { runScenario, simNodeConfig } from '../../src/scenario/run.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { requireCapability } from '../../src/core/backend.js';
 import { configText, type Scenario } from '../../src/scenario/scenario.js';
 import { prepareScenario } from '../../src/scenario/topology.js';
 import type { ClusterEvent } from '../../src/core/backend.js';
@@ -128,9 +129,8 @@ export async function runSwarmSeed(seed: number): Promise<SwarmRun> {
   await runScenario(prepared, backend, {
     seed,
     beforeStop: (cluster) => {
-      const sim = (cluster as SimStartedCluster).simulation;
-      observations = [...sim.observations()];
-      traceHash = sim.traceHash();
+      observations = [...cluster.observations()];
+      traceHash = requireCapability(cluster, 'trace-hash', backend.name, 'the determinism check').traceHash();
     },
   });
   const nodes = prepared.nodes.map((n) => ({ id: n.id, config: simNodeConfig(n) }));

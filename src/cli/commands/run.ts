@@ -12,19 +12,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { requireCapability, type VipCheck } from '../../core/backend.js';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { compareTimelines, renderComparison, type Comparison } from '../../docker/compare.js';
-import { createDockerBackend, type DockerStartedCluster, type VipCheck } from '../../docker/docker-backend.js';
-import { connectDocker } from '../../docker/docker-client.js';
-import { buildNodeImage } from '../../docker/image.js';
-import { dockerNodeConfig, ENGINE_KINDS, type NodeEngineKind } from '../../docker/node-config.js';
+import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
+import { backendName, engineName, openBackend, type NodeEngineKind } from '../../lab/backends.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
 import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
-import { simulate } from '../../scenario/simulate.js';
+import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
@@ -36,17 +34,12 @@ import { simulateCommand } from './simulate.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function engineOf(value: string): NodeEngineKind {
-  if (!(ENGINE_KINDS as readonly string[]).includes(value)) throw new UsageError(`unknown engine '${value}': expected ${ENGINE_KINDS.join(' or ')}`);
-  return value as NodeEngineKind;
-}
-
 function nodeEngines(values: readonly string[]): Record<string, NodeEngineKind> {
   return Object.fromEntries(
     values.map((v) => {
       const m = /^([^=]+)=(.+)$/.exec(v);
       if (m === null) throw new UsageError(`--node-engine expects NAME=ENGINE, got '${v}'`);
-      return [m[1] as string, engineOf(m[2] as string)];
+      return [m[1] as string, engineName(m[2] as string)];
     }),
   );
 }
@@ -99,10 +92,9 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     const file = args[0] as string | undefined;
     const nodes = (options['node'] as string[] | undefined) ?? [];
     const events = (options['event'] as string[] | undefined) ?? [];
-    const backend = options['backend'] as string;
-    if (backend !== 'docker' && backend !== 'sim') throw new UsageError(`unknown backend '${backend}': expected docker or sim`);
+    const backend = backendName(options['backend'] as string);
     if (file !== undefined && (nodes.length > 0 || events.length > 0)) throw new UsageError('give either a .scenario file or --node/--event flags, not both');
-    const engine = engineOf(options['engine'] as string);
+    const engine = engineName(options['engine'] as string);
     const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
     const slackS = options['slack'] === undefined ? undefined : Number(options['slack']);
     if (slackS !== undefined && !(Number.isFinite(slackS) && slackS >= 0 && slackS <= 3600)) throw new UsageError(`--slack expects seconds from 0 to 3600, got '${String(options['slack'])}'`);
@@ -119,22 +111,17 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
       let vips: VipCheck[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
-      // The image follows the daemon's code: build it (or its changed layers) when the inputs moved on.
-      const docker = await connectDocker();
-      const image = await buildNodeImage(docker, { progress: (l) => log(`image: ${l}`) });
-      if (image.built) log(`built ${image.image} in ${image.seconds.toFixed(1)} s`);
       const pcapPath = options['pcap'] as string | undefined;
-      const dockerBackend = createDockerBackend({ docker, image: image.image, realScripts: options['realScripts'] === true, log, capture: pcapPath !== undefined });
+      // The image follows the daemon's code: opening the backend builds it (or its changed layers) when the inputs moved on.
+      const chosen = await openBackend({ name: backend, engine, engines, realScripts: options['realScripts'] === true, log, capture: pcapPath !== undefined });
       const slackUs = slackS === undefined ? realClockSlackUs(prepared) : Math.round(slackS * 1e6);
       log(`timed expectations allowed ${(slackUs / 1e6).toFixed(3)} s of real-clock lateness (--slack)`);
-      const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, dockerBackend, {
+      const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, chosen, {
         seed,
-        nodeConfig: dockerNodeConfig(engine, engines),
         beforeStop: async (cluster) => {
-          const started = cluster as DockerStartedCluster;
-          vips = await started.checkVips();
+          vips = (await cluster.capability('vip-audit')?.checkVips()) ?? [];
           if (pcapPath === undefined) return;
-          const { pcap, frames } = await started.collectCapture();
+          const { pcap, frames } = await requireCapability(cluster, 'capture', chosen.name, '--pcap').collect();
           writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
           log(`wrote ${pcapPath} (${frames} frames the nodes sent: VRRP and ARP, on the run's clock)`);
         },

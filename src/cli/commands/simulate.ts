@@ -22,7 +22,7 @@ import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { chooseSeed, type ScenarioRun } from '../../scenario/run.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
-import { simulate } from '../../scenario/simulate.js';
+import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';

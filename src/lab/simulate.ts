@@ -1,0 +1,39 @@
+/**
+ * `simulate`: a scenario on the simulator with the project's VRRP engine — what
+ * the `vrrp-lab simulate` command and the scenario tests call. It lives above
+ * src/scenario because it names a backend; scenarios themselves never do.
+ */
+import type { StartedCluster } from '../core/backend.js';
+import { createSimBackend } from '../sim/sim-backend.js';
+import { runScenario, type ScenarioRun } from '../scenario/run.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { prepareScenario, type ConfigParser, type PreparedScenario } from '../scenario/topology.js';
+
+export interface SimulateOptions {
+  readonly parse: ConfigParser;
+  /** Overrides SEED and the scenario's own seed. */
+  readonly seed?: number;
+  /** Keep every frame for a pcap. */
+  readonly capture?: boolean;
+  readonly readFile?: (path: string) => string;
+}
+
+export interface SimulateResult {
+  readonly run: ScenarioRun;
+  /** The capture as pcap bytes, when `capture` was asked for. */
+  readonly pcap?: Uint8Array;
+}
+
+/** Prepare (may throw ScenarioFileError with every located mistake) and run on the simulator. */
+export async function simulate(scenario: Scenario | PreparedScenario, options: SimulateOptions): Promise<SimulateResult> {
+  const prepared = 'timelineNodes' in scenario ? scenario : prepareScenario(scenario, { parse: options.parse, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  const backend = createSimBackend({ capture: options.capture === true });
+  let pcap: Uint8Array | undefined;
+  const run = await runScenario(prepared, backend, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    beforeStop: async (cluster: StartedCluster) => {
+      if (options.capture) pcap = (await cluster.capability('capture')?.collect())?.pcap;
+    },
+  });
+  return { run, ...(pcap ? { pcap } : {}) };
+}
