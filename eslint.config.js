@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureEngines = ['src/core/**/*.ts', 'src/config/**/*.ts', 'src/vrrp/**/*.ts', 'src/ipvs/**/*.ts', 'src/fencing/**/*.ts'];
+const pureEngines = ['src/core/**/*.ts', 'src/config/**/*.ts', 'src/vrrp/**/*.ts', 'src/ipvs/**/*.ts', 'src/fencing/**/*.ts', 'src/check/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },

@@ -7,7 +7,8 @@
  * the cluster starts — nodes whose first lifecycle event is `start` wait for
  * it — and the events are applied in order, each after `advance`-ing the
  * backend's clock to the event's time. At the end the observations are read
- * into a Timeline and every expectation is checked against it.
+ * into a Timeline, every expectation is checked against it, and the checker
+ * library's standard checkers give their verdicts on it.
  *
  * Rules:
  * - The seed is the caller's, else SEED from the environment, else the
@@ -20,9 +21,11 @@ import { randomInt } from 'node:crypto';
 import { LVS_EVENT_KINDS, type Observation, type StartedCluster } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import { seedFrom } from '../core/rng.js';
-import type { Instant } from '../core/time.js';
+import type { DurationUs, Instant } from '../core/time.js';
+import type { Verdict } from '../check/index.js';
 import { nodeSpecOf, type NodeBackend, type NodeClusterSpec } from '../spec/node-spec.js';
 import { checkAll, describeExpectation, type ExpectationResult } from './expectations.js';
+import { convergenceBoundOf, DEFAULT_OVERLAP_US, judgeTimeline } from './invariants.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
 import { keepalivedParser } from './keepalived-parser.js';
 import type { Scenario } from './scenario.js';
@@ -33,6 +36,8 @@ export interface ScenarioRun {
   readonly seed: number;
   readonly timeline: Timeline;
   readonly results: readonly ExpectationResult[];
+  /** The checker library's standard verdicts (src/check): reported, not part of `passed`. */
+  readonly verdicts: readonly Verdict[];
   readonly passed: boolean;
 }
 
@@ -41,6 +46,12 @@ export interface RunOptions {
   readonly seed?: number;
   /** How to read a node's configuration when the scenario is not prepared yet (default: keepalived's parser). */
   readonly parse?: ConfigParser;
+  /**
+   * How long two masters, or a VIP out of step, may last as a handover in
+   * flight — a delivery delay plus, on real clocks, their lateness (default
+   * 0.1 s). The standard checkers' convergence bound grows by twice this.
+   */
+  readonly overlapUs?: DurationUs;
   /** Look at the cluster at the end time, before it stops (e.g. ask for its `capture` capability). */
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
@@ -111,7 +122,9 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
     ...(prepared.lvs === undefined ? {} : { lvs: prepared.lvs.timeline }),
   });
   const results = checkAll(timeline, scenario.expectations);
-  return { prepared, seed, timeline, results, passed: results.every((r) => r.ok) };
+  const overlapUs = options.overlapUs ?? DEFAULT_OVERLAP_US;
+  const verdicts = judgeTimeline(timeline, { overlapUs, convergenceUs: convergenceBoundOf(prepared, overlapUs) });
+  return { prepared, seed, timeline, results, verdicts, passed: results.every((r) => r.ok) };
 }
 
 async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant): Promise<void> {

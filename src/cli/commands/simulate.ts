@@ -29,6 +29,7 @@ import { renderTimelineText } from '../../scenario/timeline-text.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
+import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -157,6 +158,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
+      verdicts: verdictsToJson(run.verdicts),
       diagnostics: notes,
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
@@ -173,6 +175,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
     for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
     for (const r of failed) io.stdout.write(`\n${r.message}\n`);
   }
+  io.stdout.write(renderVerdicts(run.verdicts, style));
 }
 
 // ---------------------------------------------------------------- errors
