@@ -20,7 +20,8 @@ import { scenarioFromFlags } from '../../scenario/from-flags.js';
 import { DEFAULT_OVERLAP_US } from '../../scenario/invariants.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
-import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { chooseRunSeed } from '../../lab/seed.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
@@ -106,7 +107,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     } catch (e) {
       return inputError(e, ctx);
     }
-    const seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+    const seed = chooseRunSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
     try {
       const prepared = prepareScenario(scenario, { parse: keepalivedParser });
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
