@@ -24,6 +24,7 @@ import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic } from '../render/diagnostic-text.js';
 import type { Style } from '../style.js';
+import { clusterPlanCommand } from './cluster-plan.js';
 
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The simulator refuses rings larger than totem's own limit. */
@@ -216,13 +217,14 @@ Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).
 };
 
 /** The sub-commands of `vrrp-lab cluster`, in the order its help lists them. */
-export const clusterSubcommands: CliCommand[] = [clusterSimulateCommand];
+export const clusterSubcommands: CliCommand[] = [clusterSimulateCommand, clusterPlanCommand];
 
 export const clusterCommand: CliCommand = {
   usage: 'cluster',
   summary: 'corosync/Pacemaker/RHCS clusters: membership, quorum and fencing in virtual time',
   description: `Cluster commands: simulate a corosync cluster's membership and quorum (and,
-with agents, its fencing and services) in deterministic virtual time.`,
+with agents, its fencing and services) in deterministic virtual time; plan what Pacemaker's
+scheduler decides for a CIB (fences, start/stop/move/recover) in crm_simulate's words.`,
   examples: clusterSubcommands.flatMap((c) => c.examples.slice(0, 1)),
   define() {},
   async run() {
