@@ -73,6 +73,11 @@ function lastOf<K extends SimEvent['kind']>(events: readonly SimEvent[], kind: K
   return found;
 }
 
+/** corosync never ran on any node in any run (it refused the configuration at start). */
+export function neverRan(c: CorosyncCase): boolean {
+  return c.runs.every((r) => r.rec.snapshots.every((s) => Object.values(s.nodes).every((n) => !n.running)));
+}
+
 export interface Comparison {
   readonly checks: number;
   readonly mismatches: string[];

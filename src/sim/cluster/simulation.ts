@@ -197,6 +197,10 @@ export class ClusterSimulation {
   // ---- node lives -------------------------------------------------------------------------
 
   private startNode(n: NodeRt, cause: string): void {
+    if (this.spec.startupError) {
+      this.note(`${cause}: corosync exits at once (${this.spec.startupError})`, n.spec.name);
+      return;
+    }
     n.status = 'running';
     n.life++;
     n.qdeviceRegistered = false;
