@@ -36,7 +36,7 @@
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import { secondsToUs } from '../core/time.js';
-import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../vrrp/rfc3768.js';
+import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../core/rfc3768.js';
 import type { KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
 import type {
   AuthConfig,

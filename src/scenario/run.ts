@@ -12,12 +12,13 @@
  *
  * Rules:
  * - The seed is the caller's, else SEED from the environment, else the
- *   scenario's, else a fresh random one; it is always in the result.
+ *   scenario's, else the caller's `fresh()` — a host draws a random one
+ *   (src/lab/seed.ts), since nothing here reads a clock or draws randomness —
+ *   else DEFAULT_SEED; it is always in the result.
  * - Events at the same instant are applied in the order written.
  * - Observations are read before the cluster is stopped: stopping is the
  *   harness leaving, not part of the story.
  */
-import { randomInt } from 'node:crypto';
 import { LVS_EVENT_KINDS, type Observation, type StartedCluster } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import { seedFrom } from '../core/rng.js';
@@ -44,6 +45,8 @@ export interface ScenarioRun {
 export interface RunOptions {
   /** Overrides SEED and the scenario's own seed. */
   readonly seed?: number;
+  /** A fresh seed when neither the caller, SEED nor the scenario gives one (default: DEFAULT_SEED). */
+  readonly freshSeed?: () => number;
   /** How to read a node's configuration when the scenario is not prepared yet (default: keepalived's parser). */
   readonly parse?: ConfigParser;
   /**
@@ -56,10 +59,13 @@ export interface RunOptions {
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
 
-/** The seed rule: explicit, else SEED, else the scenario's, else random. */
-export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED): number {
+/** The seed of a run that no caller, SEED or scenario seeds, unless the caller draws one. */
+export const DEFAULT_SEED = 1;
+
+/** The seed rule: explicit, else SEED, else the scenario's, else `fresh()`. */
+export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED, fresh: () => number = () => DEFAULT_SEED): number {
   if (explicit !== undefined) return explicit;
-  return seedFrom(env, () => scenarioSeed ?? randomInt(0, 2 ** 31));
+  return seedFrom(env, () => scenarioSeed ?? fresh());
 }
 
 /**
@@ -89,7 +95,7 @@ function checkBackendRuns(prepared: PreparedScenario, backend: NodeBackend): voi
 export async function runScenario(input: Scenario | PreparedScenario, backend: NodeBackend, options: RunOptions = {}): Promise<ScenarioRun> {
   const prepared = 'timelineNodes' in input ? input : prepareScenario(input, { parse: options.parse ?? keepalivedParser });
   const { scenario } = prepared;
-  const seed = chooseSeed(options.seed, scenario.seed);
+  const seed = chooseSeed(options.seed, scenario.seed, process.env.SEED, options.freshSeed);
   checkBackendRuns(prepared, backend);
   const spec: NodeClusterSpec = {
     seed,

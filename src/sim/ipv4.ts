@@ -5,7 +5,7 @@
  */
 
 import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
-import { IPPROTO_VRRP, VRRP_MULTICAST_GROUP_TEXT } from '../vrrp/rfc3768.js';
+import { IPPROTO_VRRP, VRRP_MULTICAST_GROUP_TEXT } from '../core/rfc3768.js';
 
 /** The VRRP multicast group and IP protocol, RFC 3768 §5.2.2 (defined once, in the VRRP engine's leaf module). */
 export { IPPROTO_VRRP, VRRP_MULTICAST_GROUP_TEXT as VRRP_MULTICAST_GROUP };

@@ -22,10 +22,10 @@ import type { Engine, Step, TimeoutInput } from '../core/engine.js';
 import { later, type Instant } from '../core/time.js';
 import { compileNodeConfig, type CompiledNode } from './node-config.js';
 import { initialScriptCounter } from './script-counter.js';
-import { effectivePriority, faultsInstance, trackerContribution } from './rfc3768.js';
+import { effectivePriority, faultsInstance, trackerContribution } from '../core/rfc3768.js';
 import { onLink, onPacket, onScriptResult, onShutdown, onTimeout, drop } from './router.js';
 import { armTimer, closeDraft, downIntervalUs, group, inst, openDraft, setGroup, setInstance, type Draft, type GroupRecord, type InstanceRecord, type ScriptRecord, type VrrpNodeState } from './state.js';
-import { skewMinUs } from './rfc3768.js';
+import { skewMinUs } from '../core/rfc3768.js';
 import { gotoMaster } from './transitions.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from './types.js';
 

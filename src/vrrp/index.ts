@@ -45,6 +45,6 @@ export {
   PRIORITY_MIN,
   PRIORITY_DEFAULT,
   PRIORITY_MAX_BACKUP,
-} from './rfc3768.js';
+} from '../core/rfc3768.js';
 export { scriptResult, initialScriptCounter, type ScriptStatus, type ScriptCounter } from './script-counter.js';
 export { vrrpInstance, vrrpNode, vrrpScript } from './defaults.js';

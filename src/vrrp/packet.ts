@@ -18,7 +18,7 @@
  * - Nothing here throws on peer input; malformed bytes become a `DropReason`.
  */
 import { err, ok, type Result } from '../core/result.js';
-import { IPPROTO_VRRP, PRIORITY_OWNER, PRIORITY_STOP, VRRP_MULTICAST_GROUP, VRRP_TTL, VRRP_TYPE_ADVERTISEMENT, VRRP_VERSION } from './rfc3768.js';
+import { IPPROTO_VRRP, PRIORITY_OWNER, PRIORITY_STOP, VRRP_MULTICAST_GROUP, VRRP_TTL, VRRP_TYPE_ADVERTISEMENT, VRRP_VERSION } from '../core/rfc3768.js';
 import type { DropReason } from './types.js';
 
 /** An IPv4 address as an unsigned 32-bit integer (10.0.0.1 = 0x0a000001). */

@@ -19,7 +19,8 @@ import { ConfigError, ScenarioError } from '../../core/errors.js';
 import { EVENT_WORDS } from '../../scenario/events.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
-import { chooseSeed, type ScenarioRun } from '../../scenario/run.js';
+import type { ScenarioRun } from '../../scenario/run.js';
+import { chooseRunSeed } from '../../lab/seed.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
@@ -103,7 +104,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     }
     let seed: number;
     try {
-      seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+      seed = chooseRunSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
     } catch (e) {
       return usage(ctx, (e as Error).message);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trackerContribution } from '../../vrrp/rfc3768.js';
+import { trackerContribution } from '../../core/rfc3768.js';
 import { buildElectionTable, compareAddresses, MAX_ENUMERATED_TRACKERS, nodeOutcome } from './election-table.js';
 
 const contribution = (t: { weight: number; reverse: boolean }, up: boolean): number => trackerContribution(t.weight, t.reverse, up);

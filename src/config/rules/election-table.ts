@@ -25,7 +25,7 @@
  * The table is pure data: the CLI prints it as a grid or as JSON, and the rules
  * in election.ts read findings off it.
  */
-import { effectivePriority, PRIORITY_OWNER, trackerContribution } from '../../vrrp/rfc3768.js';
+import { effectivePriority, PRIORITY_OWNER, trackerContribution } from '../../core/rfc3768.js';
 
 /** Where a setting was written; the rules anchor their diagnostics here. */
 export interface ElectionSource {

@@ -9,7 +9,7 @@
  * from the rows, so a finding is true of exactly the combinations the table shows.
  */
 import type { Diagnostic, Severity } from '../../core/diagnostic.js';
-import { PRIORITY_MAX_BACKUP, PRIORITY_MIN, PRIORITY_OWNER, trackerContribution } from '../../vrrp/rfc3768.js';
+import { PRIORITY_MAX_BACKUP, PRIORITY_MIN, PRIORITY_OWNER, trackerContribution } from '../../core/rfc3768.js';
 import {
   masterKey,
   type ElectionNode,

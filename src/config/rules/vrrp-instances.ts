@@ -11,7 +11,7 @@ import type { Severity } from '../../core/diagnostic.js';
 import { report, type BuildContext } from '../build-context.js';
 import { parseAddress, isLinkLocal6 } from '../ip.js';
 import { US_PER_SECOND } from '../../core/time.js';
-import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../../vrrp/rfc3768.js';
+import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../../core/rfc3768.js';
 import type { Draft, EffectiveInstance, GlobalDefs, KeepalivedConfig, Loc, VrrpInstance } from '../model.js';
 
 const CENTI_US = 10_000;

@@ -1,9 +1,11 @@
 /**
  * RFC 3768's constants and arithmetic, and keepalived 2.2.7's arithmetic on
  * top of them: the one leaf module every layer that reasons about VRRP reads —
- * the engine, the validator's cluster rules and election table (src/config),
- * the mapping from keepalived.conf, the checkers' bounds. It imports nothing
- * but core, so the lint fence lets the config layer import it alone of src/vrrp.
+ * the engine (src/vrrp), the validator's cluster rules and election table
+ * (src/config), the mapping from keepalived.conf, the simulator's wire, the
+ * checkers' bounds. It lives in core, which every layer may import, and
+ * imports nothing but core/time: the validator and the engine cannot compute
+ * an effective priority or a Master_Down_Interval two ways.
  *
  * Theory of operation
  * - Time is integer µs, as keepalived keeps it (TIMER_HZ = 1 000 000).
@@ -25,7 +27,7 @@
  * - advert_int: VRRPv2 carries whole seconds (keepalived rounds to the nearest,
  *   at least 1, at most 255), VRRPv3 centiseconds (at most 40.95 s).
  */
-import { US_PER_SECOND, type DurationUs } from '../core/time.js';
+import { US_PER_SECOND, type DurationUs } from './time.js';
 
 // ---------------------------------------------------------------- wire (§5)
 
