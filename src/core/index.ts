@@ -9,5 +9,6 @@ export * from './host.js';
 export * from './ids.js';
 export * from './ipv4.js';
 export * from './backend.js';
+export * from './fence-kind.js';
 export * from './mac.js';
 export * from './pcap.js';

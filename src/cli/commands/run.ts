@@ -12,14 +12,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireCapability, type VipCheck } from '../../core/backend.js';
+import { requireCapability, type ConfigRewrite, type VipCheck } from '../../core/backend.js';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
 import { backendName, engineName, openBackend, type NodeEngineKind } from '../../lab/backends.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
+import { DEFAULT_OVERLAP_US } from '../../scenario/invariants.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
-import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { chooseRunSeed } from '../../lab/seed.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
@@ -29,6 +31,7 @@ import { renderTimelineText } from '../../scenario/timeline-text.js';
 import { prepareScenario } from '../../scenario/topology.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 import { reportEnvironmentError } from './image.js';
 import { simulateCommand } from './simulate.js';
 
@@ -104,12 +107,13 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     } catch (e) {
       return inputError(e, ctx);
     }
-    const seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+    const seed = chooseRunSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
     try {
       const prepared = prepareScenario(scenario, { parse: keepalivedParser });
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
       if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
       let vips: VipCheck[] = [];
+      let rewrites: readonly ConfigRewrite[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
       const pcapPath = options['pcap'] as string | undefined;
       // The image follows the daemon's code: opening the backend builds it (or its changed layers) when the inputs moved on.
@@ -118,8 +122,10 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       log(`timed expectations allowed ${(slackUs / 1e6).toFixed(3)} s of real-clock lateness (--slack)`);
       const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, chosen, {
         seed,
+        overlapUs: DEFAULT_OVERLAP_US + slackUs,
         beforeStop: async (cluster) => {
           vips = (await cluster.capability('vip-audit')?.checkVips()) ?? [];
+          rewrites = cluster.capability('config-rewrites')?.rewrites() ?? [];
           if (pcapPath === undefined) return;
           const { pcap, frames } = await requireCapability(cluster, 'capture', chosen.name, '--pcap').collect();
           writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
@@ -130,7 +136,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
-      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine });
+      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
       return reportEnvironmentError(e, (s) => ctx.io.stderr.write(s), ctx.json, (s) => ctx.io.stdout.write(s));
@@ -138,7 +144,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
   },
 };
 
-function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string }): number {
+function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string; rewrites?: readonly ConfigRewrite[] }): number {
   const { io, style, json } = ctx;
   const vipMismatches = vips.filter((v) => v.actual.join() !== v.observed.join());
   if (json) {
@@ -147,11 +153,13 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
+      verdicts: verdictsToJson(run.verdicts),
       diagnostics: run.prepared.diagnostics.filter((d) => d.severity !== 'info'),
       backend: how.backend,
       engine: how.engine,
       ...(comparison ? { comparison } : {}),
       ...(vips.length > 0 ? { vipCheck: vips } : {}),
+      ...(how.rewrites && how.rewrites.length > 0 ? { rewrites: how.rewrites } : {}),
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
   } else {
@@ -161,6 +169,7 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
       for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
     }
+    io.stdout.write(renderVerdicts(run.verdicts, style));
     if (comparison) io.stdout.write(`\n${renderComparison(comparison, `${how.backend}/${how.engine}`)}`);
     if (vips.length > 0) {
       io.stdout.write(`\nVIP holders at the end (ip -4 addr): ${vips.map((v) => `${v.address} ${v.actual.join(',') || 'nobody'}`).join('; ')}\n`);
