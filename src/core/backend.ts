@@ -105,6 +105,24 @@ export const FAULT_UNDO = {
   fail: 'ok',
 } as const satisfies Partial<Record<ClusterEventKind, ClusterEventKind>>;
 
+/** An event FAULT_UNDO names an undo for. */
+export type FaultEvent = Extract<ClusterEvent, { readonly kind: keyof typeof FAULT_UNDO }>;
+
+/** The event that undoes `fault` (`heal` for a partition, `resume` for a pause, `start` for a kill, …). */
+export function undoOf(fault: FaultEvent): ClusterEvent {
+  switch (fault.kind) {
+    case 'partition':
+    case 'oneway':
+      return { kind: 'heal' };
+    case 'fail':
+      return { kind: 'ok', node: fault.node, script: fault.script };
+    case 'linkdown':
+      return fault.interface === undefined ? { kind: 'linkup', node: fault.node } : { kind: 'linkup', node: fault.node, interface: fault.interface };
+    default:
+      return { kind: FAULT_UNDO[fault.kind], node: fault.node };
+  }
+}
+
 export interface TimedEvent {
   readonly at: Instant;
   readonly event: ClusterEvent;
