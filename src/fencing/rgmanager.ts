@@ -88,6 +88,8 @@ export interface RgState {
   readonly awaitingFence: readonly string[];
   /** False until the first evaluation after quorum formed (autostart applies then). */
   readonly evaluated: boolean;
+  /** Members reported fenced while still members: when they drop out there is nothing to wait for. */
+  readonly fencedMembers: readonly string[];
 }
 
 export type AdminOp =
@@ -118,7 +120,7 @@ type RStep = Step<RgState, RgOutput>;
 
 export const rgmanager: Engine<RgConfig, RgState, RgInput, RgOutput> = {
   name: 'rgmanager',
-  init: (config) => ({ state: { config, members: [], quorate: false, table: emptyTable(config), awaitingFence: [], evaluated: false }, outputs: [] }),
+  init: (config) => ({ state: { config, members: [], quorate: false, table: emptyTable(config), awaitingFence: [], evaluated: false, fencedMembers: [] }, outputs: [] }),
   step: stepRg,
   nextDeadline: () => undefined,
 };
@@ -175,9 +177,9 @@ function onMembership(ctx: Ctx, input: Extract<RgInput, { kind: 'membership' }>)
   const prev = ctx.state;
   const members = sortByNodeid(ctx.config, input.members);
   const clean = new Set(input.cleanLeft ?? []);
-  const lost = prev.members.filter((m) => !members.includes(m) && !clean.has(m));
+  const lost = prev.members.filter((m) => !members.includes(m) && !clean.has(m) && !prev.fencedMembers.includes(m));
   const joined = members.filter((m) => !prev.members.includes(m));
-  ctx.state = { ...prev, members, quorate: input.quorate };
+  ctx.state = { ...prev, members, quorate: input.quorate, fencedMembers: prev.fencedMembers.filter((m) => members.includes(m)) };
   if (input.table !== undefined && input.table !== prev.table) ctx.table = { ...input.table };
   if (!input.quorate) return quorumLost(ctx, prev.quorate);
   const awaiting = [...prev.awaitingFence.filter((n) => !members.includes(n)), ...lost.filter((n) => n !== ctx.config.self)];
@@ -205,6 +207,10 @@ function quorumLost(ctx: Ctx, wasQuorate: boolean): void {
 }
 
 function onFenced(ctx: Ctx, target: string): void {
+  if (ctx.state.members.includes(target)) {
+    ctx.state = { ...ctx.state, fencedMembers: [...new Set([...ctx.state.fencedMembers, target])] };
+    return;
+  }
   if (!ctx.state.awaitingFence.includes(target)) return;
   ctx.state = { ...ctx.state, awaitingFence: ctx.state.awaitingFence.filter((n) => n !== target) };
   if (ctx.state.awaitingFence.length === 0 && ctx.state.quorate) evaluate(ctx, []);
