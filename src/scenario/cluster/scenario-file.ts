@@ -90,7 +90,7 @@ class P {
 }
 
 export function parseClusterScenario(text: string, file: string, resolvePath: (p: string) => string): ClusterScenario {
-  const p = new P(file);
+  const p: P = new P(file);
   const lines = text.split('\n');
   if (lines.length > MAX_LINES) p.fail(MAX_LINES + 1, 1, `more than ${MAX_LINES} lines`);
   lines.forEach((raw, i) => {
@@ -98,10 +98,11 @@ export function parseClusterScenario(text: string, file: string, resolvePath: (p
     const words: Word[] = [...body.matchAll(/\S+/g)].map((m) => ({ w: m[0], col: (m.index ?? 0) + 1 }));
     if (words.length > 0) statement(p, i + 1, words, body);
   });
-  if (p.config === undefined) p.fail(1, 1, "no 'config FILE' line: name the cluster.conf (or corosync.conf) to run");
+  const config = p.config;
+  if (config === undefined) p.fail(1, 1, "no 'config FILE' line: name the cluster.conf (or corosync.conf) to run");
   const lastEvent = Math.max(0, ...p.events.map((e) => Number(e.text.split(/\s+/)[0])));
   return {
-    file, ...(p.name !== undefined ? { name: p.name } : {}), configPath: resolvePath(p.config), seed: p.seed,
+    file, ...(p.name !== undefined ? { name: p.name } : {}), configPath: resolvePath(config), seed: p.seed,
     untilS: p.until ?? lastEvent + 60, events: p.events, expectations: p.expectations,
     extras: {
       devices: p.devices, ...(p.shared.length > 0 ? { shared: p.shared } : {}), ...(p.drbd.length > 0 ? { drbd: p.drbd } : {}),
@@ -127,7 +128,7 @@ function statement(p: P, line: number, words: Word[], body: string): void {
     case 'storage': return storage(p, line, rest, end);
     case 'service':
       if (rest.length !== 3 || rest[1]?.w !== 'storage') p.fail(line, rest[0]?.col ?? end, "write 'service SERVICE storage NAME'");
-      p.serviceStorage[rest[0]!.w] = rest[2]!.w;
+      p.serviceStorage[(rest[0] as Word).w] = (rest[2] as Word).w;
       return;
     case 'event':
       if (!rest[0]) p.fail(line, end, "'event' needs 'T VERB ARGS'");

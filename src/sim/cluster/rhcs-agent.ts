@@ -77,6 +77,8 @@ interface Op {
 
 interface NodeRt {
   fencer: FencerState;
+  /** The fencer deadline a timer is already set for. */
+  armed?: number;
   rg: RgState;
   fed: string;
   running: Set<string>;
@@ -150,6 +152,7 @@ export class RhcsAgent implements ClusterAgent {
     const [ns, what, id] = key.split(':');
     if (ns !== 'rhcs') return;
     if (what === 'io') return this.ioTick(ctx);
+    if (what === 'tick' && id !== undefined) return this.tick(id, ctx);
     const op = id === undefined ? undefined : this.ops.get(id);
     if (op === undefined) return;
     if (what === 'send') this.send(id as string, op, ctx);
@@ -189,7 +192,7 @@ export class RhcsAgent implements ClusterAgent {
     const f = fencer.step(rt.fencer, { kind: 'membership', members, quorate, cleanLeft, joiningExistingDomain: joining }, ctx.now);
     rt.fencer = f.state;
     const holder = !rt.rg.evaluated ? peers.find((p) => p.rg.evaluated && p.rg.quorate) : undefined;
-    this.rgStep(node, { kind: 'membership', members, quorate, cleanLeft, ...(holder ? { table: holder.rg.table } : {}) }, ctx);
+    this.rgStep(node, { kind: 'membership', members, quorate, cleanLeft, victims: this.victimsOf(node, ctx), ...(holder ? { table: holder.rg.table } : {}) }, ctx);
     this.fencerOut(node, f.outputs, ctx);
     this.updateDlm(ctx);
   }
@@ -211,7 +214,28 @@ export class RhcsAgent implements ClusterAgent {
     }
   }
 
+  /** fenced's own timers (post_fail/post_join delays, retries): wake it at its deadline. */
+  private tick(node: string, ctx: ClusterAgentContext): void {
+    const rt = this.nodes.get(node);
+    if (rt === undefined || ctx.status(node) === 'down') return;
+    rt.armed = undefined;
+    if (ctx.status(node) === 'paused') return void ctx.setTimer(later(ctx.now, 1_000_000), `rhcs:tick:${node}`);
+    const s = fencer.step(rt.fencer, { kind: 'timeout' }, ctx.now);
+    rt.fencer = s.state;
+    this.fencerOut(node, s.outputs, ctx);
+    this.updateDlm(ctx);
+  }
+
+  private arm(node: string, ctx: ClusterAgentContext): void {
+    const rt = this.nodes.get(node);
+    const at = rt === undefined ? undefined : fencer.nextDeadline(rt.fencer);
+    if (rt === undefined || at === undefined || (rt.armed !== undefined && rt.armed <= at)) return;
+    rt.armed = at;
+    ctx.setTimer(at, `rhcs:tick:${node}`);
+  }
+
   private fencerOut(node: string, outputs: readonly FencerOutput[], ctx: ClusterAgentContext): void {
+    this.arm(node, ctx);
     for (const o of outputs) {
       if (o.kind === 'fence') {
         ctx.emit({ kind: 'fence', target: o.target, by: o.by, device: o.device ?? '', method: o.method ?? '', result: o.result, reason: o.reason });
@@ -276,6 +300,10 @@ export class RhcsAgent implements ClusterAgent {
     } else if (kind !== 'none' && op.action !== 'on' && op.action !== 'off') {
       ctx.setTimer(later(ctx.now, this.spec.bootUs), `rhcs:boot:${id}`);
     }
+    if (!this.nodes.has(op.executor) || ctx.status(op.executor) === 'down') {
+      // The command left before its sender died: the device still acted. Say so, since no fenced will.
+      ctx.emit({ kind: 'fence', target: op.target, by: op.executor, device: op.device, method: '', result: 'success', reason: `${op.executor} went down before it heard back` });
+    }
     this.result(id, op, true, '', ctx);
   }
 
@@ -308,10 +336,25 @@ export class RhcsAgent implements ClusterAgent {
     for (const m of ctx.members(at)) this.rgStep(m, { kind: 'admin', ...op }, ctx);
   }
 
-  /** DLM per node: frozen while its partition waits for a fence or has no quorum. */
+  /** The victims of `node`'s fence domain: every member's fenced knows them. */
+  private victimsOf(node: string, ctx: ClusterAgentContext): string[] {
+    const all = [node, ...ctx.members(node)].flatMap((m) => {
+      const f = this.nodes.get(m)?.fencer;
+      return f === undefined ? [] : pendingVictims(f);
+    });
+    return [...new Set(all)].sort();
+  }
+
+  /**
+   * DLM per node: frozen while its partition waits for a fence or has no quorum;
+   * rgmanager waits with it (told when the victim list changes).
+   */
   private updateDlm(ctx: ClusterAgentContext): void {
     for (const [node, rt] of this.nodes) {
-      const waiting = ctx.members(node).flatMap((m) => pendingVictims(this.nodes.get(m)?.fencer ?? rt.fencer));
+      const waiting = this.victimsOf(node, ctx).filter((v) => v !== node);
+      if (waiting.join(',') !== rt.rg.awaitingFence.join(',') && ctx.status(node) === 'running') {
+        this.rgStep(node, { kind: 'victims', victims: waiting }, ctx);
+      }
       const quorate = ctx.quorum(node)?.quorate ?? true;
       const reason = !quorate ? 'no quorum' : waiting.length > 0 ? `fencing ${[...new Set(waiting)].join(', ')} pending` : 'fencing complete';
       const step = setDlmFrozen(this.storage, node, !quorate || waiting.length > 0, reason);
