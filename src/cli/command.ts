@@ -9,7 +9,8 @@
  * (exit 2); anything else that escapes is reported as a bug (exit 70).
  *
  * Adding a command: write `commands/<name>.ts` exporting a `CliCommand`, and add
- * it to the list in `commands/index.ts`.
+ * it to the list in `commands/index.ts`. A group lists its sub-commands in
+ * `subcommands` (see `commands/cluster.ts`).
  */
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
@@ -48,6 +49,11 @@ export interface CliCommand {
   /** Declare options and their parsers on `cmd` (arguments come from `usage`). */
   define(cmd: Command): void;
   run(input: CommandInput, ctx: CommandContext): Promise<number>;
+  /**
+   * A command group (`vrrp-lab cluster simulate|plan`): the sub-commands, each a
+   * full `CliCommand`. The group's own `define` and `run` are then not used.
+   */
+  readonly subcommands?: readonly CliCommand[];
 }
 
 /** The bare name of a command from its usage string. */

@@ -48,15 +48,24 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   return program;
 }
 
-function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCode: (code: number) => void): Command {
+function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCode: (code: number) => void, prefix = ''): Command {
   const name = commandName(command);
+  const full = `${prefix}${name}`;
+  if (command.subcommands) {
+    // A group: `vrrp-lab cluster` alone shows its help; each sub-command is a command of its own.
+    const group = program.command(name).summary(command.summary).description(command.description)
+      .showHelpAfterError(`(run 'vrrp-lab ${full} --help' for usage)`)
+      .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
+    for (const sub of command.subcommands) subCommand(group, sub, io, setExitCode, `${full} `);
+    return group;
+  }
   // program.command() copies exitOverride, the output routing and help settings.
   const cmd = program
     .command(name)
     .summary(command.summary)
     .description(command.description)
     .option('--json', 'print one JSON document on stdout, for machines')
-    .showHelpAfterError(`(run 'vrrp-lab ${name} --help' for usage)`)
+    .showHelpAfterError(`(run 'vrrp-lab ${full} --help' for usage)`)
     .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
   for (const arg of command.usage.split(/\s+/).slice(1)) cmd.argument(arg);
   command.define(cmd);

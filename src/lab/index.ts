@@ -5,4 +5,5 @@
  * `simulate()`, a scenario on the simulator with its capture.
  */
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.js';
+export { freshSeed, chooseRunSeed } from './seed.js';
 export { openBackend, backendName, engineName, BACKEND_NAMES, ENGINE_KINDS, type BackendName, type BackendChoice, type NodeEngineKind } from './backends.js';

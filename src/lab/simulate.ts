@@ -5,6 +5,7 @@
  */
 import type { StartedCluster } from '../core/backend.js';
 import { createSimBackend } from '../sim/sim-backend.js';
+import { freshSeed } from './seed.js';
 import { runScenario, type ScenarioRun } from '../scenario/run.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { prepareScenario, type ConfigParser, type PreparedScenario } from '../scenario/topology.js';
@@ -31,6 +32,7 @@ export async function simulate(scenario: Scenario | PreparedScenario, options: S
   let pcap: Uint8Array | undefined;
   const run = await runScenario(prepared, backend, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    freshSeed,
     beforeStop: async (cluster: StartedCluster) => {
       if (options.capture) pcap = (await cluster.capability('capture')?.collect())?.pcap;
     },

@@ -10,8 +10,8 @@ import {
   masterIs,
   neverTwoMasters,
   priorityIs,
-  splitBrainIntervals,
   stateIs,
+  vipsFollowMasterAlways,
   withSlack,
 } from './expectations.js';
 import { buildTimeline } from './timeline.js';
@@ -48,9 +48,11 @@ describe('expectations over a timeline', () => {
   });
 
   it('finds split brain, and forgives a takeover in flight', () => {
-    expect(splitBrainIntervals(tl)).toEqual([{ group: 'VRID 51 on eth0', from: s(15.414062), to: s(15.414562), masters: ['lb1', 'lb2'] }]);
     expect(ok(neverTwoMasters())).toBe(true);
-    expect(ok(neverTwoMasters({ graceUs: 100 }))).toBe(false);
+    const strict = checkExpectation(tl, neverTwoMasters({ graceUs: 100 }));
+    expect(strict.ok).toBe(false);
+    expect(strict.at).toBe(s(15.414062));
+    expect(strict.message).toContain('but:      lb1 and lb2 were both MASTER for VRID 51 on eth0 from 15.414062 s to 15.414562 s\n');
   });
 
   it('forgives two masters during a partition, plus a settle time after the heal', () => {
@@ -75,6 +77,22 @@ describe('expectations over a timeline', () => {
     const strict = checkExpectation(split, neverTwoMasters());
     expect(strict.ok).toBe(false);
     expect(strict.message).toContain('lb1 and lb2 were both MASTER for VI_1 from 9.6 s to 12.5 s');
+  });
+
+  it('checks that each VIP follows its master, and says where it did not', () => {
+    expect(ok(vipsFollowMasterAlways())).toBe(true);
+    const late = buildTimeline({
+      seed: 3,
+      until: s(10),
+      nodes: [],
+      instances: [{ node: 'lb1', instance: 'VI_1', vrid: 51, interface: 'eth0', virtualAddresses: ['192.0.2.100/24'] }],
+      observations: [tr(3, 'lb1', 'BACKUP', 'MASTER', 150), add(3.3, 'lb1')],
+      events: [],
+    });
+    const r = checkExpectation(late, vipsFollowMasterAlways());
+    expect(r.ok).toBe(false);
+    expect(r.message).toContain('but:      lb1 is MASTER of VI_1 without 192.0.2.100 from 3 s to 3.3 s (VRID 51 on eth0)');
+    expect(checkExpectation(late, withSlack(vipsFollowMasterAlways(), 200_000)).ok).toBe(true);
   });
 
   it('explains a failure: expected, actual, the timeline around it, the seed', () => {

@@ -5,7 +5,9 @@
  * Theory of operation: a Predicate is a fact about one instant (who is master,
  * who holds a VIP, a lane's state or priority). An Expectation places it in time
  * — at an instant, always over an interval, eventually within an interval — or
- * is a whole-run invariant (never two masters). Because a timeline only changes
+ * is a whole-run invariant (never two masters, a failover bound, VIPs on the
+ * master), which is the verdict of one checker of the checker library
+ * (src/check) run over the timeline's observations. Because a timeline only changes
  * at its change points, "always" and "eventually" are decided exactly by
  * evaluating the predicate at the interval's start and at every change point
  * inside it; nothing is sampled.
@@ -21,7 +23,6 @@ import type { NodeId } from '../core/ids.js';
 import { formatSeconds, type Instant } from '../core/time.js';
 import {
   changePoints,
-  disturbedAt,
   holdersAt,
   lanesOf,
   mastersAt,
@@ -32,6 +33,8 @@ import {
   type Timeline,
 } from './timeline.js';
 import { renderExcerpt } from './timeline-text.js';
+import { atMostOneMaster, checkTrace, failoverWithin as failoverChecker, vipsFollowMaster, violationsOf, type Checker, type Violation } from '../check/index.js';
+import { DEFAULT_OVERLAP_US, routerDirectoryOf, timelineObservations } from './invariants.js';
 import { describeLvsPredicate, evaluateLvs, type Comparison, type LvsPredicate } from './lvs/expectations.js';
 import type { ConnMeasure } from './lvs/timeline.js';
 
@@ -62,7 +65,9 @@ type ExpectationBody =
   | { readonly kind: 'eventually'; readonly from: Instant; readonly to: Instant; readonly predicate: Predicate }
   /** After `after`, within `within`, the instance has one master and it is `to` (or, without `to`, not the one it had at `after`). */
   | { readonly kind: 'failover'; readonly instance: InstanceSelector; readonly after: Instant; readonly withinUs: number; readonly to?: NodeId }
-  | ({ readonly kind: 'never-two-masters' } & NeverTwoMastersOptions);
+  | ({ readonly kind: 'never-two-masters' } & NeverTwoMastersOptions)
+  /** Each VIP is held by exactly the master of its instance; a VIP may lag a transition by `graceUs` (default 0.1 s). */
+  | { readonly kind: 'vips-follow-master'; readonly graceUs?: number };
 
 export type Expectation = ExpectationBody & { readonly location?: SourceLocation };
 
@@ -77,7 +82,7 @@ export interface ExpectationResult {
   readonly at?: Instant;
 }
 
-const DEFAULT_GRACE_US = 100_000;
+const DEFAULT_GRACE_US = DEFAULT_OVERLAP_US;
 const DEFAULT_SETTLE_US = 4_000_000;
 const AROUND_US = 4_000_000;
 
@@ -137,6 +142,7 @@ export function describeExpectation(e: Expectation): string {
     case 'failover':
       return `${instanceName(e.instance)} fails over${e.to ? ` to ${e.to}` : ''} within ${formatSeconds(e.withinUs)} s after ${s(e.after)}`;
     case 'never-two-masters': return `never two masters for one VRID${e.exceptDuringPartition ? ' (except while the network is not whole)' : ''}`;
+    case 'vips-follow-master': return 'each VIP is held by exactly the master of its instance';
   }
 }
 
@@ -155,6 +161,7 @@ export function checkExpectation(tl: Timeline, e: Expectation): ExpectationResul
     case 'eventually': return checkEventually(tl, e, description);
     case 'failover': return checkFailover(tl, e, description);
     case 'never-two-masters': return checkNeverTwoMasters(tl, e, description);
+    case 'vips-follow-master': return checkVipsFollowMaster(tl, e, description);
   }
 }
 
@@ -180,6 +187,7 @@ export function withSlack(e: Expectation, slackUs: number): Expectation {
     case 'eventually': return { ...e, to: later(e.to) };
     case 'failover': return { ...e, withinUs: e.withinUs + slackUs };
     case 'never-two-masters': return { ...e, graceUs: (e.graceUs ?? DEFAULT_GRACE_US) + slackUs };
+    case 'vips-follow-master': return { ...e, graceUs: (e.graceUs ?? DEFAULT_GRACE_US) + slackUs };
   }
 }
 
@@ -206,75 +214,39 @@ function checkEventually(tl: Timeline, e: Expectation & { kind: 'eventually' }, 
   return failure(tl, e, description, e.to, `it never happened; at ${formatSeconds(e.to)} s ${v.actual}`);
 }
 
+/** The checker verdicts an expectation reads: its checker run over the timeline's observations. */
+function firstViolation(tl: Timeline, checker: Checker): Violation | undefined {
+  return violationsOf(checkTrace(timelineObservations(tl), [checker], tl.until))[0];
+}
+
 function checkFailover(tl: Timeline, e: Expectation & { kind: 'failover' }, description: string): ExpectationResult {
-  const before = mastersAt(tl, e.instance, e.after);
-  const deadline = (e.after + e.withinUs) as Instant;
-  for (const t of instantsIn(tl, e.after, deadline)) {
-    const m = mastersAt(tl, e.instance, t);
-    if (m.length !== 1) continue;
-    if (e.to !== undefined ? m[0] === e.to : !before.includes(m[0] as string)) return pass(e, description, t);
-  }
-  const end = mastersAt(tl, e.instance, deadline);
-  return failure(tl, e, description, deadline, `the master of ${instanceName(e.instance)} was ${list(before)} at ${formatSeconds(e.after)} s and is ${list(end)} at ${formatSeconds(deadline)} s`);
-}
-
-/** Every VRID's lanes: same VRID on the same interface name (one shared segment per name). */
-function routerGroups(tl: Timeline): { name: string; lanes: { node: NodeId; instance: string }[] }[] {
-  const groups = new Map<string, { node: NodeId; instance: string }[]>();
-  for (const lane of tl.lanes) {
-    const meta = tl.instances.find((i) => i.node === lane.node && i.instance === lane.instance);
-    const key = meta ? `VRID ${meta.vrid} on ${meta.interface}` : lane.instance;
-    groups.set(key, [...(groups.get(key) ?? []), { node: lane.node, instance: lane.instance }]);
-  }
-  return [...groups].map(([name, lanes]) => ({ name, lanes }));
-}
-
-/** Intervals [from, to) in which two or more of a group's lanes are MASTER. */
-export function splitBrainIntervals(tl: Timeline): { group: string; from: Instant; to: Instant; masters: NodeId[] }[] {
-  const points = changePoints(tl);
-  const out: { group: string; from: Instant; to: Instant; masters: NodeId[] }[] = [];
-  for (const g of routerGroups(tl)) {
-    points.forEach((t, i) => {
-      const masters = g.lanes.filter((l) => stateAt(tl, l.node, l.instance, t) === 'MASTER').map((l) => l.node);
-      if (masters.length < 2) return;
-      const to = (points[i + 1] ?? tl.until) as Instant;
-      const last = out[out.length - 1];
-      if (last && last.group === g.name && last.to === t && sameSet(last.masters, masters)) last.to = to;
-      else if (to > t) out.push({ group: g.name, from: t, to, masters });
-    });
-  }
-  return out;
+  const selected = new Set(lanesOf(tl, e.instance).map((l) => `${l.node}\u0000${l.instance}`));
+  const checker = failoverChecker({
+    directory: routerDirectoryOf(tl),
+    members: (m) => selected.has(`${m.node}\u0000${m.instance}`),
+    label: instanceName(e.instance),
+    after: e.after,
+    withinUs: e.withinUs,
+    ...(e.to === undefined ? {} : { to: e.to }),
+  });
+  const v = firstViolation(tl, checker);
+  return v === undefined ? pass(e, description, checker.outcome().at) : failure(tl, e, description, v.at, v.message);
 }
 
 function checkNeverTwoMasters(tl: Timeline, e: Expectation & { kind: 'never-two-masters' }, description: string): ExpectationResult {
-  const grace = e.graceUs ?? DEFAULT_GRACE_US;
-  const settle = e.settleUs ?? DEFAULT_SETTLE_US;
-  for (const sb of splitBrainIntervals(tl)) {
-    const pieces = e.exceptDuringPartition ? undisturbedPieces(tl, sb.from, sb.to, settle) : [{ from: sb.from, to: sb.to }];
-    const bad = pieces.find((p) => p.to - p.from > grace);
-    if (bad) {
-      const why = `${sb.masters.join(' and ')} were both MASTER for ${sb.group} from ${formatSeconds(bad.from)} s to ${formatSeconds(bad.to)} s`;
-      return failure(tl, e, description, bad.from as Instant, why);
-    }
-  }
-  return pass(e, description);
+  const checker = atMostOneMaster({
+    directory: routerDirectoryOf(tl),
+    judge: e.exceptDuringPartition ? 'while-whole' : 'always',
+    settleUs: e.settleUs ?? DEFAULT_SETTLE_US,
+    overlapUs: e.graceUs ?? DEFAULT_GRACE_US,
+  });
+  const v = firstViolation(tl, checker);
+  return v === undefined ? pass(e, description) : failure(tl, e, description, v.at, v.message);
 }
 
-/** The parts of [from, to) during which the network was whole (and had been for `settleUs`). */
-function undisturbedPieces(tl: Timeline, from: Instant, to: Instant, settleUs: number): { from: number; to: number }[] {
-  // Disturbance status is constant between consecutive cuts, so testing each piece's start decides it.
-  const bounds = tl.disturbances.flatMap((d) => [d.from, d.to === undefined ? to : d.to + settleUs]);
-  const cuts = [...new Set([from, to, ...bounds.filter((t) => t > from && t < to)])].sort((x, y) => x - y);
-  const pieces: { from: number; to: number }[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const a = cuts[i] as number;
-    const b = cuts[i + 1] as number;
-    if (disturbedAt(tl, a as Instant, settleUs) !== undefined) continue;
-    const last = pieces[pieces.length - 1];
-    if (last && last.to === a) last.to = b;
-    else pieces.push({ from: a, to: b });
-  }
-  return pieces;
+function checkVipsFollowMaster(tl: Timeline, e: Expectation & { kind: 'vips-follow-master' }, description: string): ExpectationResult {
+  const v = firstViolation(tl, vipsFollowMaster({ directory: routerDirectoryOf(tl), toleranceUs: e.graceUs ?? DEFAULT_GRACE_US }));
+  return v === undefined ? pass(e, description) : failure(tl, e, description, v.at, v.message);
 }
 
 function pass(e: Expectation, description: string, at?: Instant): ExpectationResult {
@@ -317,6 +289,7 @@ export const failoverWithin = (instance: InstanceSelector, afterS: number, withi
   kind: 'failover', instance, after: us(afterS), withinUs: us(withinS), ...(to === undefined ? {} : { to }),
 });
 export const neverTwoMasters = (options: NeverTwoMastersOptions = {}): Expectation => ({ kind: 'never-two-masters', ...options });
+export const vipsFollowMasterAlways = (graceUs?: number): Expectation => ({ kind: 'vips-follow-master', ...(graceUs === undefined ? {} : { graceUs }) });
 
 /** Lanes that exist for an instance selector — for checks that need to say "no such instance". */
 export const knownInstance = (tl: Timeline, s: InstanceSelector): boolean => lanesOf(tl, s).length > 0;

@@ -33,6 +33,21 @@ describe('runScenario on the simulator', () => {
     // lb1: Master_Down_Interval(150) = 3.4140625 s; lb2 takes over 3.609375 s after lb1's
     // last advert reached it (sent at 5.4140625 s, 100 µs on the wire); lb1 restarts at 12 s.
     expect(masters).toEqual(['3414062 lb1', '9023537 lb2', '15414062 lb1']);
+    expect(run.verdicts.map((v) => `${v.checker} ${v.ok}`)).toEqual(['at-most-one-master true', 'convergence true', 'vips-follow-master true']);
+  });
+
+  it('judges every run with the standard checkers: a split brain on a whole network is a safety violation', async () => {
+    // Different advert intervals: each drops the other's adverts (RFC 3768 §7.1) and both stay MASTER.
+    const parseInt: ConfigParser = ({ text }) => {
+      const [p, i] = text.split(' ').map(Number) as [number, number];
+      return { model: model({ vrrpInstances: [instance({ name: 'VI_1', priority: v(p), advertIntUs: v(i * 1_000_000) })] }), diagnostics: [], refused: [] };
+    };
+    const split = scenario('advert_int mismatch').node('lb1', configText('lb1', '150 1')).node('lb2', configText('lb2', '100 2')).until(12).build();
+    const { run } = await simulate(split, { parse: parseInt, seed: 1 });
+    const verdict = run.verdicts.find((v) => v.checker === 'at-most-one-master');
+    expect(verdict?.ok).toBe(false);
+    expect(verdict?.violations[0]).toMatchObject({ class: 'safety', subject: 'VRID 51 on eth0', nodes: ['lb1', 'lb2'] });
+    expect(run.passed).toBe(true);
   });
 
   it('is deterministic for a seed', async () => {

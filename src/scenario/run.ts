@@ -7,22 +7,26 @@
  * the cluster starts — nodes whose first lifecycle event is `start` wait for
  * it — and the events are applied in order, each after `advance`-ing the
  * backend's clock to the event's time. At the end the observations are read
- * into a Timeline and every expectation is checked against it.
+ * into a Timeline, every expectation is checked against it, and the checker
+ * library's standard checkers give their verdicts on it.
  *
  * Rules:
  * - The seed is the caller's, else SEED from the environment, else the
- *   scenario's, else a fresh random one; it is always in the result.
+ *   scenario's, else the caller's `fresh()` — a host draws a random one
+ *   (src/lab/seed.ts), since nothing here reads a clock or draws randomness —
+ *   else DEFAULT_SEED; it is always in the result.
  * - Events at the same instant are applied in the order written.
  * - Observations are read before the cluster is stopped: stopping is the
  *   harness leaving, not part of the story.
  */
-import { randomInt } from 'node:crypto';
 import { LVS_EVENT_KINDS, type Observation, type StartedCluster } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import { seedFrom } from '../core/rng.js';
-import type { Instant } from '../core/time.js';
+import type { DurationUs, Instant } from '../core/time.js';
+import type { Verdict } from '../check/index.js';
 import { nodeSpecOf, type NodeBackend, type NodeClusterSpec } from '../spec/node-spec.js';
 import { checkAll, describeExpectation, type ExpectationResult } from './expectations.js';
+import { convergenceBoundOf, DEFAULT_OVERLAP_US, judgeTimeline } from './invariants.js';
 import { buildTimeline, type AppliedEvent, type Timeline } from './timeline.js';
 import { keepalivedParser } from './keepalived-parser.js';
 import type { Scenario } from './scenario.js';
@@ -33,22 +37,35 @@ export interface ScenarioRun {
   readonly seed: number;
   readonly timeline: Timeline;
   readonly results: readonly ExpectationResult[];
+  /** The checker library's standard verdicts (src/check): reported, not part of `passed`. */
+  readonly verdicts: readonly Verdict[];
   readonly passed: boolean;
 }
 
 export interface RunOptions {
   /** Overrides SEED and the scenario's own seed. */
   readonly seed?: number;
+  /** A fresh seed when neither the caller, SEED nor the scenario gives one (default: DEFAULT_SEED). */
+  readonly freshSeed?: () => number;
   /** How to read a node's configuration when the scenario is not prepared yet (default: keepalived's parser). */
   readonly parse?: ConfigParser;
+  /**
+   * How long two masters, or a VIP out of step, may last as a handover in
+   * flight — a delivery delay plus, on real clocks, their lateness (default
+   * 0.1 s). The standard checkers' convergence bound grows by twice this.
+   */
+  readonly overlapUs?: DurationUs;
   /** Look at the cluster at the end time, before it stops (e.g. ask for its `capture` capability). */
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
 
-/** The seed rule: explicit, else SEED, else the scenario's, else random. */
-export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED): number {
+/** The seed of a run that no caller, SEED or scenario seeds, unless the caller draws one. */
+export const DEFAULT_SEED = 1;
+
+/** The seed rule: explicit, else SEED, else the scenario's, else `fresh()`. */
+export function chooseSeed(explicit: number | undefined, scenarioSeed: number | undefined, env: string | undefined = process.env.SEED, fresh: () => number = () => DEFAULT_SEED): number {
   if (explicit !== undefined) return explicit;
-  return seedFrom(env, () => scenarioSeed ?? randomInt(0, 2 ** 31));
+  return seedFrom(env, () => scenarioSeed ?? fresh());
 }
 
 /**
@@ -78,7 +95,7 @@ function checkBackendRuns(prepared: PreparedScenario, backend: NodeBackend): voi
 export async function runScenario(input: Scenario | PreparedScenario, backend: NodeBackend, options: RunOptions = {}): Promise<ScenarioRun> {
   const prepared = 'timelineNodes' in input ? input : prepareScenario(input, { parse: options.parse ?? keepalivedParser });
   const { scenario } = prepared;
-  const seed = chooseSeed(options.seed, scenario.seed);
+  const seed = chooseSeed(options.seed, scenario.seed, process.env.SEED, options.freshSeed);
   checkBackendRuns(prepared, backend);
   const spec: NodeClusterSpec = {
     seed,
@@ -111,7 +128,9 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
     ...(prepared.lvs === undefined ? {} : { lvs: prepared.lvs.timeline }),
   });
   const results = checkAll(timeline, scenario.expectations);
-  return { prepared, seed, timeline, results, passed: results.every((r) => r.ok) };
+  const overlapUs = options.overlapUs ?? DEFAULT_OVERLAP_US;
+  const verdicts = judgeTimeline(timeline, { overlapUs, convergenceUs: convergenceBoundOf(prepared, overlapUs) });
+  return { prepared, seed, timeline, results, verdicts, passed: results.every((r) => r.ok) };
 }
 
 async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant): Promise<void> {

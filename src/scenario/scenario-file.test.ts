@@ -37,6 +37,7 @@ describe('.scenario files', () => {
         'expect failover VI_1 after 6 within 4 to lb2',
         'expect never-two-masters except-during-partition',
         'expect 8 master VI_1 none',
+        'expect vips-follow-master',
       ].join('\n'),
       'dir/crash.scenario',
       io,
@@ -49,7 +50,7 @@ describe('.scenario files', () => {
     expect(sc.seed).toBe(7);
     expect(sc.until).toBe(20_000_000);
     expect(sc.events.map((e) => [e.at, e.event.kind])).toEqual([[6_000_000, 'kill'], [11_000_000, 'start']]);
-    expect(sc.expectations.map((e) => e.kind)).toEqual(['at', 'at', 'always', 'eventually', 'at', 'failover', 'never-two-masters', 'at']);
+    expect(sc.expectations.map((e) => e.kind)).toEqual(['at', 'at', 'always', 'eventually', 'at', 'failover', 'never-two-masters', 'at', 'vips-follow-master']);
     expect(sc.expectations[3]).toMatchObject({ predicate: { kind: 'state', state: 'MASTER' } });
     expect(sc.expectations[7]).toMatchObject({ predicate: { kind: 'master', nodes: [] } });
     expect(deferredNodes(sc)).toEqual([]);

@@ -18,6 +18,7 @@
  *     expect  eventually 6..10 holder 192.0.2.100 lb2
  *     expect  failover VI_1 after 6 within 4 [to lb2]
  *     expect  never-two-masters [except-during-partition]
+ *     expect  vips-follow-master              # each VIP on exactly its instance's master
  *     expect  master VI_1 lb2                 # no time: when the run ends
  *
  * Load balancing (nodes with virtual_server blocks; see lvs/grammar.ts):
@@ -260,6 +261,10 @@ function parseExpectation(line: Line, nodes: readonly NodeId[]): ParsedExpectati
     if (opt && (opt.text !== 'except-during-partition' || rest.length > 1)) return bad(opt.column, 'expect-bad-option', `unexpected '${opt.text}'`, 'never-two-masters [except-during-partition]');
     return { ok: true, value: { kind: 'never-two-masters', exceptDuringPartition: opt !== undefined, location } };
   }
+  if (first.text === 'vips-follow-master') {
+    if (rest[0] !== undefined) return bad(rest[0].column, 'expect-extra-argument', `unexpected '${rest[0].text}'`, 'vips-follow-master');
+    return { ok: true, value: { kind: 'vips-follow-master', location } };
+  }
   if (first.text === 'failover') return parseFailover(line, rest, nodes, location);
   if (first.text === 'always' || first.text === 'eventually') {
     const range = rest[0] ? parseRange(rest[0].text) : undefined;
@@ -273,7 +278,7 @@ function parseExpectation(line: Line, nodes: readonly NodeId[]): ParsedExpectati
     const p = parsePredicate(line, line.tokens, nodes);
     return p.ok ? { ok: true, value: { kind: 'at-end', predicate: p.value, location } } : p;
   }
-  if (at === undefined) return bad(first.column, 'expect-bad-time', `bad time '${first.text}'`, 'expect [T] FACT, expect always|eventually FROM..TO FACT, expect failover …, expect never-two-masters');
+  if (at === undefined) return bad(first.column, 'expect-bad-time', `bad time '${first.text}'`, 'expect [T] FACT, expect always|eventually FROM..TO FACT, expect failover …, expect never-two-masters, expect vips-follow-master');
   const p = parsePredicate(line, rest, nodes);
   return p.ok ? { ok: true, value: { kind: 'at', at, predicate: p.value, location } } : p;
 }

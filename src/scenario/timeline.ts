@@ -48,6 +48,12 @@ export interface TimelineInstance {
   readonly vrid: number;
   readonly interface: string;
   readonly virtualAddresses: readonly string[];
+  /** The address it advertises from (RFC 3768 §6.4.3 breaks priority ties by it). */
+  readonly address?: string;
+  /** False with nopreempt or a preempt_delay. */
+  readonly preempt?: boolean;
+  /** Its vrrp_sync_group, if any. */
+  readonly syncGroup?: string;
 }
 
 export interface TimelineTransition {

@@ -188,11 +188,17 @@ function timelineNode(n: PreparedNode): TimelineNode {
 }
 
 function timelineInstances(n: PreparedNode): TimelineInstance[] {
-  return n.vrrp.instances.map((i) => ({
-    node: n.id,
-    instance: i.name,
-    vrid: i.vrid,
-    interface: i.interface,
-    virtualAddresses: i.virtualAddresses.map((v) => `${v.address}/${v.prefixLength}`),
-  }));
+  return n.vrrp.instances.map((i) => {
+    const syncGroup = n.vrrp.syncGroups.find((g) => g.members.includes(i.name))?.name;
+    return {
+      node: n.id,
+      instance: i.name,
+      vrid: i.vrid,
+      interface: i.interface,
+      virtualAddresses: i.virtualAddresses.map((v) => `${v.address}/${v.prefixLength}`),
+      address: i.sourceAddress ?? n.vrrp.interfaces.find((x) => x.name === i.interface)?.address ?? n.address,
+      preempt: !i.nopreempt && i.preemptDelayUs === 0,
+      ...(syncGroup === undefined ? {} : { syncGroup }),
+    };
+  });
 }

@@ -9,17 +9,6 @@ export { ObservationLog, OBSERVATION_KINDS, DEFAULT_OBSERVED_KINDS, CLUSTER_WIDE
 export { encodePcap, decodePcap, ethernetFrame, gratuitousArpFrame, LINKTYPE_ETHERNET, type PcapRecord } from '../core/pcap.js';
 export { interfaceMac, multicastMac, virtualRouterMac, formatMac } from '../core/mac.js';
 export { SimulationFailure } from './errors.js';
-export {
-  atMostOneMaster,
-  convergence,
-  convergenceBoundUs,
-  routerDirectory,
-  checkTrace,
-  type Checker,
-  type Violation,
-  type RouterInfo,
-  type RouterOf,
-} from './checkers.js';
 export { writePcapFile } from './pcap-file.js';
 export { benchTopology, runBench, type BenchShape, type BenchResult } from './bench-topology.js';
 export { SimLvs, type LvsEngines } from './lvs/lvs.js';

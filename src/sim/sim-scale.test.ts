@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
 import { benchTopology } from './bench-topology.js';
-import { atMostOneMaster, convergence, convergenceBoundUs, routerDirectory } from './checkers.js';
+import { simCheckers } from './checkers.test-utils.js';
 import { Simulation } from './simulation.js';
 
 const S = 1_000_000;
@@ -18,9 +18,7 @@ function run(shape: { nodes: number; vrids: number }, durationUs: number) {
   const sim = new Simulation({ seed: 11, engine: vrrpEngine });
   const nodes = benchTopology(shape);
   for (const n of nodes) sim.addNode(n.id, n.config);
-  const routerOf = routerDirectory(nodes);
-  const bound = convergenceBoundUs(nodes, sim.network.maxLatencyUs);
-  const checkers = [atMostOneMaster({ routerOf, graceUs: bound, overlapUs: sim.network.maxLatencyUs }), convergence({ routerOf, boundUs: bound })];
+  const checkers = simCheckers(nodes, sim.network.maxLatencyUs);
   for (const c of checkers) sim.subscribe((o) => c.observe(o));
   for (const n of nodes) sim.node(n.id).start();
   sim.advance(durationUs);

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Observation } from '../core/backend.js';
 import type { Instant } from '../core/time.js';
 import { vrrpEngine } from '../vrrp/index.js';
-import { atMostOneMaster, checkTrace, convergence, convergenceBoundUs, routerDirectory, type Violation } from './checkers.js';
+import { checkTrace, violationsOf, type Violation } from '../check/index.js';
+import { simCheckers } from './checkers.test-utils.js';
 import { decodePcap, ETHERTYPE_ARP } from '../core/pcap.js';
 import { writePcapFile } from './pcap-file.js';
 import { simBackend } from './sim-backend.js';
@@ -60,9 +61,7 @@ function stateOf(trace: readonly Observation[], node: string): string | undefine
 }
 
 function violations(sim: Simulation, nodes: { id: string; config: SimNodeConfig }[]): Violation[] {
-  const routerOf = routerDirectory(nodes);
-  const bound = convergenceBoundUs(nodes, sim.network.maxLatencyUs);
-  return checkTrace(sim.observations(), [atMostOneMaster({ routerOf, graceUs: bound, overlapUs: sim.network.maxLatencyUs }), convergence({ routerOf, boundUs: bound })], sim.now());
+  return violationsOf(checkTrace(sim.observations(), simCheckers(nodes, sim.network.maxLatencyUs), sim.now()));
 }
 
 describe('VRRP in the simulator', () => {
@@ -162,7 +161,7 @@ describe('VRRP in the simulator', () => {
 
   it('unicast peers: adverts go to each peer address, and failover times are the same', () => {
     const unicast = (spec: NodeSpec, peer: string): NodeSpec => ({ ...spec, options: { instance: { unicastPeers: [peer] } } });
-    const { sim, nodes } = cluster([unicast(A, B.address), unicast(B, A.address)], { observe: ['transitioned', 'priority-changed', 'event', 'sent'] });
+    const { sim, nodes } = cluster([unicast(A, B.address), unicast(B, A.address)], { observe: ['transitioned', 'priority-changed', 'event', 'address-added', 'address-removed', 'sent'] });
     sim.advance(10 * S);
     sim.apply({ kind: 'kill', node: 'a' });
     sim.advance(10 * S);

@@ -8,6 +8,7 @@ import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
 import { ipvsCommand } from './ipvs.js';
+import { clusterCommand } from './cluster.js';
 
 export const commands: readonly CliCommand[] = [
   validateCommand,
@@ -15,4 +16,5 @@ export const commands: readonly CliCommand[] = [
   runCommand,
   imageCommand,
   ipvsCommand,
+  clusterCommand,
 ];

@@ -17,9 +17,11 @@ import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
 import { backendName, engineName, openBackend, type NodeEngineKind } from '../../lab/backends.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
+import { DEFAULT_OVERLAP_US } from '../../scenario/invariants.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
-import { chooseSeed, runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { runScenario, type ScenarioRun } from '../../scenario/run.js';
+import { chooseRunSeed } from '../../lab/seed.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
@@ -29,6 +31,7 @@ import { renderTimelineText } from '../../scenario/timeline-text.js';
 import { prepareScenario } from '../../scenario/topology.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 import { reportEnvironmentError } from './image.js';
 import { simulateCommand } from './simulate.js';
 
@@ -104,7 +107,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     } catch (e) {
       return inputError(e, ctx);
     }
-    const seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+    const seed = chooseRunSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
     try {
       const prepared = prepareScenario(scenario, { parse: keepalivedParser });
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
@@ -118,6 +121,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       log(`timed expectations allowed ${(slackUs / 1e6).toFixed(3)} s of real-clock lateness (--slack)`);
       const real = await runScenario({ ...prepared, scenario: withRealClockSlack(prepared.scenario, slackUs) }, chosen, {
         seed,
+        overlapUs: DEFAULT_OVERLAP_US + slackUs,
         beforeStop: async (cluster) => {
           vips = (await cluster.capability('vip-audit')?.checkVips()) ?? [];
           if (pcapPath === undefined) return;
@@ -147,6 +151,7 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
+      verdicts: verdictsToJson(run.verdicts),
       diagnostics: run.prepared.diagnostics.filter((d) => d.severity !== 'info'),
       backend: how.backend,
       engine: how.engine,
@@ -161,6 +166,7 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
       for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
     }
+    io.stdout.write(renderVerdicts(run.verdicts, style));
     if (comparison) io.stdout.write(`\n${renderComparison(comparison, `${how.backend}/${how.engine}`)}`);
     if (vips.length > 0) {
       io.stdout.write(`\nVIP holders at the end (ip -4 addr): ${vips.map((v) => `${v.address} ${v.actual.join(',') || 'nobody'}`).join('; ')}\n`);

@@ -19,7 +19,8 @@ import { ConfigError, ScenarioError } from '../../core/errors.js';
 import { EVENT_WORDS } from '../../scenario/events.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
-import { chooseSeed, type ScenarioRun } from '../../scenario/run.js';
+import type { ScenarioRun } from '../../scenario/run.js';
+import { chooseRunSeed } from '../../lab/seed.js';
 import { loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
@@ -29,6 +30,7 @@ import { renderTimelineText } from '../../scenario/timeline-text.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
+import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -102,7 +104,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     }
     let seed: number;
     try {
-      seed = chooseSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
+      seed = chooseRunSeed(options['seed'] as number | undefined, scenario.seed, ctx.io.env['SEED']);
     } catch (e) {
       return usage(ctx, (e as Error).message);
     }
@@ -157,6 +159,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
+      verdicts: verdictsToJson(run.verdicts),
       diagnostics: notes,
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
@@ -173,6 +176,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
     for (const r of run.results) io.stdout.write(`  ${r.ok ? style.good('ok  ') : style.bad('FAIL')} ${r.description}\n`);
     for (const r of failed) io.stdout.write(`\n${r.message}\n`);
   }
+  io.stdout.write(renderVerdicts(run.verdicts, style));
 }
 
 // ---------------------------------------------------------------- errors
