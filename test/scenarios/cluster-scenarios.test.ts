@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseClusterScenario } from '../../src/scenario/cluster/scenario-file.js';
-import { runClusterScenario } from '../../src/scenario/cluster/run-scenario.js';
+import { parseClusterScenario } from '../../src/scenario/cluster/index.js';
+import { runClusterScenario } from '../../src/lab/cluster/index.js';
 
 const dir = 'scenarios/cluster';
 const files = readdirSync(dir).filter((f) => f.endsWith('.scenario')).sort();

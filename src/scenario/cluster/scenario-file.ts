@@ -27,7 +27,7 @@
  */
 import { ScenarioError } from '../../core/errors.js';
 import type { DrbdConfig, DrbdFencing, SharedDiskConfig } from '../../fencing/disk.js';
-import type { ClusterExtras } from './from-cluster-conf.js';
+import type { ClusterExtras } from '../../spec/rhcs.js';
 
 export interface Loc {
   readonly file: string;

@@ -29,43 +29,16 @@
  *   `write`, `frozen`/`thawed`, `blocked` (first refusal), `split-brain`.
  */
 import { later } from '../../core/time.js';
-import type { FenceDeviceKind } from '../../fencing/fence-devices.js';
 import { agentTiming, isFabricKind } from '../../fencing/fence-devices.js';
-import { fencer, pendingVictims, type FencerConfig, type FencerOutput, type FencerState } from '../../fencing/fencer.js';
-import { rgmanager, type AdminOp, type RgConfig, type RgInput, type RgOutput, type RgState } from '../../fencing/rgmanager.js';
+import { fencer, pendingVictims, type FencerOutput, type FencerState } from '../../fencing/fencer.js';
+import { rgmanager, type AdminOp, type RgInput, type RgOutput, type RgState } from '../../fencing/rgmanager.js';
 import {
   drbdNodeRestarted, drbdPeerFenced, initStorage, setDlmFrozen, setDrbdLink, setFabricFenced, write,
-  type DrbdConfig, type SharedDiskConfig, type StorageEvent, type StorageState,
+  type StorageEvent, type StorageState,
 } from '../../fencing/disk.js';
+import { RING, type DeviceSite, type RhcsAgentSpec } from '../../spec/rhcs.js';
 import type { ClusterEvent } from './events.js';
 import type { ClusterAgent, ClusterAgentContext, NodeStatus } from './types.js';
-
-/** The cluster network's name in `network` fields. */
-export const RING = 'ring';
-
-export interface DeviceSite {
-  readonly name: string;
-  readonly kind: FenceDeviceKind;
-  /** `ring` (the cluster network) or another network's name. */
-  readonly network: string;
-  /** A BMC's (or hypervisor's) node: on the ring it sits on that node's side of a split. */
-  readonly host?: string;
-}
-
-export interface RhcsAgentSpec {
-  readonly fencer: Omit<FencerConfig, 'self'>;
-  readonly rg: Omit<RgConfig, 'self'>;
-  readonly devices: readonly DeviceSite[];
-  readonly shared: readonly SharedDiskConfig[];
-  readonly drbd: readonly DrbdConfig[];
-  /** DRBD's replication network (default `sn`). */
-  readonly replicationNetwork: string;
-  /** Which storage each service writes to (default: the first shared disk or DRBD resource). */
-  readonly serviceStorage: Readonly<Record<string, string>>;
-  readonly ioIntervalUs: number;
-  /** Time a node fenced with `reboot` takes to run corosync again. */
-  readonly bootUs: number;
-}
 
 interface Op {
   readonly executor: string;

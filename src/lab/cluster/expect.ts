@@ -9,7 +9,7 @@
  * - corruption: the data-safety checker's `corruption` events.
  */
 import type { ClusterOutEvent } from '../../sim/cluster/types.js';
-import type { ClusterExpectation } from './scenario-file.js';
+import type { ClusterExpectation } from '../../scenario/cluster/index.js';
 
 export interface ExpectationFailure {
   readonly expectation: ClusterExpectation;
