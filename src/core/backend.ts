@@ -248,6 +248,25 @@ export interface VipCheck {
   readonly observed: readonly NodeId[];
 }
 
+/** One word a backend replaced in a node's keepalived configuration, at the user's file:line:column. */
+export interface ConfigRewrite {
+  readonly node: NodeId;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** script → the lab's stub; notify → the lab's hook; notify-fifo: the user's FIFO removed; interface → the host's name. */
+  readonly kind: 'script' | 'notify' | 'notify-fifo' | 'interface';
+  /** The words as keepalived reads them ('' when something was added). */
+  readonly from: string;
+  /** What runs instead ('' when removed). */
+  readonly to: string;
+}
+
+/** One line of a rewrite report: `lb1: lb1.conf:7:12: script "/usr/bin/check" → /lab/bin/script-stub chk`. */
+export function formatConfigRewrite(r: ConfigRewrite): string {
+  return `${r.node}: ${r.file}:${r.line}:${r.column}: ${r.kind} ${r.from === '' ? '(added)' : r.from} → ${r.to === '' ? '(removed)' : r.to}`;
+}
+
 /**
  * Verbs only some backends have. A caller asks `cluster.capability(name)` and
  * gets the verb or undefined — never a downcast to a backend's own type — so a
@@ -266,11 +285,13 @@ export interface CapabilityMap {
   readonly 'trace-hash': { traceHash(): string };
   /** Wall-clock seconds from `start()` until every node was up (Docker). */
   readonly 'startup-time': { readonly startupSeconds: number };
+  /** What a backend that runs keepalived itself replaced in the user's configuration to run it (Docker). */
+  readonly 'config-rewrites': { rewrites(): readonly ConfigRewrite[] };
 }
 
 export type CapabilityName = keyof CapabilityMap;
 
-export const CAPABILITY_NAMES: readonly CapabilityName[] = ['lvs', 'capture', 'vip-audit', 'hold', 'trace-hash', 'startup-time'];
+export const CAPABILITY_NAMES: readonly CapabilityName[] = ['lvs', 'capture', 'vip-audit', 'hold', 'trace-hash', 'startup-time', 'config-rewrites'];
 
 export interface Cluster {
   /** Nodes listed in `deferred` are not started until a `start` event names them. */

@@ -19,7 +19,7 @@
  *   The same removal runs on failure, on SIGINT/SIGTERM, and (for runs whose
  *   process died) at the start of the next run.
  */
-import type { CapabilityMap, CapabilityName, Cluster, ClusterEvent, ClusterSpec, LvsClusterSpec, Observation, StartedCluster, StateName, StoppedCluster, VipCheck } from '../core/backend.js';
+import { formatConfigRewrite, type CapabilityMap, type CapabilityName, type Cluster, type ClusterEvent, type ClusterSpec, type ConfigRewrite, type LvsClusterSpec, type Observation, type StartedCluster, type StateName, type StoppedCluster, type VipCheck } from '../core/backend.js';
 import { ScenarioError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type DurationUs, type Instant } from '../core/time.js';
@@ -97,7 +97,7 @@ export function createDockerBackend(options: DockerBackendOptions = {}): DockerB
   const engine = options.engine ?? 'keepalived';
   return {
     name: 'docker',
-    capabilities: new Set<CapabilityName>(['lvs', 'vip-audit', 'startup-time', ...(options.capture === true ? (['capture'] as const) : [])]),
+    capabilities: new Set<CapabilityName>(['lvs', 'vip-audit', 'startup-time', 'config-rewrites', ...(options.capture === true ? (['capture'] as const) : [])]),
     create: (spec) => ({
       start: (startOptions) => {
         const nodes = spec.nodes.map((n) => ({ ...n, config: dockerNodeConfig(n.id, n.config, engine, options.engines) }));
@@ -114,6 +114,7 @@ interface LabNode {
   readonly runner: NodeEngineRunner;
   /** Container interface → scenario interface name. */
   readonly segments: ReadonlyMap<string, string>;
+  readonly replaced: readonly ConfigRewrite[];
   readonly addresses: readonly string[];
   states: Map<string, StateName>;
   /** The last priority each instance reported, to turn FIFO priority lines into changes. */
@@ -196,8 +197,10 @@ async function startNode(
   const engine: NodeEngineRunner = n.config.engine === 'keepalived' ? new KeepalivedRunner(container, n.config, lab) : new DaemonRunner(container, n.config, lab);
   const runner = n.config.lvs === undefined ? engine : new DirectorRunner(engine, container, { node: n.id, lvs: n.config.lvs, moved: plan.moved, seed });
   await runner.prepare();
+  const replaced = engine instanceof KeepalivedRunner ? engine.replaced.map((r) => ({ node: n.id, ...r })) : [];
+  for (const r of replaced) options.log?.(`rewrote ${formatConfigRewrite(r)}`);
   const segments = new Map([...container.interfaces].map(([segment, iface]) => [iface, segment]));
-  return { id: n.id, config: n.config, container, runner, segments, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
+  return { id: n.id, config: n.config, container, runner, segments, replaced, addresses: [...own.values()], states: new Map(), priorities: new Map(), conns: new Map() };
 }
 
 interface LvsHosts {
@@ -345,6 +348,7 @@ class RunningDockerCluster implements DockerStartedCluster {
       lvs: {},
       'vip-audit': { checkVips: () => this.checkVips() },
       'startup-time': { startupSeconds: this.startupSeconds },
+      'config-rewrites': { rewrites: () => this.nodes.flatMap((n) => n.replaced) },
       ...(this.capture ? { capture: { collect: () => this.collectCapture() } } : {}),
     };
     return verbs[name] as CapabilityMap[K] | undefined;

@@ -1,11 +1,13 @@
 /**
  * Real keepalived in a lab container (`--engine keepalived`).
  *
- * Theory of operation: the user's config, rewritten for the container
- * (keepalived-config.ts: interfaces, script stub, notify hook; lab-plan.ts:
- * moved node addresses), goes to /lab/keepalived.conf; each vrrp_script's
- * status file is written; keepalived runs in the foreground of a detached exec
- * (docker/keepalived-start.sh), so its pid files are known.
+ * Theory of operation: the user's config and the files it includes, rewritten
+ * for the container (keepalived-config.ts: interfaces, script stub, notify hook;
+ * lab-plan.ts: moved node addresses), go into the container at their own paths,
+ * and the lab's entry file LAB_CONFIG includes them; each vrrp_script's status
+ * file is written; keepalived runs in the foreground of a detached exec
+ * (docker/keepalived-start.sh), so its pid files are known. What the rewrite
+ * replaced is kept for the run's report.
  *
  * Lifecycle verbs as the oracle recordings make them:
  * - kill: SIGSTOP then SIGKILL to every keepalived process, then the VIPs are
@@ -15,7 +17,7 @@
  * - stop: SIGTERM (keepalived sends priority 0 and removes its VIPs).
  * - pause / resume: SIGSTOP / SIGCONT of the keepalived processes.
  */
-import { rewriteKeepalivedConfig, scriptStatusFile } from './keepalived-config.js';
+import { LAB_CONFIG, rewriteKeepalivedConfig, scriptStatusFile, type Replacement } from './keepalived-config.js';
 import { replaceAddresses } from './lab-plan.js';
 import type { DockerNodeConfig } from './node-config.js';
 import type { StartedNodeContainer } from './node-container.js';
@@ -38,6 +40,9 @@ export function deleteVipsScript(ownAddresses: readonly string[]): string {
 }
 
 export class KeepalivedRunner implements NodeEngineRunner {
+  /** What the rewrite for this container replaced (set by prepare). */
+  replaced: readonly Replacement[] = [];
+
   constructor(
     private readonly node: StartedNodeContainer,
     private readonly config: DockerNodeConfig,
@@ -45,8 +50,16 @@ export class KeepalivedRunner implements NodeEngineRunner {
   ) {}
 
   async prepare(): Promise<void> {
-    const text = rewriteKeepalivedConfig(replaceAddresses(this.config.keepalived, this.lab.moved), { interfaces: this.node.interfaces, realScripts: this.lab.realScripts });
-    await this.node.writeFile('/lab/keepalived.conf', text);
+    const rewritten = rewriteKeepalivedConfig(this.config.keepalived, {
+      interfaces: this.node.interfaces,
+      realScripts: this.lab.realScripts,
+      // keepalived's config-id is its host name: the container's is the node's name.
+      configId: this.node.node,
+      transform: (text) => replaceAddresses(text, this.lab.moved),
+    });
+    for (const f of rewritten.files) await this.node.writeFile(f.file, f.text);
+    await this.node.writeFile(LAB_CONFIG, rewritten.entry);
+    this.replaced = rewritten.replaced;
     for (const script of this.config.scripts) await this.node.writeFile(scriptStatusFile(script), `${this.config.scriptExitCodes[script] ?? 0}\n`);
   }
 

@@ -5,15 +5,15 @@
  */
 import type { NodeId } from '../core/ids.js';
 import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
-import type { NodeSpec } from '../spec/node-spec.js';
+import type { KeepalivedSource, NodeSpec } from '../spec/node-spec.js';
 import type { VrrpNodeConfig } from '../vrrp/types.js';
 
 export type NodeEngineKind = 'keepalived' | 'ts';
 
 export interface DockerNodeConfig {
   readonly engine: NodeEngineKind;
-  /** The keepalived.conf as the user wrote it. */
-  readonly keepalived: string;
+  /** The keepalived.conf as the user wrote it, and the files it includes. */
+  readonly keepalived: KeepalivedSource;
   /** Scenario interfaces, primary first: each is one segment (one Docker network). */
   readonly interfaces: readonly { readonly name: string; readonly address: string; readonly prefixLength: number }[];
   /** Every VIP the node's instances may hold, to tell VIP moves from other address changes. */
@@ -33,7 +33,7 @@ export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
 export function dockerNodeConfig(id: NodeId, node: NodeSpec, engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): DockerNodeConfig {
   return {
     engine: engines[id] ?? engine,
-    keepalived: node.keepalived.text,
+    keepalived: node.keepalived,
     interfaces: node.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
     vips: node.vrrp.instances.flatMap((i) => i.virtualAddresses.map((v) => ({ instance: i.name, interface: v.interface ?? i.interface, address: v.address, prefixLength: v.prefixLength }))),
     scriptExitCodes: node.initialScriptExitCodes,

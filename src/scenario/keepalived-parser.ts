@@ -11,8 +11,8 @@
  * the validator marks `data.fatal`.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import { nodeFileSystem, parseConfig } from '../config/index.js';
-import type { ConfigParser } from './topology.js';
+import { nodeFileSystem, parseConfig, type FileSystemView } from '../config/index.js';
+import type { ConfigParser, ConfigText } from './topology.js';
 
 export const REFUSING: ReadonlySet<string> = new Set([
   // the parser: keepalived stops reading
@@ -34,7 +34,25 @@ export const REFUSING: ReadonlySet<string> = new Set([
 
 export const refuses = (d: Diagnostic): boolean => d.severity === 'error' && (REFUSING.has(d.code) || d.data?.['fatal'] === true);
 
-export const keepalivedParser: ConfigParser = ({ file, text }) => {
-  const r = parseConfig(text, { file, fs: nodeFileSystem() });
-  return { model: r.model, diagnostics: r.diagnostics, refused: r.diagnostics.filter(refuses) };
+/** The disk, remembering the text of each file read: a backend that runs keepalived itself gets the same files. */
+function recordingFileSystem(read: Map<string, string>): FileSystemView {
+  const disk = nodeFileSystem();
+  return {
+    ...disk,
+    readFile: (path) => {
+      const text = disk.readFile(path);
+      if (text !== undefined && !read.has(path)) read.set(path, text);
+      return text;
+    },
+  };
+}
+
+export const keepalivedParser: ConfigParser = ({ file, text }, options = {}) => {
+  const read = new Map<string, string>();
+  const r = parseConfig(text, { file, fs: recordingFileSystem(read), ...(options.configId !== undefined ? { configId: options.configId } : {}) });
+  const included: ConfigText[] = r.files.slice(1).flatMap((f) => {
+    const t = read.get(f);
+    return t === undefined ? [] : [{ file: f, text: t }];
+  });
+  return { model: r.model, diagnostics: r.diagnostics, refused: r.diagnostics.filter(refuses), included };
 };

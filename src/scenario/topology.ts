@@ -37,8 +37,17 @@ export interface ConfigText {
   readonly text: string;
 }
 
-/** Parse one node's configuration; `refused` lists what makes keepalived refuse to run it. */
-export type ConfigParser = (source: ConfigText) => { readonly model: KeepalivedConfig; readonly diagnostics: readonly Diagnostic[]; readonly refused: readonly Diagnostic[] };
+/**
+ * Parse one node's configuration; `refused` lists what makes keepalived refuse to run it,
+ * `included` the files it includes as they were read. `configId` is keepalived's for
+ * `@id` lines: the node's host name, which in the lab is the node's name.
+ */
+export type ConfigParser = (source: ConfigText, options?: { readonly configId?: string }) => {
+  readonly model: KeepalivedConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly refused: readonly Diagnostic[];
+  readonly included?: readonly ConfigText[];
+};
 
 export interface PrepareOptions {
   readonly parse: ConfigParser;
@@ -53,7 +62,6 @@ export interface PreparedNode extends NodeSpec {
   readonly deferred: boolean;
   readonly interfaces: readonly AssignedInterface[];
   readonly vrrp: VrrpNodeConfig;
-  readonly keepalived: ConfigText;
   readonly model: KeepalivedConfig;
   readonly lvs?: DirectorNodeConfig;
 }
@@ -74,7 +82,7 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
   const notes: Diagnostic[] = [];
   const loaded = scenario.nodes.map((n) => loadNode(n, options, errors, notes));
   if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));
-  const models = loaded as { node: ScenarioNode; text: ConfigText; model: KeepalivedConfig }[];
+  const models = loaded as LoadedNode[];
   const needs = models.map((m) => addressNeeds(m.model, m.node.id, m.node.address));
   const assigned = assignAddresses(needs);
   const deferred = new Set(deferredNodes(scenario));
@@ -91,7 +99,7 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
       interfaces,
       vrrp: mapped.value,
       initialScriptExitCodes: initialExitCodes(scenario.events, m.node.id, deferred.has(m.node.id)),
-      keepalived: m.text,
+      keepalived: { ...m.text, included: m.included },
       model: m.model,
     };
   });
@@ -113,7 +121,14 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
   };
 }
 
-function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnostic[], notes: Diagnostic[]): { node: ScenarioNode; text: ConfigText; model: KeepalivedConfig } | undefined {
+interface LoadedNode {
+  readonly node: ScenarioNode;
+  readonly text: ConfigText;
+  readonly included: readonly ConfigText[];
+  readonly model: KeepalivedConfig;
+}
+
+function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnostic[], notes: Diagnostic[]): LoadedNode | undefined {
   let text: ConfigText;
   if (node.config.kind === 'text') text = { file: node.config.name, text: node.config.text };
   else {
@@ -126,13 +141,13 @@ function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnosti
       return undefined;
     }
   }
-  const parsed = options.parse(text);
+  const parsed = options.parse(text, { configId: node.id });
   if (parsed.refused.length > 0) {
     errors.push(...parsed.refused);
     return undefined;
   }
   notes.push(...parsed.diagnostics.filter((d) => !parsed.refused.includes(d)));
-  return { node, text, model: parsed.model };
+  return { node, text, included: parsed.included ?? [], model: parsed.model };
 }
 
 function initialExitCodes(events: readonly ScenarioEvent[], node: NodeId, deferred: boolean): Record<string, number> {

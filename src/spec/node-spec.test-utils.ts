@@ -8,6 +8,6 @@ export function nodeSpecFromVrrp(vrrp: VrrpNodeConfig, options: { readonly keepa
     interfaces: vrrp.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
     vrrp,
     initialScriptExitCodes: options.scriptExitCodes ?? {},
-    keepalived: { file: 'test', text: options.keepalived ?? '' },
+    keepalived: { file: 'test', text: options.keepalived ?? '', included: [] },
   };
 }

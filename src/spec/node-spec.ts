@@ -27,10 +27,19 @@ export interface NodeInterfaceSpec {
   readonly prefixLength: number;
 }
 
-/** keepalived.conf as written; `file` is what diagnostics and positions name. */
-export interface KeepalivedSource {
+/** A configuration file as read; `file` is what diagnostics and positions name. */
+export interface ConfigFileText {
   readonly file: string;
   readonly text: string;
+}
+
+/**
+ * keepalived.conf as written, and the files it includes as they were read when
+ * the scenario was prepared (in keepalived's order), so a backend that runs
+ * keepalived itself gives it the very files the others were built from.
+ */
+export interface KeepalivedSource extends ConfigFileText {
+  readonly included: readonly ConfigFileText[];
 }
 
 export interface NodeSpec {
@@ -56,7 +65,7 @@ export function nodeSpecOf(node: NodeSpec): NodeSpec {
     interfaces: node.interfaces.map((i) => ({ name: i.name, address: i.address, prefixLength: i.prefixLength })),
     vrrp: node.vrrp,
     initialScriptExitCodes: node.initialScriptExitCodes,
-    keepalived: { file: node.keepalived.file, text: node.keepalived.text },
+    keepalived: { file: node.keepalived.file, text: node.keepalived.text, included: node.keepalived.included },
     ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
   };
 }

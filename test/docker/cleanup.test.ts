@@ -32,7 +32,7 @@ const node = (id: string, address: string, priority: number): ClusterSpec<NodeSp
   id,
   address,
   config: {
-    keepalived: { file: `${id}.conf`, text: CONF(priority) },
+    keepalived: { file: `${id}.conf`, text: CONF(priority), included: [] },
     interfaces: [{ name: 'eth0', address, prefixLength: 24 }],
     initialScriptExitCodes: {},
     vrrp: { interfaces: [], instances: [], scripts: [], syncGroups: [] } as unknown as NodeSpec['vrrp'],

@@ -6,7 +6,11 @@
  * grammar (`T WORD NODE [ARG]`, `T end` closing the run; lines after it are the
  * recorder's own hints), and recorded.txt: `t node instance state priority`, one
  * line per notify keepalived ran. The recorder gave the nodes 192.0.2.11, .12, …
- * in name order; the replay gives them the same addresses.
+ * in name order; the replay gives them the same addresses. Any other file of
+ * the case (conf.d/*.conf, common.inc, …) is a file the configs include: the
+ * replay puts it beside them, as the recorder did, with `@RUN@` replaced too.
+ * The recorder ran keepalived with `-i NODE` (config-id = the node's name, as
+ * the lab's host names are): `@lb1` lines apply on lb1.
  *
  * Start times: the recorder starts the keepalived processes one after another,
  * tens to hundreds of milliseconds apart, and the order decides ties (equal
@@ -22,9 +26,9 @@
  * carry the same effective priority (keepalived's notify reports it).
  * The recorder's final shutdown (STOP at `end`) is not part of the story.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from '../../src/cli/io.js';
 import type { TimelineJson } from '../../src/scenario/timeline-json.js';
@@ -101,8 +105,18 @@ export function loadCase(name: string, recording = 'recorded.txt'): OracleCase {
   if (untilS === undefined) throw new Error(`${name}/events.txt has no 'T end' line`);
   const all = readRecorded(readFileSync(join(dir, recording), 'utf8'));
   const recorded = all.filter((r) => r.t < untilS);
-  const scripted = nodes.some((n) => /^\s*track_script\b/m.test(readFileSync(join(dir, `${n}.conf`), 'utf8')));
+  const scripted = [...nodes.map((n) => `${n}.conf`), ...includedFiles(dir)].some((f) => /^\s*track_script\b/m.test(readFileSync(join(dir, f), 'utf8')));
   return { name, recording, dir, nodes, events: [...startEvents(nodes, events, all), ...events.map((e) => retimeStart(e, all))], untilS, recorded, scripted };
+}
+
+/** The case's files other than the node configs, events and recordings: what the configs include (relative paths). */
+export function includedFiles(dir: string, sub = ''): string[] {
+  return readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => {
+    const rel = sub === '' ? e.name : `${sub}/${e.name}`;
+    if (e.isDirectory()) return includedFiles(dir, rel);
+    if (sub === '' && (e.name.endsWith('.conf') || e.name === 'events.txt' || /^recorded(-\d+)?\.txt$/.test(e.name) || e.name.startsWith('README'))) return [];
+    return [rel];
+  });
 }
 
 /** A later `start` happens when keepalived says it did: its first transition within a second of the event. */
@@ -145,6 +159,10 @@ export async function replay(
     const path = join(run, `${node}.conf`);
     writeFileSync(path, text);
     argv.push('--node', `${node}=${path}@${addressOf(c, node)}`);
+  }
+  for (const f of includedFiles(c.dir)) {
+    mkdirSync(dirname(join(run, f)), { recursive: true });
+    writeFileSync(join(run, f), readFileSync(join(c.dir, f), 'utf8').replaceAll('@RUN@', run));
   }
   for (const e of c.events) argv.push('--event', e);
   const io = captureIo({ cwd: run });

@@ -12,7 +12,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireCapability, type VipCheck } from '../../core/backend.js';
+import { requireCapability, type ConfigRewrite, type VipCheck } from '../../core/backend.js';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
 import { backendName, engineName, openBackend, type NodeEngineKind } from '../../lab/backends.js';
@@ -113,6 +113,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
       if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
       let vips: VipCheck[] = [];
+      let rewrites: readonly ConfigRewrite[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
       const pcapPath = options['pcap'] as string | undefined;
       // The image follows the daemon's code: opening the backend builds it (or its changed layers) when the inputs moved on.
@@ -124,6 +125,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         overlapUs: DEFAULT_OVERLAP_US + slackUs,
         beforeStop: async (cluster) => {
           vips = (await cluster.capability('vip-audit')?.checkVips()) ?? [];
+          rewrites = cluster.capability('config-rewrites')?.rewrites() ?? [];
           if (pcapPath === undefined) return;
           const { pcap, frames } = await requireCapability(cluster, 'capture', chosen.name, '--pcap').collect();
           writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
@@ -134,7 +136,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
-      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine });
+      return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
       return reportEnvironmentError(e, (s) => ctx.io.stderr.write(s), ctx.json, (s) => ctx.io.stdout.write(s));
@@ -142,7 +144,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
   },
 };
 
-function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string }): number {
+function print(run: ScenarioRun, comparison: Comparison | undefined, vips: readonly VipCheck[], ctx: CommandContext, how: { backend: string; engine: string; rewrites?: readonly ConfigRewrite[] }): number {
   const { io, style, json } = ctx;
   const vipMismatches = vips.filter((v) => v.actual.join() !== v.observed.join());
   if (json) {
@@ -157,6 +159,7 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
       engine: how.engine,
       ...(comparison ? { comparison } : {}),
       ...(vips.length > 0 ? { vipCheck: vips } : {}),
+      ...(how.rewrites && how.rewrites.length > 0 ? { rewrites: how.rewrites } : {}),
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
   } else {
