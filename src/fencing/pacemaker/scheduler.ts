@@ -178,9 +178,8 @@ function rscInfo(config: PcmkConfig, state: PcmkState, nodes: Map<string, NodeIn
     const count = failCountOf(rsc, state.attrs[node] ?? {}, nowS);
     if (rsc.migrationThreshold > 0 && count >= rsc.migrationThreshold) bans.add(node);
   }
-  // A failed stop without fencing leaves the resource failed, blocked and unmanaged.
-  const ordered = [...failures.keys(), ...active.filter((n) => !failures.has(n))];
-  return { rsc, active: ordered, failed: failures.size > 0, failures, managed, forceStop: forceStop || banAll, bans, banAll };
+  // Active nodes stay in node order: the first is the one crm_simulate's summary names.
+  return { rsc, active, failed: failures.size > 0, failures, managed, forceStop: forceStop || banAll, bans, banAll };
 }
 
 /** on-fail=fence (the default for a failed stop) makes the node unclean; on-fail=standby puts it in standby. */
@@ -243,8 +242,15 @@ function resourceActions(ctx: ActionContext, info: RscInfo, out: ActionDecision[
     return;
   }
   const first = cur[0] ?? '';
-  const stayingPut = cur.length === 1 && next === first;
-  if (stayingPut && !info.failed) {
+  const stayingPut = next === first;
+  if (stayingPut && cur.length > 1 && !info.failed && !quorumBlock && stopsOk) {
+    // Active on several nodes (multiple-active=stop_start): stop everywhere, start again on the first.
+    out.push({ action: 'restart', resource: id, source: first });
+    for (const n of cur) if (!ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: id, node: n });
+    starts.push({ kind: 'start', rsc: id, node: next, afterFences });
+    return;
+  }
+  if (stayingPut && cur.length === 1 && !info.failed) {
     if (quorumBlock === 'no quorum') pushStops(ctx, info, out, graph, quorumBlock);
     return;
   }
