@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { VrrpInstanceConfig } from '../vrrp/types.js';
 import { assignAddresses } from './addresses.js';
-import { addressNeeds, effectiveAdvertIntUs, toVrrpNodeConfig } from './from-keepalived.js';
+import { effectiveAdvertIntUs } from '../core/rfc3768.js';
+import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
 import { instance, model, ref, script, stateStatement, syncGroup, v, vip } from './from-keepalived.test-utils.js';
 
 function mapped(m: KeepalivedConfig) {

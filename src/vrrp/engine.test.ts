@@ -9,7 +9,7 @@ import { vrrpEngine } from './engine.js';
 import { AUTH_NONE, encodeAdvertisement, parseIpv4, VRRP_MULTICAST_GROUP } from './packet.js';
 import type { VrrpNodeState } from './state.js';
 import { Cluster, lb, seconds, vrrpInstance, vrrpScript } from './test-harness.test-utils.js';
-import { masterDownIntervalUs } from './timers.js';
+import { masterDownIntervalUs } from '../core/rfc3768.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from './types.js';
 import { instanceView, instanceViews, scriptViews } from './views.js';
 

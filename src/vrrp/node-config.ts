@@ -23,7 +23,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { DurationUs } from '../core/time.js';
 import { AUTH_NONE, AUTH_PASS, isMulticast, parseIpv4, passwordKey, VRRP_MULTICAST_GROUP, type Ipv4 } from './packet.js';
-import { PRIORITY_OWNER } from './priority.js';
+import { PRIORITY_OWNER } from '../core/rfc3768.js';
 import type { ReceiveContext } from './receive.js';
 import type { VrrpInstanceConfig, VrrpNodeConfig, VrrpOutput, VrrpScriptConfig } from './types.js';
 

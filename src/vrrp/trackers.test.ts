@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAdvertisement } from './packet.js';
 import { Cluster, lb, seconds, vrrpInstance, vrrpScript } from './test-harness.test-utils.js';
-import { masterDownIntervalUs, skewTimeUs } from './timers.js';
+import { masterDownIntervalUs, skewTimeUs } from '../core/rfc3768.js';
 import type { VrrpOutput } from './types.js';
 
 const DOWN = (p: number): number => masterDownIntervalUs(p, 1_000_000);

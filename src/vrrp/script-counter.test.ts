@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  effectivePriority,
-  faultsInstance,
-  initialScriptCounter,
-  scriptResult,
-  trackerContribution,
-  trackerDelta,
-  type ScriptCounter,
-} from './priority.js';
+import { effectivePriority, faultsInstance, trackerContribution, trackerDelta } from '../core/rfc3768.js';
+import { initialScriptCounter, scriptResult, type ScriptCounter } from './script-counter.js';
 
 function run(rise: number, fall: number, results: string, from: ScriptCounter = initialScriptCounter(rise)): string[] {
   let c = from;

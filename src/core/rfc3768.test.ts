@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { masterDownIntervalUs, skewMinUs, skewTimeUs } from './timers.js';
+import { masterDownIntervalUs, skewMinUs, skewTimeUs } from './rfc3768.js';
 
 describe('RFC 3768 §6.1 timers, keepalived integer µs', () => {
   // research §2.2: Master_Down_Interval for advert_int 1 s
