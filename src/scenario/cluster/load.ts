@@ -12,6 +12,7 @@ import { looksLikeCorosyncConf, readCorosyncConf } from '../../config/corosync/i
 import type { HaClusterSpec } from '../../spec/ha-cluster.js';
 import { clusterSpecFromCorosync, votequorumConfigOf } from './from-corosync.js';
 import { votequorumConfigError } from '../../fencing/quorum.js';
+import { clusterConfReader } from './from-cluster-conf.js';
 
 export interface ClusterConfigRead {
   /** Absent when the file has errors that stop corosync (or cman) from starting. */
@@ -41,7 +42,7 @@ export const corosyncReader: ClusterConfigReader = {
   },
 };
 
-export const clusterConfigReaders: ClusterConfigReader[] = [corosyncReader];
+export const clusterConfigReaders: ClusterConfigReader[] = [corosyncReader, clusterConfReader];
 
 export function readerFor(text: string, path: string): ClusterConfigReader | undefined {
   return clusterConfigReaders.find((r) => r.detect(text, path));

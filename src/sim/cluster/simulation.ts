@@ -170,8 +170,12 @@ export class ClusterSimulation {
         this.groups = new Map(ev.groups.flatMap((g, i) => g.map((x) => [this.node(x).spec.name, i] as const)));
         return this.reach((l) => (l ? 'fault' : 'merge'));
       case 'heal': delete this.groups; return this.reach((l) => (l ? 'fault' : 'merge'));
-      case 'linkdown': this.node(ev.node).linkUp = false; return this.reach((l) => (l ? 'fault' : 'merge'));
-      case 'linkup': this.node(ev.node).linkUp = true; return this.reach((l) => (l ? 'fault' : 'merge'));
+      case 'linkdown': case 'linkup': {
+        const owner = ev.iface === undefined ? undefined : this.agents.find((a) => a.networks?.includes(ev.iface as string));
+        if (owner) return owner.onLink?.(this.node(ev.node).spec.name, ev.iface as string, ev.kind === 'linkup', this.ctx);
+        this.node(ev.node).linkUp = ev.kind === 'linkup';
+        return this.reach((l) => (l ? 'fault' : 'merge'));
+      }
       case 'expected': return this.setExpected(this.node(ev.node), ev.expectedVotes);
       case 'qnetd-down': this.qnetdUp = false; return this.updateQdevice();
       case 'qnetd-up': this.qnetdUp = true; return this.updateQdevice();
@@ -207,7 +211,7 @@ export class ClusterSimulation {
       });
     }
     this.arm(n);
-    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'running', this.ctx);
+    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'running', this.ctx, cause);
   }
 
   private stopNode(n: NodeRt, cause: string): void {
@@ -217,7 +221,7 @@ export class ClusterSimulation {
     delete n.mem;
     delete n.vq;
     this.note(cause, n.spec.name);
-    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'down', this.ctx);
+    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'down', this.ctx, cause);
   }
 
   /** SIGTERM: votequorum's farewell (allow_downscale), then totem's leave message. */
