@@ -32,13 +32,15 @@ export const corosyncReader: ClusterConfigReader = {
   detect: (text, path) => /(^|\/)corosync[^/]*\.conf$/.test(path) || looksLikeCorosyncConf(text),
   read(text, path, options) {
     const read = readCorosyncConf(text, path);
-    if (!read.conf || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: read.diagnostics };
+    if (!read.conf) return { diagnostics: read.diagnostics };
+    // votequorum's startup refusals are the simulation of a cluster whose nodes exit at start;
+    // anything else that stops corosync reading the file leaves nothing to simulate.
+    const blocking = read.diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('votequorum-'));
+    if (blocking.length > 0) return { diagnostics: read.diagnostics };
     const spec = clusterSpecFromCorosync(read.conf, options.boot);
     const first = spec.nodes[0];
-    // readCorosyncConf already reports votequorum's refusals located; this is the engine's own guard.
     const refusal = first?.quorum ? votequorumConfigError(votequorumConfigOf(read.conf, first.id)) : undefined;
-    if (refusal) return { diagnostics: [...read.diagnostics, { code: 'votequorum-refused', severity: 'error', message: refusal, file: path, line: 0, column: 0 }] };
-    return { spec, diagnostics: read.diagnostics };
+    return { spec: refusal ? { ...spec, startupError: refusal } : spec, diagnostics: read.diagnostics };
   },
 };
 
