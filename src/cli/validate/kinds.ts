@@ -12,6 +12,7 @@
  */
 import { readCorosyncConf, looksLikeCorosyncConf } from '../../config/corosync/index.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
+import { validateCib } from '../../config/cib/index.js';
 
 export interface FileKind {
   /** The kind's usual name, shown in reports: `corosync.conf`, `cluster.conf`, `cib.xml`. */
@@ -36,6 +37,7 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'cib.xml',
     detect: (path, head) => xmlRoot(head) === 'cib' || /(^|\/)cib[^/]*\.xml$/.test(path),
+    validate: (path, text) => validateCib(text, path),
   },
 ];
 
