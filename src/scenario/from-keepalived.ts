@@ -24,7 +24,7 @@
  *   weighted track_interface keeps its weight — keepalived 2.2.7 registers the
  *   interface before it zeroes the weight, so the weight still acts [E14];
  *   trackers of a vrrp_sync_group block apply to every member, weight cleared
- *   when a member is an owner;
+ *   when a member is an owner; a member keeps only weight-0 track_scripts;
  * - sync groups: a member named twice or missing is ignored; when any member is
  *   not an owner, every member starts wanting BACKUP.
  *
@@ -313,6 +313,10 @@ function trackersOf(
       scripts = [...scripts, ...scriptRefs(g.trackScripts, table, g.name, notes).map((s) => (clear ? { ...s, weight: 0 } : s))];
       interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces, undefined, g.name, notes).map((i) => (clear ? { ...i, weight: 0 } : i))];
     }
+    // A sync-group member runs its tracked scripts without weights, the group's included (what the engine has
+    // always run: the engine used to drop them itself; sync_group_tracking_weight is not modelled for scripts).
+    for (const s of scripts.filter((x) => x.weight !== 0)) notes.add('info', 'simulate-weighted-script-dropped', inst.loc, `(${inst.name}) ignoring tracked script ${s.script} with weights due to SYNC group`);
+    scripts = scripts.filter((x) => x.weight === 0);
   }
   return { trackScripts: scripts, trackInterfaces: interfaces };
 }
