@@ -3,6 +3,7 @@
  * To add one, write `bench/benchmarks/<name>.ts` exporting a `Benchmark` and add it here.
  */
 import type { Benchmark } from '../harness.js';
+import { clusterPlanBenchmark } from './cluster-plan.js';
 import { dockerBenchmark } from './docker.js';
 import { ipvsBenchmark } from './ipvs.js';
 import { lvsSimBenchmark } from './lvs-sim.js';
@@ -14,5 +15,6 @@ export const benchmarks: readonly Benchmark[] = [
   simulateBenchmark,
   ipvsBenchmark,
   lvsSimBenchmark,
+  clusterPlanBenchmark,
   dockerBenchmark,
 ];

@@ -11,6 +11,10 @@
 import { ScenarioError } from './errors.js';
 import type { DurationUs, Instant } from './time.js';
 import type { NodeId } from './ids.js';
+import type { LvsClusterSpec, LvsEvent, LvsObservation } from './lvs.js';
+
+export { LVS_EVENT_KINDS, isLvsEvent, CLIENT_DEFAULT_HOLD_US, CLIENT_DATA_INTERVAL_US, CLIENT_GIVE_UP_US } from './lvs.js';
+export type { LvsEvent, LvsObservation, LvsClientOutcome, LvsClusterSpec, LvsRealServerSpec } from './lvs.js';
 
 // ---------------------------------------------------------------- event words
 
@@ -28,7 +32,7 @@ import type { NodeId } from './ids.js';
  * — a switch or cable between the groups failing — cuts all of it. The
  * recordings drop only VRRP; for them the two are the same thing.
  */
-export type ClusterEvent =
+export type VrrpEvent =
   /** Start the node's daemon from scratch (a fresh process, no memory of earlier runs); undoes `kill` and `stop`. */
   | { readonly kind: 'start'; readonly node: NodeId }
   /** SIGTERM: the daemon shuts down gracefully — a master sends a priority-0 advert (peers take over after Skew_Time) and removes its VIPs. */
@@ -63,25 +67,10 @@ export type ClusterEvent =
   /** Undo the partition and every one-way cut. */
   | { readonly kind: 'heal' }
   /** Lose a fraction of the packets a node sends (0 = none, 1 = all). */
-  | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number }
-  /**
-   * LVS: from now on clients open `rate` TCP connections a second to a virtual
-   * service (`service` "VIP:PORT", default the first one), for `durationUs`
-   * (absent: until the run ends), each kept open `holdUs`. Replaces the load
-   * set earlier; rate 0 stops new connections (open ones run their course).
-   */
-  | { readonly kind: 'clients'; readonly rate: number; readonly durationUs?: DurationUs; readonly holdUs?: DurationUs; readonly service?: string }
-  /**
-   * LVS: a real server fails. `stop`: its service stops, the host stays up and
-   * answers every connection attempt and segment with RST. `crash`: the host is
-   * gone and answers nothing (connects and checks time out).
-   */
-  | { readonly kind: 'rsdown'; readonly server: string; readonly mode: 'stop' | 'crash' }
-  /** LVS: the real server's host and service are back, with no connections. */
-  | { readonly kind: 'rsup'; readonly server: string };
+  | { readonly kind: 'loss'; readonly node: NodeId; readonly lossRatio: number };
 
-/** The load-balancing event words: a backend without the `lvs` capability refuses them before starting. */
-export const LVS_EVENT_KINDS: ReadonlySet<ClusterEvent['kind']> = new Set(['clients', 'rsdown', 'rsup']);
+/** Every event word: the nodes' and the network's (above) and load balancing's (core/lvs.ts). */
+export type ClusterEvent = VrrpEvent | LvsEvent;
 
 export type ClusterEventKind = ClusterEvent['kind'];
 
@@ -116,6 +105,24 @@ export const FAULT_UNDO = {
   fail: 'ok',
 } as const satisfies Partial<Record<ClusterEventKind, ClusterEventKind>>;
 
+/** An event FAULT_UNDO names an undo for. */
+export type FaultEvent = Extract<ClusterEvent, { readonly kind: keyof typeof FAULT_UNDO }>;
+
+/** The event that undoes `fault` (`heal` for a partition, `resume` for a pause, `start` for a kill, …). */
+export function undoOf(fault: FaultEvent): ClusterEvent {
+  switch (fault.kind) {
+    case 'partition':
+    case 'oneway':
+      return { kind: 'heal' };
+    case 'fail':
+      return { kind: 'ok', node: fault.node, script: fault.script };
+    case 'linkdown':
+      return fault.interface === undefined ? { kind: 'linkup', node: fault.node } : { kind: 'linkup', node: fault.node, interface: fault.interface };
+    default:
+      return { kind: FAULT_UNDO[fault.kind], node: fault.node };
+  }
+}
+
 export interface TimedEvent {
   readonly at: Instant;
   readonly event: ClusterEvent;
@@ -125,13 +132,14 @@ export interface TimedEvent {
 
 export type StateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
-interface ObservationBase {
+/** What every observation carries: when, and which node saw it. */
+export interface ObservationBase {
   readonly at: Instant;
   readonly node: NodeId;
 }
 
-/** What a backend saw happen. Ordered by `at`, ties in the order they happened. */
-export type Observation =
+/** What the nodes' VRRP side, their scripts and the harness did (load balancing's: core/lvs.ts). */
+export type VrrpObservation =
   | (ObservationBase & {
       readonly kind: 'transitioned';
       readonly instance: string;
@@ -146,42 +154,12 @@ export type Observation =
   | (ObservationBase & { readonly kind: 'sent'; readonly instance: string; readonly interface: string; readonly destination: string; readonly priority: number })
   | (ObservationBase & { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: { readonly code: string } })
   | (ObservationBase & { readonly kind: 'script-status'; readonly script: string; readonly ok: boolean })
-  | (ObservationBase & { readonly kind: 'event'; readonly event: ClusterEvent })
-  /**
-   * LVS, recorded by `node` (a director): the IPVS counters of one real server
-   * in one virtual service changed (ipvsadm's ActiveConn / InActConn), sampled.
-   */
-  | (ObservationBase & { readonly kind: 'lvs-conns'; readonly service: string; readonly server: string; readonly active: number; readonly inactive: number })
-  /** LVS: a director's health checker put a real server in service (`up`) or took it out. */
-  | (ObservationBase & { readonly kind: 'lvs-check'; readonly service: string; readonly server: string; readonly up: boolean; readonly reason: string })
-  /** LVS: what happened to one client connection (`node` is the clients' node). */
-  | (ObservationBase & {
-      readonly kind: 'lvs-client';
-      readonly outcome: LvsClientOutcome;
-      readonly service: string;
-      /** The client's address:port. */
-      readonly client: string;
-      /** The real server that answered, when one did. */
-      readonly server?: string;
-      readonly reason: string;
-    });
+  | (ObservationBase & { readonly kind: 'event'; readonly event: ClusterEvent });
 
-/**
- * A client connection's fate: `opened` (handshake done), then one of
- * `completed` (closed after its hold time), `broken` (reset or unanswered once
- * open); or, never opened, `refused` (RST or ICMP unreachable) or `timed-out`.
- */
-export type LvsClientOutcome = 'opened' | 'completed' | 'broken' | 'refused' | 'timed-out';
+/** What a backend saw happen. Ordered by `at`, ties in the order they happened. */
+export type Observation = VrrpObservation | LvsObservation;
 
-/** How long a client connection stays open when the `clients` event gives no hold time. */
-export const CLIENT_DEFAULT_HOLD_US: DurationUs = 10_000_000 as DurationUs;
-/** An open client connection sends one data segment a second (every backend's clients). */
-export const CLIENT_DATA_INTERVAL_US: DurationUs = 1_000_000 as DurationUs;
-/**
- * A connect, a data segment or a FIN unanswered this long gives up (an
- * application's timeout; the kernel itself would try for minutes).
- */
-export const CLIENT_GIVE_UP_US: DurationUs = 15_000_000 as DurationUs;
+
 
 export type ObservationKind = Observation['kind'];
 
@@ -195,31 +173,6 @@ export interface ClusterSpec<NodeConfig> {
   readonly lvs?: LvsClusterSpec;
 }
 
-/**
- * The machines around an LVS director pair. `network` names a shared network
- * the way nodes' interface names do (every node's `eth0` is one network).
- */
-export interface LvsClusterSpec {
-  readonly realServers: readonly LvsRealServerSpec[];
-  /** Where client traffic enters: a router on the virtual services' network. */
-  readonly clients: { readonly id: NodeId; readonly address: string; readonly network: string };
-  /** The virtual services clients can be sent to, "VIP:PORT", the default first. */
-  readonly services: readonly string[];
-}
-
-export interface LvsRealServerSpec {
-  readonly id: NodeId;
-  readonly address: string;
-  readonly network: string;
-  /** TCP ports its service listens on. */
-  readonly ports: readonly number[];
-  /**
-   * Where its replies to clients go: absent, the clients' router (DR and TUN:
-   * replies bypass the director); for NAT the VIP, so the director holding it
-   * rewrites them.
-   */
-  readonly gateway?: string;
-}
 
 /**
  * The port every backend implements. `NodeConfig` is the node spec; core cannot

@@ -12,3 +12,4 @@ export * from './backend.js';
 export * from './fence-kind.js';
 export * from './mac.js';
 export * from './pcap.js';
+export * from './rfc3768.js';

@@ -24,7 +24,7 @@ describe('shared disk under GFS2', () => {
 
 describe('DRBD', () => {
   const drbd = (fencing: 'dont-care' | 'resource-and-stonith'): StorageState =>
-    initStorage([], [{ name: 'r0', nodes: ['n1', 'n2'], dualPrimary: true, fencing }]);
+    setDrbdLink(initStorage([], [{ name: 'r0', nodes: ['n1', 'n2'], dualPrimary: true, fencing }]), 'r0', true, ['n1', 'n2']).state;
 
   it('dual-primary without resource fencing diverges while the link is down: split brain on reconnect', () => {
     let s = setDrbdLink(drbd('dont-care'), 'r0', false, ['n1', 'n2']).state;

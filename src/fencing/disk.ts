@@ -12,7 +12,9 @@
  *   freezes (writes wait, they are not lost) until the fence succeeds.
  * - A fabric fence (SAN port, SCSI reservation) cuts one node off the disk while it
  *   keeps running: its writes are refused until it is unfenced.
- * - DRBD: only a Primary writes; with allow-two-primaries both may. While connected a
+ * - DRBD: a resource starts unconnected and connects once both replicas run (only
+ *   losing an established connection calls the fence-peer handler). Only a Primary
+ *   writes; with allow-two-primaries both may. While connected a
  *   write reaches both replicas (protocol C). When the replication link breaks, a
  *   Primary with `fencing resource-and-stonith` suspends its I/O and runs the
  *   fence-peer handler (rhcs_fence / crm-fence-peer); I/O resumes once the peer is
@@ -89,7 +91,7 @@ export function initStorage(shared: readonly SharedDiskConfig[], drbd: readonly 
   const runtimes: Record<string, DrbdRuntime> = {};
   for (const d of drbd) {
     runtimes[d.name] = {
-      config: d, connected: true, primaries: d.dualPrimary ? [...d.nodes] : [d.nodes[0]],
+      config: d, connected: false, primaries: d.dualPrimary ? [...d.nodes] : [d.nodes[0]],
       unreplicated: {}, suspended: [], splitBrain: false,
     };
   }
@@ -143,6 +145,7 @@ export function setFabricFenced(state: StorageState, node: string, fenced: boole
 export function setDrbdLink(state: StorageState, resource: string, up: boolean, alive: readonly string[]): StorageStep {
   const d = state.drbd[resource];
   if (d === undefined || d.connected === up || d.splitBrain) return { state, events: [] };
+  if (!up && !d.connected) return { state, events: [] };
   if (!up) {
     const stonith = d.config.fencing === 'resource-and-stonith';
     const suspended = stonith ? d.primaries.filter((n) => alive.includes(n)) : [];

@@ -143,6 +143,8 @@ export interface FencerState {
   readonly running: RunningOp | undefined;
   readonly nextOpId: number;
   readonly priorities: Readonly<Record<string, number>>;
+  /** Members fenced while still in our membership (fence_node, DRBD's handler): not victims again when they drop out. */
+  readonly fencedMembers: readonly string[];
 }
 
 export type FencerInput =
@@ -208,7 +210,7 @@ function initFencer(config: FencerConfig, _now: Instant): FStep {
   }
   const state: FencerState = {
     config, members: [], quorate: false, seen: new Set([config.self]), domainFormed: false,
-    victims: [], running: undefined, nextOpId: 1, priorities: {},
+    victims: [], running: undefined, nextOpId: 1, priorities: {}, fencedMembers: [],
   };
   return { state, outputs };
 }
@@ -259,14 +261,14 @@ type MembershipInput = Extract<FencerInput, { kind: 'membership' }>;
 function onMembership(state: FencerState, input: MembershipInput, now: Instant): FStep {
   const c = state.config;
   const clean = new Set(input.cleanLeft ?? []);
-  const lost = state.members.filter((m) => !input.members.includes(m) && !clean.has(m) && m !== c.self);
+  const lost = state.members.filter((m) => !input.members.includes(m) && !clean.has(m) && m !== c.self && !state.fencedMembers.includes(m));
   const seen = new Set(state.seen);
   for (const m of input.members) seen.add(m);
   // A victim that is back before its fence started is dropped (fenced's delay loop).
   const victims = state.victims.filter((v) => v.started || !input.members.includes(v.target) || v.reason === 'requested');
   let next: FencerState = {
     ...state, members: [...input.members], quorate: input.quorate, seen, victims,
-    priorities: input.priorities ?? state.priorities,
+    priorities: input.priorities ?? state.priorities, fencedMembers: state.fencedMembers.filter((m) => input.members.includes(m)),
   };
   const delay = c.flavour === 'fenced' ? c.postFailDelayUs : 0;
   let step = addVictims(next, lost, 'member-lost', now, delay);
@@ -316,7 +318,8 @@ function orderVictims(c: FencerConfig, victims: Victim[], members: readonly stri
 
 function dropVictim(state: FencerState, target: string): FencerState {
   const running = state.running?.target === target ? undefined : state.running;
-  return { ...state, victims: state.victims.filter((v) => v.target !== target), running };
+  const fencedMembers = state.members.includes(target) ? [...new Set([...state.fencedMembers, target])] : state.fencedMembers;
+  return { ...state, victims: state.victims.filter((v) => v.target !== target), running, fencedMembers };
 }
 
 /** Start the next due victim's first level if this node fences and nothing runs. */

@@ -21,7 +21,8 @@
  *                      one value per fault, shared by every node that sees it
  *   clean stop       → the leave message: new ring after LEAVE_US
  *   start            → a ring of one after STARTUP_US, then the merge with the
- *                      running nodes once knet's links are up: 2.5 pings + JOIN_EXTRA_US
+ *                      running nodes once knet's links are up: 2.5 pings + JOIN_EXTRA_US,
+ *                      plus JOIN_PER_EXTRA_RING_US for every further ring merging
  *   heal, link up, resume → merge after 3 pings + MERGE_EXTRA_US (knet must see the
  *                      link alive again before totem's merge detection can run)
  *
@@ -46,6 +47,12 @@ export const LEAVE_US = 300_000;
 /** From process start to its first ring (of one): 0.35–0.63 s measured. */
 export const STARTUP_US = 400_000;
 export const JOIN_EXTRA_US = 450_000;
+/**
+ * Each further ring merging at a start adds a round of pairwise merges (cold
+ * start of 3 nodes 2.6–3.6 s, 4 nodes 3.0–5.4 s, 5 nodes 5.9–6.2 s; two nodes
+ * joining a running pair 4.2–8.2 s).
+ */
+export const JOIN_PER_EXTRA_RING_US = 850_000;
 export const MERGE_EXTRA_US = 550_000;
 /** Largest token phase at a fault, as a fraction of the token retransmit interval. */
 export const PHASE_FRACTION = 0.8;
@@ -93,7 +100,9 @@ export function totemTiming(p: TotemParams, nodeCount: number): TotemTiming {
 export function detectionUs(t: TotemTiming, phase: number): number {
   return msToUs(t.tokenMs + t.consensusMs) - Math.round((0.25 + 0.5 * phase) * PHASE_FRACTION * msToUs(t.tokenRetransmitMs));
 }
-export const joinUs = (t: TotemTiming): number => Math.round(2.5 * msToUs(t.knetPingIntervalMs)) + JOIN_EXTRA_US;
+/** From a start to the ring with the running nodes, when `rings` rings (the starting nodes' and the running one) merge. */
+export const joinUs = (t: TotemTiming, rings = 2): number =>
+  Math.round(2.5 * msToUs(t.knetPingIntervalMs)) + JOIN_EXTRA_US + Math.max(0, rings - 2) * JOIN_PER_EXTRA_RING_US;
 export const mergeUs = (t: TotemTiming): number => 3 * msToUs(t.knetPingIntervalMs) + MERGE_EXTRA_US;
 
 export interface MembershipConfig {
@@ -114,13 +123,15 @@ export interface MembershipState {
   /** Nodes this node can exchange totem traffic with, itself excluded. */
   readonly reachable: readonly number[];
   readonly pendingAt?: Instant;
+  /** A starting node: when it merges with the running nodes, after its ring of one. */
+  readonly joinAt?: Instant;
 }
 
 /** Why what a node reaches changed: decides how long totem takes to act on it. */
 export type ReachCause = 'fault' | 'leave' | 'join' | 'merge';
 
 export type MembershipInput =
-  | { readonly kind: 'reachable'; readonly nodes: readonly number[]; readonly cause: ReachCause; readonly phase: number }
+  | { readonly kind: 'reachable'; readonly nodes: readonly number[]; readonly cause: ReachCause; readonly phase: number; readonly rings?: number }
   | { readonly kind: 'install'; readonly ring: Ring };
 
 export type MembershipOutput = { readonly kind: 'form'; readonly members: readonly number[] };
@@ -133,11 +144,11 @@ export function candidateMembers(s: MembershipState): number[] {
   return sorted([s.config.nodeId, ...s.reachable]);
 }
 
-function delayUs(t: TotemTiming, cause: ReachCause, phase: number): number {
+function delayUs(t: TotemTiming, cause: ReachCause, phase: number, rings: number): number {
   switch (cause) {
     case 'fault': return detectionUs(t, phase);
     case 'leave': return LEAVE_US;
-    case 'join': return joinUs(t);
+    case 'join': return joinUs(t, rings);
     case 'merge': return mergeUs(t);
   }
 }
@@ -146,21 +157,22 @@ function init(config: MembershipConfig, now: Instant): Step<MembershipState, Mem
   return { state: { config, reachable: [], pendingAt: later(now, STARTUP_US) }, outputs: [] };
 }
 
-function onReachable(s: MembershipState, nodes: readonly number[], cause: ReachCause, phase: number, now: Instant): MembershipState {
+function onReachable(s: MembershipState, nodes: readonly number[], cause: ReachCause, phase: number, rings: number, now: Instant): MembershipState {
   const next: MembershipState = { ...s, reachable: sorted(nodes.filter((n) => n !== s.config.nodeId)) };
-  if (!s.ring) return next; // still starting: the first ring comes at the start deadline
+  // Still starting: the first ring (of one) comes at the start deadline, the merge at joinAt.
+  if (!s.ring) return cause === 'join' && s.joinAt === undefined ? { ...next, joinAt: later(now, joinUs(s.config.timing, rings)) } : next;
   if (same(candidateMembers(next), s.ring.members)) {
     const { pendingAt: _dropped, ...rest } = next;
     return rest;
   }
-  const at = later(now, delayUs(s.config.timing, cause, phase));
+  const at = later(now, delayUs(s.config.timing, cause, phase, rings));
   return { ...next, pendingAt: s.pendingAt !== undefined && s.pendingAt > at ? s.pendingAt : at };
 }
 
 function step(s: MembershipState, input: MembershipInput | { readonly kind: 'timeout' }, now: Instant): Step<MembershipState, MembershipOutput> {
   switch (input.kind) {
     case 'reachable':
-      return { state: onReachable(s, input.nodes, input.cause, input.phase, now), outputs: [] };
+      return { state: onReachable(s, input.nodes, input.cause, input.phase, input.rings ?? 2, now), outputs: [] };
     case 'install': {
       const { pendingAt, ...rest } = s;
       const state: MembershipState = { ...rest, ring: input.ring };
@@ -171,11 +183,11 @@ function step(s: MembershipState, input: MembershipInput | { readonly kind: 'tim
     }
     case 'timeout': {
       if (s.pendingAt === undefined || s.pendingAt > now) return { state: s, outputs: [] };
-      const { pendingAt: _fired, ...rest } = s;
+      const { pendingAt: _fired, joinAt, ...rest } = s;
       const members = s.ring ? candidateMembers(s) : [s.config.nodeId];
       const outputs: MembershipOutput[] = [{ kind: 'form', members }];
       // A starting node forms its ring of one first, then merges with what it reaches.
-      if (!s.ring && s.reachable.length > 0) return { state: { ...rest, pendingAt: later(now, joinUs(s.config.timing) - STARTUP_US) }, outputs };
+      if (!s.ring && s.reachable.length > 0) return { state: { ...rest, pendingAt: joinAt !== undefined && joinAt > now ? joinAt : later(now, mergeUs(s.config.timing)) }, outputs };
       return { state: rest, outputs };
     }
   }

@@ -88,6 +88,10 @@ export interface RgState {
   readonly awaitingFence: readonly string[];
   /** False until the first evaluation after quorum formed (autostart applies then). */
   readonly evaluated: boolean;
+  /** Members reported fenced while still members: when they drop out there is nothing to wait for. */
+  readonly fencedMembers: readonly string[];
+  /** The members at the last evaluation with quorum: a node is a joiner until evaluated with it. */
+  readonly evalMembers: readonly string[];
 }
 
 export type AdminOp =
@@ -103,7 +107,10 @@ export type RgInput =
       readonly cleanLeft?: readonly string[];
       /** The table the partition already holds, handed to a node that joins it. */
       readonly table?: ServiceTable;
+      /** The fence domain's victims (from fenced): while any is unfenced the DLM, so rgmanager, waits. */
+      readonly victims?: readonly string[];
     }
+  | { readonly kind: 'victims'; readonly victims: readonly string[] }
   | { readonly kind: 'fenced'; readonly target: string }
   | { readonly kind: 'svcfail'; readonly service: string; readonly rc?: number }
   | ({ readonly kind: 'admin' } & AdminOp);
@@ -118,7 +125,7 @@ type RStep = Step<RgState, RgOutput>;
 
 export const rgmanager: Engine<RgConfig, RgState, RgInput, RgOutput> = {
   name: 'rgmanager',
-  init: (config) => ({ state: { config, members: [], quorate: false, table: emptyTable(config), awaitingFence: [], evaluated: false }, outputs: [] }),
+  init: (config) => ({ state: { config, members: [], quorate: false, table: emptyTable(config), awaitingFence: [], evaluated: false, fencedMembers: [], evalMembers: [] }, outputs: [] }),
   step: stepRg,
   nextDeadline: () => undefined,
 };
@@ -132,6 +139,7 @@ function stepRg(state: RgState, input: RgInput | { readonly kind: 'timeout' }, n
   switch (input.kind) {
     case 'membership': onMembership(ctx, input); break;
     case 'fenced': onFenced(ctx, input.target); break;
+    case 'victims': onVictims(ctx, input.victims); break;
     case 'svcfail': onSvcfail(ctx, input.service, now); break;
     case 'admin': onAdmin(ctx, input); break;
     case 'timeout': break;
@@ -175,12 +183,13 @@ function onMembership(ctx: Ctx, input: Extract<RgInput, { kind: 'membership' }>)
   const prev = ctx.state;
   const members = sortByNodeid(ctx.config, input.members);
   const clean = new Set(input.cleanLeft ?? []);
-  const lost = prev.members.filter((m) => !members.includes(m) && !clean.has(m));
-  const joined = members.filter((m) => !prev.members.includes(m));
-  ctx.state = { ...prev, members, quorate: input.quorate };
-  if (input.table !== undefined && input.table !== prev.table) ctx.table = { ...input.table };
+  const lost = prev.members.filter((m) => !members.includes(m) && !clean.has(m) && !prev.fencedMembers.includes(m));
+  ctx.state = { ...prev, members, quorate: input.quorate, fencedMembers: prev.fencedMembers.filter((m) => members.includes(m)) };
+  if (input.table !== undefined && input.table !== prev.table) adopt(ctx, input.table);
   if (!input.quorate) return quorumLost(ctx, prev.quorate);
-  const awaiting = [...prev.awaitingFence.filter((n) => !members.includes(n)), ...lost.filter((n) => n !== ctx.config.self)];
+  const awaiting = input.victims !== undefined
+    ? input.victims.filter((n) => n !== ctx.config.self)
+    : [...prev.awaitingFence.filter((n) => !members.includes(n)), ...lost.filter((n) => n !== ctx.config.self)];
   ctx.state = { ...ctx.state, awaitingFence: [...new Set(awaiting)] };
   for (const [name, e] of Object.entries(ctx.table)) {
     if (e.owner !== undefined && clean.has(e.owner) && e.state === 'started') {
@@ -188,12 +197,22 @@ function onMembership(ctx: Ctx, input: Extract<RgInput, { kind: 'membership' }>)
     }
   }
   if (ctx.state.awaitingFence.length > 0) return;
-  evaluate(ctx, joined);
+  evaluate(ctx);
+}
+
+/** A node joining a partition takes the table it holds; what that table already placed here starts here. */
+function adopt(ctx: Ctx, table: ServiceTable): void {
+  ctx.table = { ...table };
+  for (const [name, e] of Object.entries(table)) {
+    if (e.owner === ctx.config.self && e.state === 'started') {
+      ctx.outputs.push({ kind: 'start', service: name, node: ctx.config.self }, { kind: 'service', service: name, node: ctx.config.self, state: 'started', reason: 'placed here by the partition' });
+    }
+  }
 }
 
 /** "Quorum Dissolved": stop what runs here; disabled services wait for autostart again. */
 function quorumLost(ctx: Ctx, wasQuorate: boolean): void {
-  ctx.state = { ...ctx.state, evaluated: false, awaitingFence: [] };
+  ctx.state = { ...ctx.state, evaluated: false, awaitingFence: [], evalMembers: [] };
   if (!wasQuorate) return;
   for (const [name, e] of Object.entries(ctx.table)) {
     if (e.owner === ctx.config.self && (e.state === 'started' || e.state === 'recovering')) {
@@ -205,15 +224,27 @@ function quorumLost(ctx: Ctx, wasQuorate: boolean): void {
 }
 
 function onFenced(ctx: Ctx, target: string): void {
+  if (ctx.state.members.includes(target)) {
+    ctx.state = { ...ctx.state, fencedMembers: [...new Set([...ctx.state.fencedMembers, target])] };
+    return;
+  }
   if (!ctx.state.awaitingFence.includes(target)) return;
   ctx.state = { ...ctx.state, awaitingFence: ctx.state.awaitingFence.filter((n) => n !== target) };
-  if (ctx.state.awaitingFence.length === 0 && ctx.state.quorate) evaluate(ctx, []);
+  if (ctx.state.awaitingFence.length === 0 && ctx.state.quorate) evaluate(ctx);
+}
+
+/** The fence domain's victim list changed (a victim joined, or was fenced elsewhere). */
+function onVictims(ctx: Ctx, victims: readonly string[]): void {
+  const awaitingFence = victims.filter((n) => n !== ctx.config.self);
+  ctx.state = { ...ctx.state, awaitingFence };
+  if (awaitingFence.length === 0 && ctx.state.quorate) evaluate(ctx);
 }
 
 /** eval_groups: free the services of departed owners, place stopped ones, fail back to joiners. */
-function evaluate(ctx: Ctx, joined: readonly string[]): void {
+function evaluate(ctx: Ctx): void {
+  const joined = ctx.state.members.filter((m) => !ctx.state.evalMembers.includes(m));
   const first = !ctx.state.evaluated;
-  ctx.state = { ...ctx.state, evaluated: true };
+  ctx.state = { ...ctx.state, evaluated: true, evalMembers: ctx.state.members };
   for (const svc of ctx.config.services) {
     const e = ctx.table[svc.name];
     if (e?.owner !== undefined && !ctx.state.members.includes(e.owner) && (e.state === 'started' || e.state === 'recovering')) {
@@ -262,6 +293,9 @@ function moveTo(ctx: Ctx, svc: RgService, e: ServiceEntry, target: string, reaso
     ctx.set(svc.name, { state: 'stopped', lastOwner: e.owner, restarts: e.restarts }, reason);
   }
   ctx.set(svc.name, { state: 'started', owner: target, lastOwner: e.owner, restarts: [] }, reason);
+  if (e.owner !== undefined && svc.isVm && e.owner === ctx.config.self) {
+    ctx.outputs.push({ kind: 'service', service: svc.name, node: e.owner, state: 'stopped', reason: `migrated to ${target}` });
+  }
 }
 
 export const Score = { ILLEGAL: 0, GOOD: 1, BETTER: 2, BEST: 3 } as const;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { VrrpInstanceConfig } from '../vrrp/types.js';
 import { assignAddresses } from './addresses.js';
-import { addressNeeds, effectiveAdvertIntUs, toVrrpNodeConfig } from './from-keepalived.js';
+import { effectiveAdvertIntUs } from '../core/rfc3768.js';
+import { addressNeeds, toVrrpNodeConfig } from './from-keepalived.js';
 import { instance, model, ref, script, stateStatement, syncGroup, v, vip } from './from-keepalived.test-utils.js';
 
 function mapped(m: KeepalivedConfig) {
@@ -100,7 +101,7 @@ describe('keepalived model → engine config', () => {
     expect(cfg.syncGroups).toEqual([{ name: 'G1', members: ['VI_1', 'VI_2'] }]);
   });
 
-  it('gives a sync group\'s own trackers to every member, and starts every member wanting BACKUP unless all are owners', () => {
+  it('gives a sync group\'s own trackers to every member (a member runs scripts without weights), and starts every member wanting BACKUP unless all are owners', () => {
     const m = model({
       vrrpScripts: [script('grp', { weight: v(10) })],
       vrrpInstances: [
@@ -111,7 +112,9 @@ describe('keepalived model → engine config', () => {
     });
     const cfg = mapped(m).value;
     expect(cfg.instances.map((i) => i.initialState)).toEqual(['BACKUP', 'BACKUP']);
-    expect(cfg.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 10, reverse: false }], [{ script: 'grp', weight: 10, reverse: false }]]);
+    expect(cfg.instances.map((i) => i.trackScripts)).toEqual([[], []]);
+    const unweighted = model({ ...m, syncGroups: [syncGroup('G1', ['VI_1', 'VI_2'], { trackScripts: [ref('grp', 0)] })] });
+    expect(mapped(unweighted).value.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 0, reverse: false }], [{ script: 'grp', weight: 0, reverse: false }]]);
   });
 
   it('ignores a track_interface on the instance\'s own interface, and a missing track_script', () => {

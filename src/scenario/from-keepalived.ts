@@ -24,7 +24,7 @@
  *   weighted track_interface keeps its weight — keepalived 2.2.7 registers the
  *   interface before it zeroes the weight, so the weight still acts [E14];
  *   trackers of a vrrp_sync_group block apply to every member, weight cleared
- *   when a member is an owner;
+ *   when a member is an owner; a member keeps only weight-0 track_scripts;
  * - sync groups: a member named twice or missing is ignored; when any member is
  *   not an owner, every member starts wanting BACKUP.
  *
@@ -35,7 +35,8 @@
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
-import { secondsToUs, type DurationUs } from '../core/time.js';
+import { secondsToUs } from '../core/time.js';
+import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../core/rfc3768.js';
 import type { KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
 import type {
   AuthConfig,
@@ -49,9 +50,7 @@ import type {
 } from '../vrrp/types.js';
 import type { AddressNeeds, AssignedInterface } from './addresses.js';
 
-const PRIORITY_OWNER = 255;
 const US = 1_000_000;
-const CENTI_US = 10_000;
 
 export interface Mapped<T> {
   readonly value: T;
@@ -94,7 +93,7 @@ function versionOf(model: KeepalivedConfig, inst: VrrpInstance): 2 | 3 {
 /** keepalived's priority/state defaults and the strict-mode owner rule. */
 function priorityAndState(inst: VrrpInstance, strict: boolean): { priority: number; state: 'MASTER' | 'BACKUP' } {
   const written = knownState(inst);
-  const priority = inst.priority?.value ?? (written === 'MASTER' ? PRIORITY_OWNER : 100);
+  const priority = inst.priority?.value ?? (written === 'MASTER' ? PRIORITY_OWNER : PRIORITY_DEFAULT);
   let state = written ?? (priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
   if (strict && (state === 'MASTER') !== (priority === PRIORITY_OWNER)) state = priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
   return { priority, state };
@@ -112,19 +111,6 @@ function authOf(inst: VrrpInstance, strict: boolean, version: 2 | 3, notes: Note
   }
   // keepalived keeps the first 8 bytes of the password
   return { auth: { type: 'pass', password: Buffer.from(key, 'utf8').subarray(0, 8).toString('utf8') }, ah: false };
-}
-
-/** keepalived's advert_int rounding: VRRPv2 to whole seconds (nearest, at least 1), v3 to 10 ms. */
-export function effectiveAdvertIntUs(configuredUs: number | undefined, version: 2 | 3): DurationUs {
-  let us = configuredUs === undefined || configuredUs === 0 ? US : configuredUs;
-  if (version === 2) {
-    if (us >= 256 * US) return 255 * US;
-    if (us % US !== 0) us = Math.max(US, us + US / 2 - ((us + US / 2) % US));
-    return us;
-  }
-  if (us >= 4096 * CENTI_US) return 4095 * CENTI_US;
-  if (us % CENTI_US !== 0) us = Math.max(CENTI_US, us + CENTI_US / 2 - ((us + CENTI_US / 2) % CENTI_US));
-  return us;
 }
 
 function preemption(inst: VrrpInstance, priority: number, state: 'MASTER' | 'BACKUP', strict: boolean): { nopreempt: boolean; preemptDelayUs: number } {
@@ -327,6 +313,10 @@ function trackersOf(
       scripts = [...scripts, ...scriptRefs(g.trackScripts, table, g.name, notes).map((s) => (clear ? { ...s, weight: 0 } : s))];
       interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces, undefined, g.name, notes).map((i) => (clear ? { ...i, weight: 0 } : i))];
     }
+    // A sync-group member runs its tracked scripts without weights, the group's included (what the engine has
+    // always run: the engine used to drop them itself; sync_group_tracking_weight is not modelled for scripts).
+    for (const s of scripts.filter((x) => x.weight !== 0)) notes.add('info', 'simulate-weighted-script-dropped', inst.loc, `(${inst.name}) ignoring tracked script ${s.script} with weights due to SYNC group`);
+    scripts = scripts.filter((x) => x.weight === 0);
   }
   return { trackScripts: scripts, trackInterfaces: interfaces };
 }

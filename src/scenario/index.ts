@@ -99,7 +99,7 @@ export { timelineToJson, type TimelineJson } from './timeline-json.js';
 export { renderTimelineText, renderExcerpt } from './timeline-text.js';
 export { renderTimelineSvg } from './timeline-svg.js';
 export { assignAddresses, parseIpv4, formatIpv4, type AddressNeeds, type AssignedInterface } from './addresses.js';
-export { toVrrpNodeConfig, addressNeeds, resolveInstances, effectiveAdvertIntUs, type ResolvedInstance } from './from-keepalived.js';
+export { toVrrpNodeConfig, addressNeeds, resolveInstances, type ResolvedInstance } from './from-keepalived.js';
 export { prepareScenario, type PreparedScenario, type PreparedNode, type ConfigParser, type ConfigText, type PrepareOptions } from './topology.js';
 export { keepalivedParser, refuses, REFUSING } from './keepalived-parser.js';
 export { runScenario, chooseSeed, lvsRequirement, type ScenarioRun, type RunOptions } from './run.js';

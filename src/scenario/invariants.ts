@@ -20,7 +20,7 @@
 import { convergenceBoundUs, RouterDirectory, standardCheckers, checkTrace, type RouterMember, type Verdict } from '../check/index.js';
 import type { Observation } from '../core/backend.js';
 import type { DurationUs } from '../core/time.js';
-import { masterDownIntervalUs } from '../vrrp/timers.js';
+import { masterDownIntervalUs } from '../core/rfc3768.js';
 import type { Timeline, TimelineInstance } from './timeline.js';
 import type { PreparedScenario } from './topology.js';
 

@@ -5,7 +5,7 @@
  */
 import { convergenceBoundUs, RouterDirectory, standardCheckers, type Checker, type CheckContext } from '../check/index.js';
 import type { DurationUs } from '../core/time.js';
-import { masterDownIntervalUs } from '../vrrp/timers.js';
+import { masterDownIntervalUs } from '../core/rfc3768.js';
 import { subnetOf } from './ipv4.js';
 import type { SimNodeConfig } from './types.js';
 

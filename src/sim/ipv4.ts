@@ -4,11 +4,11 @@
  * core/mac.ts (the Docker capture frames with them too).
  */
 
-/** The VRRP multicast group, RFC 3768 §5.2.2. */
-export const VRRP_MULTICAST_GROUP = '224.0.0.18';
-export const IPPROTO_VRRP = 112;
-
 import { formatIpv4, parseIpv4 } from '../core/ipv4.js';
+import { IPPROTO_VRRP, VRRP_MULTICAST_GROUP_TEXT } from '../core/rfc3768.js';
+
+/** The VRRP multicast group and IP protocol, RFC 3768 §5.2.2 (defined once, in the VRRP engine's leaf module). */
+export { IPPROTO_VRRP, VRRP_MULTICAST_GROUP_TEXT as VRRP_MULTICAST_GROUP };
 
 export { formatIpv4, parseIpv4 };
 

@@ -16,7 +16,8 @@ import { checkTrace, violationsOf, type Violation } from '../check/index.js';
 import { simCheckers } from './checkers.test-utils.js';
 import { decodePcap, ETHERTYPE_ARP } from '../core/pcap.js';
 import { writePcapFile } from './pcap-file.js';
-import { simBackend } from './sim-backend.js';
+import { createSimBackend, simBackend } from './sim-backend.js';
+import { requireCapability } from '../core/backend.js';
 import { Simulation } from './simulation.js';
 import type { SimNodeConfig, SimulationOptions } from './types.js';
 import { nodeConfig, type NodeOptions } from './topology.test-utils.js';
@@ -234,6 +235,34 @@ describe('the Backend port', () => {
     expect(trace.filter((o) => o.kind === 'transitioned' && o.node === 'b').map((o) => o.at)).toEqual([5 * S]);
     expect(masterAt(started.simulation, 'a')).toEqual([mdi(150)]);
     await expect(started.advance(1)).rejects.toMatchObject({ code: 'sim-cluster-stopped' });
+  });
+});
+
+describe('the simulator\'s capabilities', () => {
+  const spec = () => ({ seed: 3, nodes: topology([A, B]).map((n) => ({ id: n.id, config: nodeSpecFromVrrp(n.config.vrrp), address: n.config.vrrp.interfaces[0]!.address })) });
+
+  it('offers hold, trace-hash and lvs, and capture only when asked for; never a Docker verb', async () => {
+    expect([...simBackend.capabilities].sort()).toEqual(['hold', 'lvs', 'trace-hash']);
+    expect([...createSimBackend({ capture: true }).capabilities].sort()).toEqual(['capture', 'hold', 'lvs', 'trace-hash']);
+    await using plain = await simBackend.create(spec()).start();
+    expect(plain.capability('capture')).toBeUndefined();
+    expect(plain.capability('vip-audit')).toBeUndefined();
+    expect(() => requireCapability(plain, 'vip-audit', simBackend.name, 'the VIP audit')).toThrow("the VIP audit needs the 'vip-audit' capability, which sim does not offer here");
+  });
+
+  it('holds a\'s adverts to b through the capability: b takes over, and gives way once they are released', async () => {
+    await using started = await createSimBackend({ capture: true }).create(spec()).start();
+    await started.advance(5 * S);
+    started.capability('hold')?.hold('a', 'b');
+    await started.advance(5 * S);
+    started.capability('hold')?.release();
+    await started.advance(2 * S);
+    const changes = started.observations().filter((o) => o.kind === 'transitioned' && o.to !== 'BACKUP' || (o.kind === 'transitioned' && o.from === 'MASTER'));
+    expect(changes.map((o) => (o.kind === 'transitioned' ? `${o.node} ${o.from}→${o.to}` : ''))).toEqual(['a BACKUP→MASTER', 'b BACKUP→MASTER', 'b MASTER→BACKUP']);
+    const capture = await started.capability('capture')?.collect();
+    expect(capture?.frames).toBeGreaterThan(0);
+    expect(decodePcap(capture!.pcap)?.records).toHaveLength(capture!.frames);
+    expect(started.capability('trace-hash')?.traceHash()).toMatch(/^[0-9a-f]{16,}$/);
   });
 });
 

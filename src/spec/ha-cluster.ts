@@ -30,4 +30,6 @@ export interface HaClusterSpec {
   readonly qdevice?: QdeviceSpec;
   /** Nodes started at t=0 (default: all). */
   readonly boot?: readonly string[];
+  /** Why corosync exits as soon as it starts (a configuration votequorum refuses): no node ever runs. */
+  readonly startupError?: string;
 }

@@ -8,8 +8,8 @@ import { instant, type Instant } from '../core/time.js';
 import { vrrpEngine } from './engine.js';
 import { AUTH_NONE, encodeAdvertisement, parseIpv4, VRRP_MULTICAST_GROUP } from './packet.js';
 import type { VrrpNodeState } from './state.js';
-import { Cluster, lb, seconds, vrrpInstance, vrrpScript } from './test-harness.test-utils.js';
-import { masterDownIntervalUs } from './timers.js';
+import { lb, seconds, vrrpInstance, vrrpScript } from './test-harness.test-utils.js';
+import { masterDownIntervalUs } from '../core/rfc3768.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from './types.js';
 import { instanceView, instanceViews, scriptViews } from './views.js';
 
@@ -93,13 +93,28 @@ describe('configuration is checked once, at init', () => {
     expect(code({ ...base, instances: [a, { ...b, unicastPeers: ['192.0.2.21'] }] })).toBe('duplicate-vrid');
   });
 
-  it("applies keepalived's load-time repairs: state MASTER clears nopreempt and preempt_delay", () => {
-    const c = new Cluster([
-      lb('lb1', '192.0.2.11', { priority: 150, initialState: 'MASTER', nopreempt: true }),
-      lb('lb2', '192.0.2.12', { priority: 100 }),
-    ]);
-    c.start('lb2').runUntil(seconds(4)).start('lb1').runUntil(seconds(10));
-    expect(c.view('lb1').state).toBe('MASTER'); // it preempted: nopreempt was cleared
+  it('refuses a config that still needs one of keepalived\'s load-time corrections, naming it (the resolver applies them)', () => {
+    const refused = (config: VrrpNodeConfig): string => {
+      try {
+        vrrpEngine.init(config, instant(0));
+        return 'ok';
+      } catch (e) {
+        expect((e as ConfigError).code).toBe('config-not-resolved');
+        return (e as Error).message;
+      }
+    };
+    const one = (over: Partial<Parameters<typeof vrrpInstance>[0]>, extra: Partial<VrrpNodeConfig> = {}): VrrpNodeConfig =>
+      lb('lb1', '192.0.2.11', { priority: 150, ...over }, { scripts: [vrrpScript({ name: 'chk' })], ...extra } as Parameters<typeof lb>[3]);
+    expect(refused(one({ initialState: 'MASTER', nopreempt: true }))).toBe('vrrp_instance VI_1: nopreempt or preempt_delay with state MASTER (keepalived corrects this when it loads the file; resolve the config first)');
+    expect(refused(one({ priority: 255, nopreempt: true }))).toContain('nopreempt with priority 255');
+    expect(refused(one({ nopreempt: true, preemptDelayUs: seconds(5) }))).toContain('preempt_delay with nopreempt');
+    expect(refused(one({ priority: 255, trackScripts: [{ script: 'chk', weight: -50, reverse: false }] }))).toContain('weighted track_script chk on an address owner');
+    const group = { instances: [vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 52 })], syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'] }] };
+    expect(refused(one({ trackScripts: [{ script: 'chk', weight: -60, reverse: false }] }, group))).toContain('weighted track_script chk on a sync-group member');
+    expect(refused(one({ initialState: 'MASTER' }, group))).toContain('sync group G1: VI_1 starts MASTER but not every member is an address owner in state MASTER');
+    // Resolved configs run as given: weight-0 trackers in a group, an owner's weight-0 tracker.
+    expect(refused(one({ trackScripts: [{ script: 'chk', weight: 0, reverse: false }] }, group))).toBe('ok');
+    expect(refused(one({ priority: 255, initialState: 'MASTER', trackScripts: [{ script: 'chk', weight: 0, reverse: false }] }))).toBe('ok');
   });
 });
 

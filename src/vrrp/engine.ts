@@ -21,10 +21,11 @@
 import type { Engine, Step, TimeoutInput } from '../core/engine.js';
 import { later, type Instant } from '../core/time.js';
 import { compileNodeConfig, type CompiledNode } from './node-config.js';
-import { effectivePriority, faultsInstance, initialScriptCounter, trackerContribution } from './priority.js';
+import { initialScriptCounter } from './script-counter.js';
+import { effectivePriority, faultsInstance, trackerContribution } from '../core/rfc3768.js';
 import { onLink, onPacket, onScriptResult, onShutdown, onTimeout, drop } from './router.js';
 import { armTimer, closeDraft, downIntervalUs, group, inst, openDraft, setGroup, setInstance, type Draft, type GroupRecord, type InstanceRecord, type ScriptRecord, type VrrpNodeState } from './state.js';
-import { skewMinUs } from './timers.js';
+import { skewMinUs } from '../core/rfc3768.js';
 import { gotoMaster } from './transitions.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from './types.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAdvertisement } from './packet.js';
 import { Cluster, lb, seconds } from './test-harness.test-utils.js';
-import { masterDownIntervalUs, skewTimeUs } from './timers.js';
+import { masterDownIntervalUs, skewTimeUs } from '../core/rfc3768.js';
 
 const DOWN = (p: number, adverIntUs = 1_000_000): number => masterDownIntervalUs(p, adverIntUs);
 const at = (c: Cluster, node: string, to: string): number[] => c.transitions(node).filter((t) => t.to === to).map((t) => t.at);

@@ -34,6 +34,17 @@ export {
   type Ipv4,
 } from './packet.js';
 export { checkAdvertisement, type ReceiveContext } from './receive.js';
-export { skewTimeUs, skewMinUs, masterDownIntervalUs, DEFAULT_DOWN_TIMER_ADVERTS } from './timers.js';
-export { effectivePriority, scriptResult, initialScriptCounter, type ScriptStatus, type ScriptCounter } from './priority.js';
+export {
+  skewTimeUs,
+  skewMinUs,
+  masterDownIntervalUs,
+  effectiveAdvertIntUs,
+  effectivePriority,
+  trackerContribution,
+  DEFAULT_DOWN_TIMER_ADVERTS,
+  PRIORITY_MIN,
+  PRIORITY_DEFAULT,
+  PRIORITY_MAX_BACKUP,
+} from '../core/rfc3768.js';
+export { scriptResult, initialScriptCounter, type ScriptStatus, type ScriptCounter } from './script-counter.js';
 export { vrrpInstance, vrrpNode, vrrpScript } from './defaults.js';

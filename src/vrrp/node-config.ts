@@ -8,22 +8,24 @@
  * - A config the engine cannot run throws `ConfigError` with a stable code.
  *   These are contract violations (a converter from keepalived.conf resolves
  *   defaults and reports the user's mistakes with positions).
- * - keepalived also *repairs* some configs when it loads them
- *   (vrrp_complete_instance, research §2.3, §2.10, §2.12). Those repairs are
- *   idempotent, so they are applied here too and a config that already had
- *   them applied is unchanged:
- *   - priority 255 or `state MASTER` clears nopreempt; `state MASTER` or
- *     nopreempt clears preempt_delay;
- *   - an address owner, and a sync-group member, lose their *weighted*
- *     track_script entries (weight-0 entries stay: they still cause FAULT);
- *     weighted track_interface entries stay (2.2.7 applies them, §2.10);
- *   - in a sync group that is not made only of owners in state MASTER, every
- *     member starts wanting BACKUP.
+ * - keepalived also *corrects* some configs when it loads them
+ *   (vrrp_complete_instance, research §2.3, §2.10, §2.12). Those corrections
+ *   belong to the one reading of keepalived's semantics (the mapping from
+ *   keepalived.conf, src/scenario/from-keepalived.ts, on the config layer's
+ *   effective values); here they are only checked, never applied, and a config
+ *   that still needs one throws `config-not-resolved` naming it:
+ *   - priority 255 or `state MASTER` with nopreempt; `state MASTER` or
+ *     nopreempt with preempt_delay;
+ *   - an address owner, or a sync-group member, with a *weighted* track_script
+ *     (weight-0 entries stay: they still cause FAULT; weighted track_interface
+ *     entries stay, 2.2.7 applies them, §2.10);
+ *   - a sync-group member starting MASTER in a group that is not made only of
+ *     owners in state MASTER.
  */
 import { ConfigError } from '../core/errors.js';
 import type { DurationUs } from '../core/time.js';
 import { AUTH_NONE, AUTH_PASS, isMulticast, parseIpv4, passwordKey, VRRP_MULTICAST_GROUP, type Ipv4 } from './packet.js';
-import { PRIORITY_OWNER } from './priority.js';
+import { PRIORITY_OWNER } from '../core/rfc3768.js';
 import type { ReceiveContext } from './receive.js';
 import type { VrrpInstanceConfig, VrrpNodeConfig, VrrpOutput, VrrpScriptConfig } from './types.js';
 
@@ -105,19 +107,10 @@ export function compileNodeConfig(cfg: VrrpNodeConfig): CompiledNode {
   cfg.scripts.forEach(checkScript);
   const instanceByName = indexByName(cfg.instances, 'vrrp_instance');
   const groupOf = groupMembership(cfg, instanceByName);
-  const instances = cfg.instances.map((inst, index) =>
-    compileInstance(cfg, repair(inst, groupOf[index] ?? -1), index, groupOf[index] ?? -1, interfaceByName),
-  );
-  checkVridConflicts(instances);
-  const groups = cfg.syncGroups.map((g, index): CompiledGroup => {
-    const members = g.members.map((m) => instanceByName.get(m) as number);
-    const allOwners = members.every((m) => instances[m]?.owner === true && instances[m]?.config.initialState === 'MASTER');
-    return { index, name: g.name, members, initialState: allOwners ? 'MASTER' : 'BACKUP' };
-  });
-  // research §2.3: in a group that is not all owners, every member wants BACKUP
-  const fixed = instances.map((inst) =>
-    inst.group >= 0 && groups[inst.group]?.initialState === 'BACKUP' ? { ...inst, initialWantState: 'BACKUP' as const } : inst,
-  );
+  cfg.instances.forEach((inst, index) => checkResolved(inst, groupOf[index] ?? -1));
+  const fixed = cfg.instances.map((inst, index) => compileInstance(cfg, inst, index, groupOf[index] ?? -1, interfaceByName));
+  checkVridConflicts(fixed);
+  const groups = cfg.syncGroups.map((g, index) => compileGroup(g, index, fixed, instanceByName));
   return {
     node: cfg.node,
     interfaceNames: cfg.interfaces.map((i) => i.name),
@@ -131,6 +124,21 @@ export function compileNodeConfig(cfg: VrrpNodeConfig): CompiledNode {
     interfaceByName,
     instancesByVrid: byVrid(fixed),
   };
+}
+
+/**
+ * A group starts MASTER only when every member is an address owner in state
+ * MASTER (research §2.3); the resolver has already made every member of any
+ * other group start BACKUP, and a member that still wants MASTER is refused.
+ */
+function compileGroup(g: VrrpNodeConfig['syncGroups'][number], index: number, instances: readonly CompiledInstance[], instanceByName: ReadonlyMap<string, number>): CompiledGroup {
+  const members = g.members.map((m) => instanceByName.get(m) as number);
+  const allOwners = members.every((m) => instances[m]?.owner === true && instances[m]?.config.initialState === 'MASTER');
+  const eager = members.find((m) => instances[m]?.config.initialState === 'MASTER');
+  if (!allOwners && eager !== undefined) {
+    throw new ConfigError('config-not-resolved', `sync group ${g.name}: ${instances[eager]?.name} starts MASTER but not every member is an address owner in state MASTER, so the group starts BACKUP (keepalived corrects this when it loads the file; resolve the config first)`);
+  }
+  return { index, name: g.name, members, initialState: allOwners ? 'MASTER' : 'BACKUP' };
 }
 
 function byVrid(instances: readonly CompiledInstance[]): Map<number, number[]> {
@@ -188,14 +196,22 @@ function groupMembership(cfg: VrrpNodeConfig, instanceByName: ReadonlyMap<string
   return groupOf;
 }
 
-/** keepalived's load-time repairs (see the header); idempotent. */
-function repair(inst: VrrpInstanceConfig, group: number): VrrpInstanceConfig {
-  const owner = inst.priority === PRIORITY_OWNER;
-  const nopreempt = inst.nopreempt && !owner && inst.initialState !== 'MASTER';
-  const preemptDelayUs = nopreempt || inst.initialState === 'MASTER' ? 0 : inst.preemptDelayUs;
-  const trackScripts = owner || group >= 0 ? inst.trackScripts.filter((t) => t.weight === 0) : inst.trackScripts;
-  const changed = nopreempt !== inst.nopreempt || preemptDelayUs !== inst.preemptDelayUs || trackScripts !== inst.trackScripts;
-  return changed ? { ...inst, nopreempt, preemptDelayUs, trackScripts } : inst;
+/**
+ * keepalived's load-time corrections are the resolver's (the mapping from
+ * keepalived.conf); a config that still needs one is a caller's bug, refused
+ * with the correction it skipped.
+ */
+function checkResolved(inst: VrrpInstanceConfig, group: number): void {
+  const what = `vrrp_instance ${inst.name}`;
+  const refuse = (rule: string): never => {
+    throw new ConfigError('config-not-resolved', `${what}: ${rule} (keepalived corrects this when it loads the file; resolve the config first)`);
+  };
+  if (inst.nopreempt && inst.priority === PRIORITY_OWNER) refuse('nopreempt with priority 255');
+  if (inst.initialState === 'MASTER' && (inst.nopreempt || inst.preemptDelayUs > 0)) refuse('nopreempt or preempt_delay with state MASTER');
+  if (inst.nopreempt && inst.preemptDelayUs > 0) refuse('preempt_delay with nopreempt');
+  const weighted = inst.trackScripts.find((t) => t.weight !== 0);
+  if (weighted && inst.priority === PRIORITY_OWNER) refuse(`weighted track_script ${weighted.script} on an address owner`);
+  if (weighted && group >= 0) refuse(`weighted track_script ${weighted.script} on a sync-group member`);
 }
 
 function compileInstance(

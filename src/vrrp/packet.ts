@@ -18,21 +18,15 @@
  * - Nothing here throws on peer input; malformed bytes become a `DropReason`.
  */
 import { err, ok, type Result } from '../core/result.js';
+import { IPPROTO_VRRP, PRIORITY_OWNER, PRIORITY_STOP, VRRP_MULTICAST_GROUP, VRRP_TTL, VRRP_TYPE_ADVERTISEMENT, VRRP_VERSION } from '../core/rfc3768.js';
 import type { DropReason } from './types.js';
 
 /** An IPv4 address as an unsigned 32-bit integer (10.0.0.1 = 0x0a000001). */
 export type Ipv4 = number;
 
-export const IPPROTO_VRRP = 112;
-export const VRRP_VERSION = 2;
-export const VRRP_TYPE_ADVERTISEMENT = 1;
-/** RFC 3768 §5.2.2: 224.0.0.18. */
-export const VRRP_MULTICAST_GROUP: Ipv4 = 0xe0000012;
-export const VRRP_TTL = 255;
+export { IPPROTO_VRRP, VRRP_VERSION, VRRP_TYPE_ADVERTISEMENT, VRRP_MULTICAST_GROUP, VRRP_TTL, PRIORITY_OWNER, PRIORITY_STOP };
 /** keepalived marks adverts "internetwork control" (vrrp_build_ip4). */
 export const VRRP_TOS = 0xc0;
-export const PRIORITY_OWNER = 255;
-export const PRIORITY_STOP = 0;
 export const AUTH_NONE = 0;
 /** RFC 2338 simple text password; RFC 3768 calls type 1 "reserved". */
 export const AUTH_PASS = 1;

@@ -27,11 +27,12 @@
 import { assert } from '../core/assert.js';
 import { formatSeconds, later } from '../core/time.js';
 import { decodeAdvertisement, formatIpv4, type Advertisement } from './packet.js';
-import { faultsInstance, scriptResult, trackerDelta, weightMultiplier } from './priority.js';
+import { scriptResult } from './script-counter.js';
+import { faultsInstance, trackerDelta, weightMultiplier } from '../core/rfc3768.js';
 import { checkAdvertisement } from './receive.js';
 import { armTimer, countDrop, downIntervalUs, group, inst, setGroup, setInstance, type Draft, type GarpBurst, type InstanceRecord } from './state.js';
 import { afterTransition } from './sync-group.js';
-import { skewTimeUs } from './timers.js';
+import { skewTimeUs } from '../core/rfc3768.js';
 import {
   downInstance,
   garpBurst,

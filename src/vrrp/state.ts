@@ -19,8 +19,8 @@
 import { later, type DurationUs, type Instant } from '../core/time.js';
 import type { CompiledNode } from './node-config.js';
 import type { Ipv4 } from './packet.js';
-import type { ScriptCounter } from './priority.js';
-import { masterDownIntervalUs } from './timers.js';
+import type { ScriptCounter } from './script-counter.js';
+import { masterDownIntervalUs } from '../core/rfc3768.js';
 import type { DropCode, VrrpOutput, VrrpStateName } from './types.js';
 
 export type WantState = 'BACKUP' | 'MASTER' | 'FAULT';

@@ -26,10 +26,10 @@
  */
 import { later } from '../core/time.js';
 import { encodeAdvertisement, PRIORITY_OWNER, PRIORITY_STOP } from './packet.js';
-import { effectivePriority } from './priority.js';
+import { effectivePriority } from '../core/rfc3768.js';
 import { armTimer, downIntervalUs, group, inst, setGroup, setInstance, type Draft, type GarpBurst } from './state.js';
 import { canGoToMaster, syncBackup, syncFault, syncMaster, type Because, type SyncActions } from './sync-group.js';
-import { skewTimeUs } from './timers.js';
+import { skewTimeUs } from '../core/rfc3768.js';
 import type { VrrpStateName } from './types.js';
 
 export type { Because } from './sync-group.js';

@@ -5,7 +5,7 @@
 import { ConfigError } from '../core/errors.js';
 import { formatIpv4 } from './packet.js';
 import type { DropCounts, InstanceRecord, InstanceView, VrrpNodeState } from './state.js';
-import type { ScriptStatus } from './priority.js';
+import type { ScriptStatus } from './script-counter.js';
 import type { Instant } from '../core/time.js';
 
 export type { InstanceView } from './state.js';

@@ -4,7 +4,7 @@
  * so a JUnit report reads as a list of facts about the cluster.
  */
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeExpectation } from '../../src/scenario/expectations.js';
 import type { ScenarioRun } from '../../src/scenario/run.js';
@@ -14,7 +14,8 @@ import { selectedBackend } from './backends.test-utils.js';
 
 const root = join(import.meta.dirname, '..', '..', 'scenarios');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.scenario'))
+  // scenarios/cluster/ has its own grammar and test (test/scenarios/cluster-scenarios.test.ts).
+  .filter((f) => f.endsWith('.scenario') && !f.startsWith(`cluster${sep}`))
   .sort()
   .map((f) => join(root, f));
 const backend = selectedBackend();

@@ -27,17 +27,17 @@ const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const collectMany = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
 
-function readText(path: string, what: string): string {
+function readText(path: string, what: string, shown = path): string {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`${what} '${path}' is a directory, not a file`);
+    if (st.isDirectory()) throw new UsageError(`${what} '${shown}' is a directory, not a file`);
     size = st.size;
   } catch (e) {
     if (isVrrpLabError(e)) throw e;
-    throw new UsageError(`cannot read ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`cannot read ${what} '${shown}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (size > MAX_FILE_BYTES) throw new UsageError(`${what} '${path}' is ${size} bytes; files above ${MAX_FILE_BYTES} bytes are not read`);
+  if (size > MAX_FILE_BYTES) throw new UsageError(`${what} '${shown}' is ${size} bytes; files above ${MAX_FILE_BYTES} bytes are not read`);
   return readFileSync(path, 'utf8');
 }
 
@@ -96,12 +96,12 @@ async function run(options: Readonly<Record<string, unknown>>, ctx: CommandConte
   }
   const cibPath = options['cib'] as string | undefined;
   if (!cibPath) throw new UsageError('give --cib FILE (a Pacemaker CIB as cibadmin -Q writes it)');
-  const cibText = readText(resolve(ctx.io.cwd, cibPath), 'the CIB');
+  const cibText = readText(resolve(ctx.io.cwd, cibPath), 'the CIB', cibPath);
   const statePath = options['state'] as string | undefined;
   let savedState: unknown;
   if (statePath !== undefined) {
     try {
-      savedState = JSON.parse(readText(resolve(ctx.io.cwd, statePath), 'the state file'));
+      savedState = JSON.parse(readText(resolve(ctx.io.cwd, statePath), 'the state file', statePath));
     } catch (e) {
       if (isVrrpLabError(e)) throw e;
       throw new UsageError(`the state file '${statePath}' is not JSON: ${(e as Error).message}`);

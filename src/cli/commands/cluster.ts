@@ -144,6 +144,9 @@ function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandCon
     return EXIT_USAGE;
   }
   for (const d of prepared.notes) ctx.io.stderr.write(`${formatDiagnostic(d, d.file ?? '', lines, ctx.style)}\n`);
+  if (prepared.inputs.spec.startupError) {
+    ctx.io.stderr.write(`vrrp-lab cluster simulate: corosync refuses this configuration at start ("${prepared.inputs.spec.startupError}"): no node runs in the simulation\n`);
+  }
   const agents = clusterAgentFactories.flatMap((f) => {
     const made = f(prepared.inputs);
     for (const d of made.diagnostics ?? []) ctx.io.stderr.write(`${formatDiagnostic(d, d.file ?? '', lines, ctx.style)}\n`);
@@ -183,6 +186,9 @@ Output: a timeline, or with --json {"events":[...]} where each event is
 (flags spelled as corosync-quorumtool prints them); agents add fence, service,
 disk and corruption events. A quorum event is printed whenever any of its
 fields changes on a node. The same seed (--seed, default 1) gives the same run.
+
+A configuration votequorum refuses at start (e.g. two_node with a quorum device)
+is simulated as what happens: every node's corosync exits at once, no events.
 
 Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).`,
   examples: [

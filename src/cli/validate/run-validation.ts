@@ -10,7 +10,7 @@
  * report entry with a `file-unreadable` error and makes the exit status 2;
  * the other files are still checked.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { findConfigs } from '../../config/index.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
@@ -20,6 +20,7 @@ import { sourceAddress, type ClusterNode } from '../../config/rules/cluster-view
 import { electionFindings } from '../../config/rules/election.js';
 import { buildElectionTable, type ElectionNode, type VirtualRouterInput } from '../../config/rules/election-table.js';
 import { lvsFindings } from '../../config/rules/lvs.js';
+import { fileKindOf, noReaderDiagnostic } from './kinds.js';
 import { loadOne, type LoadedConfig, type LoadOptions } from './load.js';
 import { countSeverities, exitCodeOf, MAX_DIAGNOSTICS_PER_FILE, NO_COUNTS, summarize, type ClusterReport, type FileReport, type NotCheckedEntry, type ValidationReport } from './report.js';
 
@@ -38,7 +39,12 @@ interface Target {
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationReport> {
   const targets = expandTargets(paths);
   const all: Array<{ target: Target; result?: LoadedConfig }> = [];
-  for (const target of targets) all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+  const otherKinds: FileReport[] = [];
+  for (const target of targets) {
+    const other = target.problem ? undefined : otherKindReport(target.display);
+    if (other) otherKinds.push(other);
+    else all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+  }
   const loaded = withoutFragments(all);
   const readable = loaded.filter((l): l is { target: Target; result: LoadedConfig } => l.result !== undefined && l.result.config !== undefined);
   const nodes = labelNodes(readable.map((l) => ({ file: l.target.display, config: l.result.config! })));
@@ -62,10 +68,47 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
       omitted: all.length > MAX_DIAGNOSTICS_PER_FILE ? countSeverities(all.slice(MAX_DIAGNOSTICS_PER_FILE)) : NO_COUNTS,
     };
   });
-  const { placed, unlocated } = place(files, found);
+  const { placed, unlocated } = place([...files, ...otherKinds], found);
   const summary = summarize(placed, unlocated);
   const notChecked: NotCheckedEntry[] = loaded.flatMap((l) => l.result?.notChecked ?? []);
   return { files: placed, unlocated, clusters, notChecked, separate: options.separate === true, summary, exitCode: exitCodeOf(summary) };
+}
+
+/** Bytes of a file read to tell its kind, and the most a non-keepalived file may have. */
+const KIND_HEAD_BYTES = 65536;
+const MAX_OTHER_KIND_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file of another kind (corosync.conf, cluster.conf, cib.xml; see kinds.ts):
+ * its own reader's diagnostics. Undefined for a keepalived.conf.
+ */
+function otherKindReport(path: string): FileReport | undefined {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
+      const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, KIND_HEAD_BYTES);
+      const kind = fileKindOf(path, head);
+      if (!kind) return undefined;
+      return otherReport(path, [{ code: 'file-too-large', severity: 'error', message: `a ${kind.kind} above ${MAX_OTHER_KIND_BYTES} bytes is not read`, file: path, line: 1, column: 1 }], true);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // the keepalived loader reports unreadable files
+  }
+  const kind = fileKindOf(path, text.slice(0, KIND_HEAD_BYTES));
+  if (!kind) return undefined;
+  const diagnostics = kind.validate ? [...kind.validate(path, text)].sort(compareDiagnostics) : [noReaderDiagnostic(kind, path)];
+  return otherReport(path, diagnostics, false);
+}
+
+function otherReport(path: string, diagnostics: readonly Diagnostic[], unreadable: boolean): FileReport {
+  return {
+    file: path,
+    diagnostics: diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE),
+    unreadable,
+    sources: [path],
+    omitted: diagnostics.length > MAX_DIAGNOSTICS_PER_FILE ? countSeverities(diagnostics.slice(MAX_DIAGNOSTICS_PER_FILE)) : NO_COUNTS,
+  };
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildElectionTable, compareAddresses, contribution, MAX_ENUMERATED_TRACKERS, nodeOutcome } from './election-table.js';
+import { trackerContribution } from '../../core/rfc3768.js';
+import { buildElectionTable, compareAddresses, MAX_ENUMERATED_TRACKERS, nodeOutcome } from './election-table.js';
+
+const contribution = (t: { weight: number; reverse: boolean }, up: boolean): number => trackerContribution(t.weight, t.reverse, up);
 import { iface, node, script } from './election.test-utils.js';
 
 describe('effective priority (keepalived 2.2.7, research §2.10)', () => {

@@ -19,9 +19,13 @@
  *   and w·m when down if w < 0.
  * - weight 0: down means FAULT (with `reverse`, up means FAULT).
  *
+ * The arithmetic is the engine's own (src/vrrp/rfc3768.ts), so the table and a
+ * simulation cannot disagree on an effective priority.
+ *
  * The table is pure data: the CLI prints it as a grid or as JSON, and the rules
  * in election.ts read findings off it.
  */
+import { effectivePriority, PRIORITY_OWNER, trackerContribution } from '../../core/rfc3768.js';
 
 /** Where a setting was written; the rules anchor their diagnostics here. */
 export interface ElectionSource {
@@ -94,9 +98,6 @@ export interface ElectionTable {
 /** 2^8 = 256 rows is the most a person can read, and fast to compute. */
 export const MAX_ENUMERATED_TRACKERS = 8;
 
-export const PRIORITY_OWNER = 255;
-export const PRIORITY_MIN = 1;
-export const PRIORITY_MAX_NON_OWNER = 254;
 
 export function buildElectionTable(router: VirtualRouterInput): ElectionTable {
   const trackers = router.nodes.flatMap((n) => n.trackers);
@@ -121,20 +122,8 @@ export function nodeOutcome(node: ElectionNode, down: ReadonlySet<string>): Node
     .map((t) => t.id);
   if (faultedBy.length > 0) return { node: node.node, fault: true, faultedBy };
   if (node.basePriority >= PRIORITY_OWNER) return { node: node.node, fault: false, total: PRIORITY_OWNER, effective: PRIORITY_OWNER };
-  const total = node.basePriority + node.trackers.reduce((sum, t) => sum + contribution(t, !down.has(t.id)), 0);
-  return { node: node.node, fault: false, total, effective: clampPriority(total) };
-}
-
-/** research §2.10: what a weighted tracker adds to the base priority. */
-export function contribution(t: Pick<ElectionTracker, 'weight' | 'reverse'>, up: boolean): number {
-  const signed = t.reverse ? -t.weight : t.weight;
-  if (t.weight > 0) return up ? signed : 0;
-  if (t.weight < 0) return up ? 0 : signed;
-  return 0;
-}
-
-export function clampPriority(total: number): number {
-  return Math.min(PRIORITY_MAX_NON_OWNER, Math.max(PRIORITY_MIN, total));
+  const total = node.basePriority + node.trackers.reduce((sum, t) => sum + trackerContribution(t.weight, t.reverse, !down.has(t.id)), 0);
+  return { node: node.node, fault: false, total, effective: effectivePriority(node.basePriority, total) };
 }
 
 function electMaster(config: readonly ElectionNode[], outcomes: readonly NodeOutcome[]): MasterOutcome {

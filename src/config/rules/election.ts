@@ -9,12 +9,9 @@
  * from the rows, so a finding is true of exactly the combinations the table shows.
  */
 import type { Diagnostic, Severity } from '../../core/diagnostic.js';
+import { PRIORITY_MAX_BACKUP, PRIORITY_MIN, PRIORITY_OWNER, trackerContribution } from '../../core/rfc3768.js';
 import {
-  contribution,
   masterKey,
-  PRIORITY_MAX_NON_OWNER,
-  PRIORITY_MIN,
-  PRIORITY_OWNER,
   type ElectionNode,
   type ElectionRow,
   type ElectionSource,
@@ -162,7 +159,7 @@ function fragileMargin(table: ElectionTable, node: ElectionNode, t: ElectionTrac
   if (slack <= 0 || slack > FRAGILE_MARGIN) return undefined;
   // A weighted tracker contributes when up (w > 0) or when down (w < 0).
   const active = t.weight > 0 ? 'succeeds' : 'fails';
-  const moved = node.basePriority + contribution(t, t.weight > 0);
+  const moved = node.basePriority + trackerContribution(t.weight, t.reverse, t.weight > 0);
   const effect = moved > node.basePriority ? `gets ${moved} and wins` : `drops to ${moved} and loses`;
   const why =
     gap === 0
@@ -188,11 +185,11 @@ function clampFindings(table: ElectionTable, node: ElectionNode): Diagnostic[] {
     return o && !o.fault ? [{ row: r, total: o.total, effective: o.effective }] : [];
   });
   const out: Diagnostic[] = [];
-  const high = outcomes.reduce<(typeof outcomes)[number] | undefined>((b, o) => (o.total > (b?.total ?? PRIORITY_MAX_NON_OWNER) ? o : b), undefined);
+  const high = outcomes.reduce<(typeof outcomes)[number] | undefined>((b, o) => (o.total > (b?.total ?? PRIORITY_MAX_BACKUP) ? o : b), undefined);
   const low = outcomes.reduce<(typeof outcomes)[number] | undefined>((b, o) => (o.total < (b?.total ?? PRIORITY_MIN) ? o : b), undefined);
   for (const extreme of [high, low]) {
     if (!extreme) continue;
-    const movers = node.trackers.filter((t) => (extreme.total > PRIORITY_MAX_NON_OWNER ? isRaising : isLowering)(t, extreme.row));
+    const movers = node.trackers.filter((t) => (extreme.total > PRIORITY_MAX_BACKUP ? isRaising : isLowering)(t, extreme.row));
     const at = movers[0]?.source ?? node.prioritySource;
     const parts = movers.map((t) => `${signed(t.weight < 0 !== t.reverse ? -Math.abs(t.weight) : Math.abs(t.weight))} ${t.name}`).join(' ');
     out.push(
@@ -202,7 +199,7 @@ function clampFindings(table: ElectionTable, node: ElectionNode): Diagnostic[] {
         at,
         node.file,
         `${node.instance}: priority ${node.basePriority} ${parts} = ${extreme.total} is outside 1..254; keepalived clamps it to ${extreme.effective}`,
-        extreme.total > PRIORITY_MAX_NON_OWNER
+        extreme.total > PRIORITY_MAX_BACKUP
           ? 'a non-owner never advertises more than 254: lower the base priority or the weight so the total stays in range'
           : 'the clamp to 1 hides how far the weights push: smaller weights make the table easier to reason about',
         { total: extreme.total, clampedTo: extreme.effective },

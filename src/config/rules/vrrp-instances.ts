@@ -10,12 +10,11 @@
 import type { Severity } from '../../core/diagnostic.js';
 import { report, type BuildContext } from '../build-context.js';
 import { parseAddress, isLinkLocal6 } from '../ip.js';
+import { US_PER_SECOND } from '../../core/time.js';
+import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../../core/rfc3768.js';
 import type { Draft, EffectiveInstance, GlobalDefs, KeepalivedConfig, Loc, VrrpInstance } from '../model.js';
 
-const TIMER_HZ = 1_000_000;
-const TIMER_CENTI_HZ = 10_000;
-const PRIO_OWNER = 255;
-const PRIO_DEFAULT = 100;
+const CENTI_US = 10_000;
 /** Ethernet MTU keepalived assumes when it cannot ask the interface. */
 const DEFAULT_MTU = 1500;
 
@@ -59,12 +58,12 @@ function versionAndFamily(c: Ctx, strict: boolean): { version: 2 | 3; family: 'i
 
 function stateAndPriority(c: Ctx, strict: boolean): { state: 'MASTER' | 'BACKUP'; priority: number } {
   const { inst } = c;
-  const priority = inst.priority?.value ?? (inst.state?.value === 'MASTER' ? PRIO_OWNER : PRIO_DEFAULT);
-  let state = inst.state?.value ?? (priority === PRIO_OWNER ? 'MASTER' : 'BACKUP');
-  if (inst.state && strict && (state === 'MASTER') !== (priority === PRIO_OWNER)) {
+  const priority = inst.priority?.value ?? (inst.state?.value === 'MASTER' ? PRIORITY_OWNER : PRIORITY_DEFAULT);
+  let state = inst.state?.value ?? (priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
+  if (inst.state && strict && (state === 'MASTER') !== (priority === PRIORITY_OWNER)) {
     say(c, 'state-owner-mismatch', 'error', inst.state.loc,
       'in strict mode state MASTER must go with priority 255 (address owner): keepalived changes the state', undefined);
-    state = priority === PRIO_OWNER ? 'MASTER' : 'BACKUP';
+    state = priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
   }
   if (!inst.priority && inst.state?.value === 'MASTER') {
     say(c, 'master-without-priority', 'info', inst.state.loc,
@@ -98,44 +97,37 @@ function authentication(c: Ctx, strict: boolean, version: 2 | 3, family: string,
     say(c, 'auth-ignored', 'error', a.loc, 'AH authentication cannot be used with IPv6: keepalived ignores it');
     return none;
   }
-  if (type === 'AH' && state === 'MASTER' && priority !== PRIO_OWNER) {
+  if (type === 'AH' && state === 'MASTER' && priority !== PRIORITY_OWNER) {
     say(c, 'auth-ah-master', 'error', c.inst.state?.loc ?? a.loc, 'initial state MASTER is incompatible with AH authentication: keepalived starts as BACKUP');
     return { auth: { type, key }, state: 'BACKUP' };
   }
   return { auth: { type, key }, state };
 }
 
-/** VRRPv2 adverts carry whole seconds, VRRPv3 centiseconds (vrrp_complete_instance). */
+/** VRRPv2 adverts carry whole seconds, VRRPv3 centiseconds (vrrp_complete_instance; the arithmetic is rfc3768.ts's). */
 function advertInterval(c: Ctx, version: 2 | 3): number {
   const v = c.inst.advertIntUs;
-  let us = v?.value ?? TIMER_HZ;
-  const secs = (n: number): string => (n / TIMER_HZ).toFixed(6).replace(/\.?0+$/, '');
-  if (version === 2) {
-    if (us >= 256 * TIMER_HZ) {
-      say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv2 advert_int ${secs(us)} s is out of range: keepalived uses 255 s`);
-      us = 255 * TIMER_HZ;
-    } else if (us % TIMER_HZ !== 0) {
-      const rounded = Math.max(TIMER_HZ, Math.floor((us + TIMER_HZ / 2) / TIMER_HZ) * TIMER_HZ);
-      say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv2 advert_int ${secs(us)} s must be whole seconds: keepalived rounds it to ${secs(rounded)} s`,
-        'use vrrp_version 3 for sub-second intervals');
-      us = rounded;
-    }
-  } else if (us >= 4096 * TIMER_CENTI_HZ) {
-    say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv3 advert_int ${secs(us)} s is out of range: keepalived uses 40.95 s`);
-    us = 4095 * TIMER_CENTI_HZ;
-  } else if (us % TIMER_CENTI_HZ !== 0) {
-    const rounded = Math.max(TIMER_CENTI_HZ, Math.floor((us + TIMER_CENTI_HZ / 2) / TIMER_CENTI_HZ) * TIMER_CENTI_HZ);
+  const us = v?.value ?? US_PER_SECOND;
+  const rounded = effectiveAdvertIntUs(us, version);
+  if (rounded === us) return us;
+  const secs = (n: number): string => (n / US_PER_SECOND).toFixed(6).replace(/\.?0+$/, '');
+  const unit = version === 2 ? US_PER_SECOND : CENTI_US;
+  if (us >= (version === 2 ? 256 : 4096) * unit) {
+    say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv${version} advert_int ${secs(us)} s is out of range: keepalived uses ${secs(rounded)} s`);
+  } else if (version === 2) {
+    say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv2 advert_int ${secs(us)} s must be whole seconds: keepalived rounds it to ${secs(rounded)} s`,
+      'use vrrp_version 3 for sub-second intervals');
+  } else {
     say(c, 'advert-int-rounded', 'error', v?.loc, `VRRPv3 advert_int ${secs(us)} s must be in units of 10 ms: keepalived rounds it to ${secs(rounded)} s`);
-    us = rounded;
   }
-  return us;
+  return rounded;
 }
 
 function preemption(c: Ctx, strict: boolean, state: 'MASTER' | 'BACKUP', priority: number): { preempt: boolean; preemptDelayUs: number } {
   const { inst } = c;
   let nopreempt = inst.nopreempt?.value ?? false;
   let delay = inst.preemptDelayUs?.value ?? 0;
-  if (priority === PRIO_OWNER && nopreempt) {
+  if (priority === PRIORITY_OWNER && nopreempt) {
     say(c, 'nopreempt-owner', 'error', inst.nopreempt?.loc, 'nopreempt cannot be used with priority 255: keepalived clears nopreempt');
     nopreempt = false;
   }
@@ -168,7 +160,7 @@ function strictModeFixups(c: Ctx, strict: boolean, priority: number, version: 2 
   if (inst.downTimerAdverts && inst.downTimerAdverts.value !== 3) {
     say(c, 'strict-mode-conflict', 'error', inst.downTimerAdverts.loc, 'down_timer_adverts cannot be changed in strict mode: keepalived resets it to 3');
   }
-  if (inst.accept?.value && priority !== PRIO_OWNER && version === 2) {
+  if (inst.accept?.value && priority !== PRIORITY_OWNER && version === 2) {
     say(c, 'strict-mode-conflict', 'error', inst.accept.loc, 'accept mode with VRRP version 2 does not comply with RFC 3768: keepalived resets it');
   }
   if (inst.garpLowerPrioRepeat && inst.garpLowerPrioRepeat.value) {
@@ -237,7 +229,7 @@ function unicastMode(c: Ctx): boolean {
  */
 function tracking(c: Ctx, model: Draft<KeepalivedConfig>, priority: number): Pick<EffectiveInstance, 'trackScripts' | 'trackInterfaces'> {
   const { inst, syncGroup } = c;
-  const owner = priority === PRIO_OWNER;
+  const owner = priority === PRIORITY_OWNER;
   const syncNoWeight = syncGroup !== undefined && !syncGroup.trackingWeight;
   const restricted = syncNoWeight || owner;
   const why = syncNoWeight ? 'it is in a sync group' : 'it is the address owner (priority 255)';

@@ -8,7 +8,7 @@
  *   reads as 1,000,000.
  * - With a failure-timeout, every failure of the resource on a node expires at
  *   once when the newest `last-failure-RSC#…` is that old.
- * - rc 2, 3, 4, 5 are hard errors (the node is banned), rc 6 is fatal (banned
+ * - rc 2, 4, 5 (and 3 from a one-shot operation) are hard errors (the node is banned), rc 6 is fatal (banned
  *   everywhere); any other failure is soft (fail count, then recovery).
  */
 import { INFINITY, type PcmkResource } from './types.js';
@@ -16,8 +16,10 @@ import { INFINITY, type PcmkResource } from './types.js';
 export type FailureClass = 'soft' | 'hard' | 'fatal';
 
 /** PCMK_OCF_INVALID_PARAM 2, UNIMPLEMENT_FEATURE 3, INSUFFICIENT_PRIV 4, NOT_INSTALLED 5 → hard; NOT_CONFIGURED 6 → fatal. */
-export function failureClass(rc: number, _task: string, _intervalMs: number): FailureClass {
+export function failureClass(rc: number, _task: string, intervalMs: number): FailureClass {
   if (rc === 6) return 'fatal';
+  // UNIMPLEMENT_FEATURE from a recurring monitor is an ordinary failure (measured: recovered in place).
+  if (rc === 3 && intervalMs > 0) return 'soft';
   if (rc >= 2 && rc <= 5) return 'hard';
   return 'soft';
 }

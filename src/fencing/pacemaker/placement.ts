@@ -43,7 +43,7 @@ interface Assigner {
 export function assignResources(config: PcmkConfig, order: readonly RscInfo[], nodes: ReadonlyMap<string, NodeView>, nodeOrder: readonly string[]): Map<string, string | null> {
   const a: Assigner = {
     config,
-    infos: new Map(order.map((i) => [i.rsc.id, i])),
+    infos: new Map(order.map((i) => [i.id, i])),
     nodes,
     nodeOrder,
     placement: new Map(),
@@ -57,7 +57,8 @@ export function assignResources(config: PcmkConfig, order: readonly RscInfo[], n
 /** Scores before colocation: symmetric base, locations, stickiness, bans. */
 export function baseWeights(config: PcmkConfig, info: RscInfo, nodeOrder: readonly string[]): Map<string, number> {
   const w = new Map<string, number>();
-  const locs = config.locations.filter((l) => l.rsc === info.rsc.id && nodeOrder.includes(l.node));
+  const named = (rsc: string) => rsc === info.rsc.id || (info.rsc.clone !== undefined && rsc === info.rsc.clone.id);
+  const locs = config.locations.filter((l) => named(l.rsc) && nodeOrder.includes(l.node));
   if (config.options.symmetricCluster) for (const n of nodeOrder) w.set(n, 0);
   for (const l of locs) w.set(l.node, addScores(w.get(l.node) ?? 0, l.score));
   const current = info.active.length === 1 ? info.active[0] : undefined;
@@ -69,27 +70,88 @@ export function baseWeights(config: PcmkConfig, info: RscInfo, nodeOrder: readon
 }
 
 function assign(a: Assigner, info: RscInfo): void {
-  const id = info.rsc.id;
+  const id = info.id;
   if (a.placement.has(id) || a.inProgress.has(id)) return;
+  if (info.rsc.clone) {
+    assignClone(a, info.rsc.clone.id);
+    return;
+  }
   a.inProgress.add(id);
   if (!info.managed) {
     // An unmanaged resource stays where it is, and still counts there.
     done(a, id, info.active[0] ?? null);
     return;
   }
+  const w = weightsWithColocations(a, info);
+  done(a, id, info.forceStop ? null : choose(a, info, w));
+}
+
+/** The instances of the clone `cloneId`, in instance order. */
+function instancesOf(a: Assigner, cloneId: string): RscInfo[] {
+  return [...a.infos.values()].filter((i) => i.rsc.clone?.id === cloneId);
+}
+
+/** Where a primary (a resource, or a clone's instances) was placed; assigns it first. */
+function primaryNodes(a: Assigner, primaryId: string): Set<string> | undefined {
+  const primary = a.infos.get(primaryId);
+  if (primary) {
+    assign(a, primary);
+    const n = a.placement.get(primary.id);
+    return new Set(n ? [n] : []);
+  }
+  const instances = instancesOf(a, primaryId);
+  if (!instances.length) return undefined;
+  assignClone(a, primaryId);
+  return new Set(instances.map((i) => a.placement.get(i.id)).filter((n): n is string => typeof n === 'string'));
+}
+
+function weightsWithColocations(a: Assigner, info: RscInfo): Map<string, number> {
+  const id = info.id;
   const w = baseWeights(a.config, info, a.nodeOrder);
   for (const c of a.config.colocations) {
     if (c.rsc !== id) continue;
-    const primary = a.infos.get(c.withRsc);
-    if (!primary) continue;
-    assign(a, primary);
-    applyColocation(a, w, c, a.placement.get(primary.rsc.id) ?? null);
+    const placed = primaryNodes(a, c.withRsc);
+    if (placed) applyColocation(a, w, c, placed);
   }
   for (const c of a.config.colocations) {
     const dep = c.withRsc === id ? a.infos.get(c.rsc) : undefined;
-    if (dep && !a.placement.has(dep.rsc.id) && !a.inProgress.has(dep.rsc.id)) mergeDependent(a, w, dep, c.score);
+    if (dep && !a.placement.has(dep.id) && !a.inProgress.has(dep.id)) mergeDependent(a, w, dep, c.score);
   }
-  done(a, id, info.forceStop ? null : choose(a, info, w));
+  return w;
+}
+
+/**
+ * An anonymous clone (distribute_children): instances that run keep their node
+ * when they may stay; the others go, one by one, to the best node without an
+ * instance yet. Each assignment counts on its node like any resource.
+ */
+function assignClone(a: Assigner, cloneId: string): void {
+  const instances = instancesOf(a, cloneId).filter((i) => !a.placement.has(i.id));
+  const taken = new Set<string>();
+  for (const i of instancesOf(a, cloneId)) {
+    const n = a.placement.get(i.id);
+    if (n) taken.add(n);
+  }
+  const rest: RscInfo[] = [];
+  for (const inst of instances) {
+    const cur = inst.active[0];
+    const w = cur !== undefined && inst.managed && !inst.forceStop ? baseWeights(a.config, inst, a.nodeOrder) : undefined;
+    if (cur !== undefined && w && a.nodes.get(cur)?.available && (w.get(cur) ?? -INFINITY) >= 0 && !taken.has(cur)) {
+      taken.add(cur);
+      done(a, inst.id, cur);
+    } else rest.push(inst);
+  }
+  for (const inst of rest) {
+    if (!inst.managed || inst.forceStop) {
+      done(a, inst.id, inst.managed ? null : (inst.active[0] ?? null));
+      continue;
+    }
+    const w = baseWeights(a.config, inst, a.nodeOrder);
+    for (const n of taken) w.set(n, -INFINITY);
+    const node = choose(a, inst, w);
+    if (node) taken.add(node);
+    done(a, inst.id, node);
+  }
 }
 
 function done(a: Assigner, id: string, node: string | null): void {
@@ -103,14 +165,14 @@ function anyAvailable(a: Assigner, w: ReadonlyMap<string, number>): boolean {
   return false;
 }
 
-/** pcmk__apply_coloc_to_weights: the dependent's scores given where the primary went. */
-function applyColocation(a: Assigner, w: Map<string, number>, c: PcmkColocation, primaryNode: string | null): void {
-  if (primaryNode === null && c.score < 0) return;
+/** pcmk__apply_coloc_to_weights: the dependent's scores given where the primary went (a clone: every node with an instance). */
+function applyColocation(a: Assigner, w: Map<string, number>, c: PcmkColocation, placed: ReadonlySet<string>): void {
+  if (placed.size === 0 && c.score < 0) return;
   const work = new Map(w);
   for (const [n, s] of work) {
-    if (primaryNode === null) {
+    if (placed.size === 0) {
       if (c.score >= INFINITY) work.set(n, -INFINITY);
-    } else if (n === primaryNode) {
+    } else if (placed.has(n)) {
       if (c.score < INFINITY) work.set(n, addScores(c.score, s));
     } else if (c.score >= INFINITY) {
       work.set(n, -INFINITY);

@@ -48,6 +48,8 @@ export interface NodeInfo extends NodeView {
 
 /** What the scheduler concluded about one resource before assignment. */
 export interface RscInfo {
+  /** The name placement and the summary use: the resource id, or `ID:N` for a clone instance. */
+  readonly id: string;
   readonly rsc: PcmkResource;
   /** Nodes where it is active, failed nodes first, then node order. */
   readonly active: readonly string[];
@@ -68,7 +70,7 @@ export function schedule(config: PcmkConfig, state: PcmkState, nowS: number): Tr
   const haveDevice = config.resources.some((r) => r.isStonith);
   const startupDisabled = config.options.stonithEnabled && !haveDevice;
   const nodes = new Map(nodeOrder.map((n) => [n, nodeInfo(config, state, n)]));
-  const rscs = config.resources.map((r) => rscInfo(config, state, nodes, r, nowS, startupDisabled));
+  const rscs = config.resources.flatMap((r) => cloneInstances(state, rscInfo(config, state, nodes, r, nowS, startupDisabled), nodeOrder));
   markFailureFences(config, rscs, nodes);
   const anyManaged = rscs.some((r) => r.managed);
   const canFence = config.options.stonithEnabled && haveDevice && anyManaged && (state.quorate || config.options.noQuorumPolicy === 'ignore');
@@ -178,9 +180,26 @@ function rscInfo(config: PcmkConfig, state: PcmkState, nodes: Map<string, NodeIn
     const count = failCountOf(rsc, state.attrs[node] ?? {}, nowS);
     if (rsc.migrationThreshold > 0 && count >= rsc.migrationThreshold) bans.add(node);
   }
-  // A failed stop without fencing leaves the resource failed, blocked and unmanaged.
-  const ordered = [...failures.keys(), ...active.filter((n) => !failures.has(n))];
-  return { rsc, active: ordered, failed: failures.size > 0, failures, managed, forceStop: forceStop || banAll, bans, banAll };
+  // Active nodes stay in node order: the first is the one crm_simulate's summary names.
+  return { id: rsc.id, rsc, active, failed: failures.size > 0, failures, managed, forceStop: forceStop || banAll, bans, banAll };
+}
+
+/**
+ * An anonymous clone's instances: the active ones numbered in status order
+ * (`ID:0` on the first node whose history shows it active, …), then the idle
+ * ones up to clone-max. Each instance is a resource of its own from here on.
+ */
+function cloneInstances(state: PcmkState, info: RscInfo, nodeOrder: readonly string[]): RscInfo[] {
+  const clone = info.rsc.clone;
+  if (!clone) return [info];
+  const statusOrder = [...Object.keys(state.nodes), ...nodeOrder.filter((n) => !(n in state.nodes))];
+  const active = statusOrder.filter((n) => info.active.includes(n));
+  const out: RscInfo[] = active.map((node, i) => {
+    const f = info.failures.get(node);
+    return { ...info, id: `${info.rsc.id}:${i}`, active: [node], failures: f ? new Map([[node, f]]) : new Map(), failed: f !== undefined };
+  });
+  for (let i = active.length; i < Math.max(clone.max, active.length); i++) out.push({ ...info, id: `${info.rsc.id}:${i}`, active: [], failures: new Map(), failed: false });
+  return out;
 }
 
 /** on-fail=fence (the default for a failed stop) makes the node unclean; on-fail=standby puts it in standby. */
@@ -193,7 +212,7 @@ function markFailureFences(config: PcmkConfig, rscs: readonly RscInfo[], nodes: 
       if (!failed) continue;
       const onFail = onFailOf(config, info.rsc, failed.task, failed.intervalMs);
       if (onFail === 'fence' && n.fenceReason === undefined) {
-        nodes.set(node, { ...n, available: false, fenceReason: `${info.rsc.id} failed there` });
+        nodes.set(node, { ...n, available: false, fenceReason: `${info.id} failed there` });
       } else if (onFail === 'standby') {
         nodes.set(node, { ...n, available: false });
       }
@@ -227,7 +246,7 @@ function startBlockedBy(ctx: ActionContext, info: RscInfo): string | undefined {
 
 function resourceActions(ctx: ActionContext, info: RscInfo, out: ActionDecision[], graph: GraphOp[], starts: GraphOp[]): void {
   if (!info.managed) return;
-  const id = info.rsc.id;
+  const id = info.id;
   const next = info.forceStop ? null : (ctx.placement.get(id) ?? null);
   const cur = info.active;
   const quorumBlock = startBlockedBy(ctx, info);
@@ -238,13 +257,20 @@ function resourceActions(ctx: ActionContext, info: RscInfo, out: ActionDecision[
     if (quorumBlock) out.push({ action: 'start', resource: id, node: next, blocked: true, reason: quorumBlock });
     else {
       out.push({ action: 'start', resource: id, node: next });
-      starts.push({ kind: 'start', rsc: id, node: next, afterFences });
+      starts.push({ kind: 'start', rsc: info.rsc.id, node: next, afterFences });
     }
     return;
   }
   const first = cur[0] ?? '';
-  const stayingPut = cur.length === 1 && next === first;
-  if (stayingPut && !info.failed) {
+  const stayingPut = next === first;
+  if (stayingPut && cur.length > 1 && !info.failed && !quorumBlock && stopsOk) {
+    // Active on several nodes (multiple-active=stop_start): stop everywhere, start again on the first.
+    out.push({ action: 'restart', resource: id, source: first });
+    for (const n of cur) if (!ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: info.rsc.id, node: n });
+    starts.push({ kind: 'start', rsc: info.rsc.id, node: next, afterFences });
+    return;
+  }
+  if (stayingPut && cur.length === 1 && !info.failed) {
     if (quorumBlock === 'no quorum') pushStops(ctx, info, out, graph, quorumBlock);
     return;
   }
@@ -258,14 +284,14 @@ function resourceActions(ctx: ActionContext, info: RscInfo, out: ActionDecision[
   }
   const kind = info.failed ? 'recover' : 'move';
   out.push(stayingPut ? { action: kind, resource: id, node: first } : { action: kind, resource: id, source: first, dest: next });
-  for (const n of cur) if (!ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: id, node: n });
-  starts.push({ kind: 'start', rsc: id, node: next, afterFences });
+  for (const n of cur) if (!ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: info.rsc.id, node: n });
+  starts.push({ kind: 'start', rsc: info.rsc.id, node: next, afterFences });
 }
 
 function pushStops(ctx: ActionContext, info: RscInfo, out: ActionDecision[], graph: GraphOp[], reason: string | undefined): void {
   for (const n of info.active) {
     const ok = stopRunnable(ctx, n);
-    out.push({ action: 'stop', resource: info.rsc.id, node: n, ...(ok ? {} : { blocked: true }), ...(reason ? { reason } : {}) });
+    out.push({ action: 'stop', resource: info.id, node: n, ...(ok ? {} : { blocked: true }), ...(reason ? { reason } : {}) });
     if (ok && !ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: info.rsc.id, node: n });
   }
 }

@@ -55,6 +55,8 @@ export interface PcmkResource {
   readonly delayBaseS?: number;
   /** pcmk_delay_max in seconds (fence devices). */
   readonly delayMaxS?: number;
+  /** An anonymous clone's primitive: instances `ID:0`…`ID:max-1`, at most one per node. */
+  readonly clone?: { readonly id: string; readonly max: number };
 }
 
 export interface PcmkLocation {

@@ -12,6 +12,7 @@ import { looksLikeCorosyncConf, readCorosyncConf } from '../../config/corosync/i
 import type { HaClusterSpec } from '../../spec/ha-cluster.js';
 import { clusterSpecFromCorosync, votequorumConfigOf } from './from-corosync.js';
 import { votequorumConfigError } from '../../fencing/quorum.js';
+import { clusterConfReader } from './from-cluster-conf.js';
 
 export interface ClusterConfigRead {
   /** Absent when the file has errors that stop corosync (or cman) from starting. */
@@ -31,17 +32,19 @@ export const corosyncReader: ClusterConfigReader = {
   detect: (text, path) => /(^|\/)corosync[^/]*\.conf$/.test(path) || looksLikeCorosyncConf(text),
   read(text, path, options) {
     const read = readCorosyncConf(text, path);
-    if (!read.conf || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: read.diagnostics };
+    if (!read.conf) return { diagnostics: read.diagnostics };
+    // votequorum's startup refusals are the simulation of a cluster whose nodes exit at start;
+    // anything else that stops corosync reading the file leaves nothing to simulate.
+    const blocking = read.diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('votequorum-'));
+    if (blocking.length > 0) return { diagnostics: read.diagnostics };
     const spec = clusterSpecFromCorosync(read.conf, options.boot);
     const first = spec.nodes[0];
-    // readCorosyncConf already reports votequorum's refusals located; this is the engine's own guard.
     const refusal = first?.quorum ? votequorumConfigError(votequorumConfigOf(read.conf, first.id)) : undefined;
-    if (refusal) return { diagnostics: [...read.diagnostics, { code: 'votequorum-refused', severity: 'error', message: refusal, file: path, line: 0, column: 0 }] };
-    return { spec, diagnostics: read.diagnostics };
+    return { spec: refusal ? { ...spec, startupError: refusal } : spec, diagnostics: read.diagnostics };
   },
 };
 
-export const clusterConfigReaders: ClusterConfigReader[] = [corosyncReader];
+export const clusterConfigReaders: ClusterConfigReader[] = [corosyncReader, clusterConfReader];
 
 export function readerFor(text: string, path: string): ClusterConfigReader | undefined {
   return clusterConfigReaders.find((r) => r.detect(text, path));

@@ -140,7 +140,14 @@ function resources(m: Mapper, cib: Cib, opts: PcmkOptions): { list: PcmkResource
         // A group is its members colocated (and ordered) one after the other.
         if (prev) groupColocations.push({ rsc: p.id, withRsc: prev.id, score: INFINITY });
       });
-    } else m.warn('not-modelled', `clone '${r.id}' is read but not scheduled (clones are not modelled yet)`, r);
+    } else if (r.child.kind === 'primitive') {
+      const max = m.score(r.meta['clone-max'], cib.nodes.length);
+      if (r.promotable) m.warn('not-modelled', `promotable clone '${r.id}': its instances are placed, started and stopped, but promotion is not modelled`, r);
+      const base = resource(m, cib, opts, r.child, r.meta);
+      // Clone instances are sticky by default (resource-stickiness 1 when nothing sets it).
+      const sticky = r.child.meta['resource-stickiness'] ?? r.meta['resource-stickiness'] ?? cib.rscDefaults['resource-stickiness'];
+      list.push({ ...base, ...(sticky ? {} : { stickiness: 1 }), clone: { id: r.id, max: Math.max(0, Math.min(max, cib.nodes.length)) } });
+    } else m.warn('not-modelled', `clone '${r.id}' of a group is read but not scheduled (cloned groups are not modelled)`, r);
   };
   cib.resources.forEach(add);
   return { list, groupColocations };
@@ -158,7 +165,9 @@ function state(cib: Cib, nodeNames: readonly string[]): PcmkState {
     nodes[name] = { inCcm: ns.inCcm, crmdOnline: ns.crmdOnline, expectedUp: ns.expected === 'member', ...(standby ? { standby } : {}) };
     attrs[name] = Object.fromEntries(Object.values(ns.attributes).map((nv) => [nv.name, nv.value]));
     const h: Record<string, RscHistory> = {};
-    for (const [rsc, ops] of Object.entries(ns.lrm)) {
+    for (const [raw, ops] of Object.entries(ns.lrm)) {
+      // An anonymous clone's history may carry the instance number (dlm:0); it is the clone's primitive.
+      const rsc = raw.replace(/:\d+$/, '');
       const folded = historyFromOps(ops.map((o) => ({ task: o.operation, intervalMs: o.intervalMs, rc: o.rc, callId: o.callId, ...(o.targetRc !== undefined ? { targetRc: o.targetRc } : {}), ...(o.lastRcChange !== undefined ? { lastRcChangeS: o.lastRcChange } : {}) })));
       if (folded) h[rsc] = folded;
     }
@@ -173,7 +182,7 @@ export function pacemakerFromCib(cib: Cib): PcmkInput {
   const opts = options(m, cib);
   const nodeNames = cib.nodes.map((n) => n.uname);
   const { list, groupColocations } = resources(m, cib, opts);
-  const known = new Set(list.map((r) => r.id));
+  const known = new Set(list.flatMap((r) => (r.clone ? [r.id, r.clone.id] : [r.id])));
   const locations = cib.locations.filter((l) => known.has(l.rsc)).map((l) => ({ rsc: l.rsc, node: l.node, score: l.score }));
   const colocations = [...groupColocations, ...cib.colocations.filter((c) => known.has(c.rsc) && known.has(c.withRsc)).map((c) => ({ rsc: c.rsc, withRsc: c.withRsc, score: c.score }))];
   const dc = cib.nodes.find((n) => n.id === cib.dcUuid)?.uname;

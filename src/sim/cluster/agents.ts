@@ -8,6 +8,8 @@
  */
 import type { Diagnostic } from '../../core/diagnostic.js';
 import type { HaClusterSpec } from '../../spec/ha-cluster.js';
+import type { ClusterExtras } from '../../spec/rhcs.js';
+import { rhcsAgentFactory } from './rhcs-factory.js';
 import type { ClusterAgent } from './types.js';
 
 export interface ClusterInputs {
@@ -18,8 +20,10 @@ export interface ClusterInputs {
   readonly spec: HaClusterSpec;
   readonly cibPath?: string;
   readonly cibText?: string;
+  /** What a scenario adds that the configuration cannot say (fence device networks, storage). */
+  readonly extras?: ClusterExtras;
 }
 
 export type ClusterAgentFactory = (inputs: ClusterInputs) => { readonly agents: readonly ClusterAgent[]; readonly diagnostics?: readonly Diagnostic[] };
 
-export const clusterAgentFactories: ClusterAgentFactory[] = [];
+export const clusterAgentFactories: ClusterAgentFactory[] = [rhcsAgentFactory];

@@ -40,6 +40,10 @@ import type { AgentOutEventBody, ClusterAgent, ClusterAgentContext, HaNodeSpec, 
 
 /** corosync-qdevice starts after corosync and registers with votequorum (the recorder starts it 1 s later). */
 export const QDEVICE_REGISTER_US = 1_500_000;
+/** The member name corosync-quorumtool -l gives a registered quorum device (nodeid 0). */
+export const QDEVICE_MEMBER = 'Qdevice';
+/** A qdevice that cannot reach qnetd stops casting its vote this many device timeouts later (13.2 s measured with 10 s). */
+export const QDEVICE_LOST_FACTOR = 1.3;
 
 interface NodeRt {
   readonly spec: HaNodeSpec;
@@ -52,8 +56,13 @@ interface NodeRt {
   linkUp: boolean;
   lastInfo?: string;
   lastMembers?: string;
+  /** Resumed after a hang: its next ring is a new one even with the same members (it saw them leave and rejoin). */
+  ringBroken?: boolean;
   wakeAt?: number;
   qdeviceRegistered: boolean;
+  /** The vote qnetd last gave this node's qdevice (kept while the loss of qnetd goes unnoticed). */
+  qdeviceVote: boolean;
+  qnetdLostAt?: number;
   qdevicePollAt?: number;
 }
 
@@ -86,7 +95,7 @@ export class ClusterSimulation {
     this.rng = Rng.fromSeed(options.seed).fork('totem');
     this.agents = options.agents ?? [];
     for (const n of spec.nodes) {
-      const rt: NodeRt = { spec: n, status: 'down', life: 0, evTrackingBarrier: 0, linkUp: true, qdeviceRegistered: false };
+      const rt: NodeRt = { spec: n, status: 'down', life: 0, evTrackingBarrier: 0, linkUp: true, qdeviceRegistered: false, qdeviceVote: false };
       this.nodes.set(n.name, rt);
       this.byId.set(n.id, rt);
     }
@@ -99,7 +108,7 @@ export class ClusterSimulation {
     this.queue.schedule(this.now, () => {
       for (const a of this.agents) a.start?.(this.ctx);
       for (const name of boot) this.startNode(this.node(name), 'boot');
-      this.reach(() => 'join');
+      this.reach(() => 'join', boot.length);
     });
     for (const ev of this.script) this.queue.schedule(ev.at, () => this.apply(ev));
     while (this.queue.size > 0) {
@@ -142,8 +151,8 @@ export class ClusterSimulation {
     return out.sort((x, y) => x - y);
   }
 
-  /** Tell every running node whose reachable set changed; `cause(lost)` says why. */
-  private reach(cause: (lost: boolean) => ReachCause): void {
+  /** Tell every running node whose reachable set changed; `cause(lost)` says why; `rings` rings merge at a start. */
+  private reach(cause: (lost: boolean) => ReachCause, rings = 2): void {
     const phase = this.rng.next();
     for (const n of this.nodes.values()) {
       if (n.status !== 'running' || !n.mem) continue;
@@ -151,7 +160,7 @@ export class ClusterSimulation {
       const before = n.mem.reachable;
       if (now.length === before.length && now.every((x, i) => x === before[i])) continue;
       const lost = before.some((x) => !now.includes(x));
-      this.stepMembership(n, { kind: 'reachable', nodes: now, cause: cause(lost), phase });
+      this.stepMembership(n, { kind: 'reachable', nodes: now, cause: cause(lost), phase, rings });
     }
     this.updateQdevice();
   }
@@ -161,17 +170,24 @@ export class ClusterSimulation {
     switch (ev.kind) {
       case 'kill': for (const x of ev.nodes) this.stopNode(this.node(x), 'killed'); return this.reach((l) => (l ? 'fault' : 'merge'));
       case 'stop': return this.cleanStop(ev.nodes.map((x) => this.node(x)));
-      case 'start':
-        for (const x of ev.nodes) if (this.node(x).status === 'down') this.startNode(this.node(x), 'started');
-        return this.reach((l) => (l ? 'fault' : 'join'));
+      case 'start': {
+        const starting = ev.nodes.map((x) => this.node(x)).filter((n) => n.status === 'down');
+        const running = [...this.nodes.values()].some((n) => n.status === 'running');
+        for (const n of starting) this.startNode(n, 'started');
+        return this.reach((l) => (l ? 'fault' : 'join'), starting.length + (running ? 1 : 0));
+      }
       case 'pause': for (const x of ev.nodes) this.pause(this.node(x)); return this.reach((l) => (l ? 'fault' : 'merge'));
       case 'resume': for (const x of ev.nodes) this.resume(this.node(x)); return this.reach((l) => (l ? 'fault' : 'merge'));
       case 'partition':
         this.groups = new Map(ev.groups.flatMap((g, i) => g.map((x) => [this.node(x).spec.name, i] as const)));
         return this.reach((l) => (l ? 'fault' : 'merge'));
       case 'heal': delete this.groups; return this.reach((l) => (l ? 'fault' : 'merge'));
-      case 'linkdown': this.node(ev.node).linkUp = false; return this.reach((l) => (l ? 'fault' : 'merge'));
-      case 'linkup': this.node(ev.node).linkUp = true; return this.reach((l) => (l ? 'fault' : 'merge'));
+      case 'linkdown': case 'linkup': {
+        const owner = ev.iface === undefined ? undefined : this.agents.find((a) => a.networks?.includes(ev.iface as string));
+        if (owner) return owner.onLink?.(this.node(ev.node).spec.name, ev.iface as string, ev.kind === 'linkup', this.ctx);
+        this.node(ev.node).linkUp = ev.kind === 'linkup';
+        return this.reach((l) => (l ? 'fault' : 'merge'));
+      }
       case 'expected': return this.setExpected(this.node(ev.node), ev.expectedVotes);
       case 'qnetd-down': this.qnetdUp = false; return this.updateQdevice();
       case 'qnetd-up': this.qnetdUp = true; return this.updateQdevice();
@@ -185,9 +201,15 @@ export class ClusterSimulation {
   // ---- node lives -------------------------------------------------------------------------
 
   private startNode(n: NodeRt, cause: string): void {
+    if (this.spec.startupError) {
+      this.note(`${cause}: corosync exits at once (${this.spec.startupError})`, n.spec.name);
+      return;
+    }
     n.status = 'running';
     n.life++;
     n.qdeviceRegistered = false;
+    n.qdeviceVote = false;
+    delete n.qnetdLostAt;
     delete n.lastMembers;
     delete n.lastInfo;
     delete n.qdevicePollAt;
@@ -203,11 +225,12 @@ export class ClusterSimulation {
         if (n.life !== life || n.status === 'down') return;
         n.qdeviceRegistered = true;
         this.stepQuorum(n, { kind: 'qdevice-register' });
+        this.emitMembership(n);
         this.updateQdevice();
       });
     }
     this.arm(n);
-    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'running', this.ctx);
+    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'running', this.ctx, cause);
   }
 
   private stopNode(n: NodeRt, cause: string): void {
@@ -217,7 +240,7 @@ export class ClusterSimulation {
     delete n.mem;
     delete n.vq;
     this.note(cause, n.spec.name);
-    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'down', this.ctx);
+    for (const a of this.agents) a.onNodeStatus?.(n.spec.name, 'down', this.ctx, cause);
   }
 
   /** SIGTERM: votequorum's farewell (allow_downscale), then totem's leave message. */
@@ -242,6 +265,7 @@ export class ClusterSimulation {
   private resume(n: NodeRt): void {
     if (n.status !== 'paused') return;
     n.status = 'running';
+    n.ringBroken = true;
     this.note('resumed (SIGCONT)', n.spec.name);
     this.arm(n);
   }
@@ -326,26 +350,47 @@ export class ClusterSimulation {
 
   // ---- the quorum device ------------------------------------------------------------------------
 
+  /** Whether the node's qdevice can talk to qnetd (partitions cut node-to-node traffic only). */
+  private qnetdReachable(n: NodeRt): boolean {
+    return this.qnetdUp && n.linkUp;
+  }
+
   private updateQdevice(): void {
     const dev = this.spec.qdevice;
     if (!dev) return;
-    const clients = [...this.nodes.values()].filter((n) => n.status === 'running' && n.qdeviceRegistered && n.linkUp && this.qnetdUp && n.mem?.ring);
+    const registered = [...this.nodes.values()].filter((n) => n.status === 'running' && n.qdeviceRegistered && n.mem?.ring);
+    const clients = registered.filter((n) => this.qnetdReachable(n));
     const acks = qnetdVotes(dev.algorithm, dev.tieBreaker, this.spec.nodes.map((n) => n.id),
       clients.map((c) => ({ nodeId: c.spec.id, ring: `${c.mem!.ring!.rep}.${c.mem!.ring!.seq}`, members: c.mem!.ring!.members })));
-    for (const c of clients) this.qdevicePoll(c, acks.has(c.spec.id));
+    for (const n of registered) {
+      if (this.qnetdReachable(n)) {
+        delete n.qnetdLostAt;
+        n.qdeviceVote = acks.has(n.spec.id);
+      } else if (n.qnetdLostAt === undefined) {
+        // qdevice-net notices the lost connection only when its heartbeats go unanswered.
+        n.qnetdLostAt = this.now;
+        const life = n.life;
+        this.queue.schedule(later(this.now, Math.round(QDEVICE_LOST_FACTOR * dev.timeoutMs * 1000)), () => {
+          if (n.life === life && n.status === 'running') this.updateQdevice();
+        });
+      } else if (this.now - n.qnetdLostAt >= Math.round(QDEVICE_LOST_FACTOR * dev.timeoutMs * 1000)) {
+        n.qdeviceVote = false;
+      }
+      this.qdevicePoll(n);
+    }
   }
 
-  private qdevicePoll(n: NodeRt, castVote: boolean): void {
-    this.stepQuorum(n, { kind: 'qdevice-poll', castVote });
-    const dev = this.spec.qdevice!;
-    const at = later(this.now, Math.round((dev.timeoutMs * 1000) / 2));
+  /** corosync-qdevice polls votequorum with its vote, again every half device timeout. */
+  private qdevicePoll(n: NodeRt): void {
+    this.stepQuorum(n, { kind: 'qdevice-poll', castVote: n.qdeviceVote });
     if (n.qdevicePollAt !== undefined && n.qdevicePollAt > this.now) return;
+    const at = later(this.now, Math.round((this.spec.qdevice!.timeoutMs * 1000) / 2));
     n.qdevicePollAt = at;
     const life = n.life;
     this.queue.schedule(at, () => {
       if (n.life !== life) return;
       delete n.qdevicePollAt;
-      if (n.status === 'running') this.updateQdevice();
+      if (n.status === 'running') this.qdevicePoll(n);
     });
   }
 
@@ -353,8 +398,11 @@ export class ClusterSimulation {
 
   private emitMembership(n: NodeRt): void {
     const members = (n.mem?.ring?.members ?? []).map((id) => this.byId.get(id)!.spec.name);
+    // corosync-quorumtool -l lists a registered quorum device as the member "Qdevice".
+    if (n.qdeviceRegistered) members.push(QDEVICE_MEMBER);
     const key = members.join(',');
-    if (key === n.lastMembers) return;
+    if (key === n.lastMembers && !(n.ringBroken && n.mem?.ring)) return;
+    delete n.ringBroken;
     n.lastMembers = key;
     this.events.push({ t: this.t(), kind: 'membership', node: n.spec.name, members });
     for (const a of this.agents) a.onMembership?.(n.spec.name, members, this.ctx);

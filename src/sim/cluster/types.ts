@@ -28,7 +28,11 @@ export type ClusterOutEvent =
     }
   | { readonly t: number; readonly kind: 'fence'; readonly target: string; readonly by: string; readonly device: string; readonly method: string; readonly result: string; readonly reason: string }
   | { readonly t: number; readonly kind: 'service'; readonly service: string; readonly node: string; readonly state: string; readonly reason: string }
-  | { readonly t: number; readonly kind: 'disk'; readonly writer: string; readonly resource: string }
+  | {
+      readonly t: number; readonly kind: 'disk'; readonly writer: string; readonly resource: string;
+      /** What happened: write, blocked, mount, frozen/thawed (resource `dlm`), split-brain, drbd-(dis)connected. */
+      readonly op?: string; readonly service?: string; readonly seq?: number; readonly reason?: string; readonly proof?: readonly unknown[];
+    }
   | { readonly t: number; readonly kind: 'corruption'; readonly what: string; readonly proof: readonly unknown[] };
 
 /** What happened to the world (for the text timeline; not part of the JSON event list). */
@@ -74,6 +78,10 @@ export interface ClusterAgent {
   onEvent?(event: Extract<ClusterEvent, { kind: 'agent' }>, ctx: ClusterAgentContext): void;
   onMembership?(node: string, members: readonly string[], ctx: ClusterAgentContext): void;
   onQuorum?(node: string, info: QuorumInfo, ctx: ClusterAgentContext): void;
-  onNodeStatus?(node: string, status: NodeStatus, ctx: ClusterAgentContext): void;
+  /** `cause` says why (e.g. `killed`, `stopped (leave message sent)`, a fence's words). */
+  onNodeStatus?(node: string, status: NodeStatus, ctx: ClusterAgentContext, cause?: string): void;
+  /** Networks besides the cluster ring this agent models: `T linkdown NODE IFACE` on one of them goes to `onLink`, not to the ring. */
+  readonly networks?: readonly string[];
+  onLink?(node: string, iface: string, up: boolean, ctx: ClusterAgentContext): void;
   onTimer?(key: string, ctx: ClusterAgentContext): void;
 }
