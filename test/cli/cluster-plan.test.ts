@@ -44,8 +44,8 @@ describe('cluster plan', () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ['no --cib', [], /give --cib FILE/],
-    ['--config not yet', ['--config', 'cluster.conf'], /not supported by 'cluster plan' yet/],
+    ['no input', [], /give --cib FILE .* or --config FILE/],
+    ['both inputs', ['--config', 'cluster.conf', '--cib', 'cib.xml'], /either --cib or --config/],
     ['unknown node', ['--cib', join(CASE, 'cib.xml'), '--node-fail', 'node9'], /--node-fail: no node 'node9'/],
     ['bad op spec', ['--cib', join(CASE, 'cib.xml'), '--op-inject', 'vm1@node1'], /is not RSC_OP_INTERVAL@NODE=RC/],
     ['unknown resource', ['--cib', join(CASE, 'cib.xml'), '--op-inject', 'vm9_monitor_10000@node1=1'], /no resource 'vm9'/],
@@ -79,6 +79,18 @@ describe('cluster plan', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(r.code).toBe(2);
     expect(r.err).toContain('huge.xml:258:1: error[too-many-nodes]');
+  });
+
+  it('--config maps a cluster.conf: ordered domain → the first member, fenced node → its VM moves after the fence', async () => {
+    const conf = join(import.meta.dirname, '..', '..', 'scenarios', 'cluster', 'seed001-cluster.conf');
+    const s0 = join(dir, 'conf0.json');
+    const start = await plan('--config', conf, '--execute', '--save-state', s0, '--json');
+    expect(start.code).toBe(0);
+    expect(JSON.parse(start.out).actions).toContainEqual({ action: 'start', resource: 'vm:testbox1', node: 'node01-p' });
+    const lost = await plan('--config', conf, '--state', s0, '--node-fail', 'node01-p', '--json');
+    const t = JSON.parse(lost.out);
+    expect(t.fence).toEqual([{ node: 'node01-p', action: 'reboot', reason: 'peer is no longer part of the cluster' }]);
+    expect(t.actions).toContainEqual({ action: 'move', resource: 'vm:testbox1', source: 'node01-p', dest: 'node02-p' });
   });
 
   it('help names the options', async () => {

@@ -91,12 +91,12 @@ export function planText(r: PlanResult): string {
 }
 
 async function run(options: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
-  if (options['config'] !== undefined) {
-    throw new UsageError("--config (an RHCS cluster.conf) is not supported by 'cluster plan' yet: its services are not mapped onto the scheduler; give --cib FILE");
-  }
   const cibPath = options['cib'] as string | undefined;
-  if (!cibPath) throw new UsageError('give --cib FILE (a Pacemaker CIB as cibadmin -Q writes it)');
-  const cibText = readText(resolve(ctx.io.cwd, cibPath), 'the CIB', cibPath);
+  const confPath = options['config'] as string | undefined;
+  if (!cibPath && !confPath) throw new UsageError('give --cib FILE (a Pacemaker CIB as cibadmin -Q writes it) or --config FILE (an RHCS cluster.conf)');
+  if (cibPath && confPath) throw new UsageError('give either --cib or --config, not both');
+  const inputPath = (cibPath ?? confPath) as string;
+  const cibText = readText(resolve(ctx.io.cwd, inputPath), cibPath ? 'the CIB' : 'the cluster.conf', inputPath);
   const statePath = options['state'] as string | undefined;
   let savedState: unknown;
   if (statePath !== undefined) {
@@ -110,7 +110,7 @@ async function run(options: Readonly<Record<string, unknown>>, ctx: CommandConte
   let result: PlanResult;
   try {
     result = planCluster({
-      cibText, cibFile: cibPath, savedState,
+      cibText, cibFile: inputPath, kind: cibPath ? 'cib' : 'cluster.conf', savedState,
       nodeUp: options['nodeUp'] as string[] | undefined, nodeDown: options['nodeDown'] as string[] | undefined, nodeFail: options['nodeFail'] as string[] | undefined,
       quorum: options['quorum'] as boolean | undefined, opInject: options['opInject'] as string[] | undefined, opFail: options['opFail'] as string[] | undefined,
       attrs: attrTriples(options['attr'] as string[] | undefined), at: options['at'] as number | undefined, execute: options['execute'] === true,
@@ -124,9 +124,9 @@ async function run(options: Readonly<Record<string, unknown>>, ctx: CommandConte
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const lines = cibText.split('\n');
-  for (const d of result.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d, cibPath, () => lines, ctx.style)}\n`);
+  for (const d of result.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d, inputPath, () => lines, ctx.style)}\n`);
   if (errors.length) {
-    ctx.io.stderr.write(`${cibPath}: ${errors.length} error(s); no plan made\n`);
+    ctx.io.stderr.write(`${inputPath}: ${errors.length} error(s); no plan made\n`);
     return EXIT_USAGE;
   }
   const save = options['saveState'] as string | undefined;
@@ -158,7 +158,7 @@ export const clusterPlanCommand: CliCommand = {
   define(cmd: Command): void {
     cmd
       .option('--cib <file>', 'the Pacemaker CIB (XML, as cibadmin -Q writes it)')
-      .option('--config <file>', 'an RHCS cluster.conf (not supported yet)')
+      .option('--config <file>', "an RHCS cluster.conf: its services mapped onto Pacemaker's terms (domains → location scores, exclusive → -INFINITY colocations, fence devices → stonith resources)")
       .option('--state <file>', 'start from a state saved by --save-state instead of the CIB status section')
       .option('--save-state <file>', 'write the state after this run (after the transition with --execute)')
       .option('--node-fail <nodes...>', 'the node is lost (unclean, to be fenced)', collectMany)

@@ -12,7 +12,7 @@
  * simulator run in virtual time with the agents the inputs call for. Output is
  * a text timeline, or `{"events":[…]}` with --json.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ScenarioError } from '../../core/errors.js';
@@ -20,11 +20,14 @@ import type { Diagnostic } from '../../core/diagnostic.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
 import { checkClusterEvents, clusterAgentFactories, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
+import { withDataSafety } from '../../sim/cluster/data-safety.js';
+import { renderClusterSvg } from '../../lab/cluster/timeline-svg.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic } from '../render/diagnostic-text.js';
 import type { Style } from '../style.js';
 import { clusterPlanCommand } from './cluster-plan.js';
+import { clusterScenarioCommand } from './cluster-scenario.js';
 
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The simulator refuses rings larger than totem's own limit. */
@@ -154,7 +157,17 @@ function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandCon
   });
   checkClusterEvents(prepared.inputs.spec, prepared.events, agents);
   const seed = (options['seed'] as number | undefined) ?? 1;
-  const run = new ClusterSimulation(prepared.inputs.spec, prepared.events, { seed, until: secondsToUs(prepared.until) as Instant, agents }).run();
+  const raw = new ClusterSimulation(prepared.inputs.spec, prepared.events, { seed, until: secondsToUs(prepared.until) as Instant, agents }).run();
+  const run = { ...raw, events: withDataSafety(raw.events) };
+  const svgPath = options['svg'] as string | undefined;
+  if (svgPath !== undefined) {
+    writeFileSync(resolve(ctx.io.cwd, svgPath), renderClusterSvg({
+      nodes: prepared.inputs.spec.nodes.map((n) => n.name), events: run.events, notes: run.notes, until: prepared.until,
+      script: prepared.events.map((e) => ({ t: e.at / 1e6, text: e.text.split(' ').slice(1).join(' ') })),
+      title: `${prepared.inputs.kind} ${prepared.inputs.configPath} · seed ${seed}`,
+    }));
+    ctx.io.stderr.write(`vrrp-lab cluster simulate: wrote ${svgPath}\n`);
+  }
   if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ events: run.events })}\n`);
   else ctx.io.stdout.write(`# ${prepared.inputs.kind} ${prepared.inputs.configPath} · ${prepared.inputs.spec.nodes.length} nodes · seed ${seed}\n${renderClusterText(run, ctx.style)}`);
   return EXIT_OK;
@@ -203,7 +216,8 @@ Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).
       .option('--cib <file>', 'a Pacemaker CIB (cib.xml) for the agents that use one')
       .option('--event <event>', 'a timed event "T VERB ARGS" (repeatable)', collect)
       .option('--until <seconds>', 'how long to simulate', secondsArg)
-      .option('--seed <n>', 'the seed of the run (default 1)', seedArg);
+      .option('--seed <n>', 'the seed of the run (default 1)', seedArg)
+      .option('--svg <file>', 'draw the timeline (membership, quorum, fencing, services per node) as an SVG picture');
   },
   async run({ options }, ctx) {
     try {
@@ -223,7 +237,7 @@ Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).
 };
 
 /** The sub-commands of `vrrp-lab cluster`, in the order its help lists them. */
-export const clusterSubcommands: CliCommand[] = [clusterSimulateCommand, clusterPlanCommand];
+export const clusterSubcommands: CliCommand[] = [clusterSimulateCommand, clusterPlanCommand, clusterScenarioCommand];
 
 export const clusterCommand: CliCommand = {
   usage: 'cluster',

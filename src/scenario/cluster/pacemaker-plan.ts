@@ -19,7 +19,9 @@ import {
   applyEvents, executeTransition, schedule,
   type OpSpec, type PcmkConfig, type PcmkEvent, type PcmkState, type Transition,
 } from '../../fencing/pacemaker/index.js';
-import { pacemakerFromCib } from './pacemaker-from-cib.js';
+import { readClusterConf } from '../../config/cluster-conf/index.js';
+import { pacemakerFromCib, type PcmkInput } from './pacemaker-from-cib.js';
+import { pacemakerFromClusterConf } from './pacemaker-from-cluster-conf.js';
 
 /** 2026-01-01T00:00:00Z. */
 export const LAB_EPOCH_S = 1_767_225_600;
@@ -28,6 +30,8 @@ export const STATE_FORMAT = 'vrrp-lab/pacemaker-state@1';
 export interface PlanRequest {
   readonly cibText: string;
   readonly cibFile: string;
+  /** What the text is: a Pacemaker CIB (default) or an RHCS cluster.conf mapped onto Pacemaker's terms. */
+  readonly kind?: 'cib' | 'cluster.conf';
   /** A state saved by an earlier run (`--save-state`), already parsed. */
   readonly savedState?: unknown;
   readonly nodeUp?: readonly string[];
@@ -111,9 +115,31 @@ export function savedStateDocument(state: PcmkState, nowS: number): unknown {
   return { format: STATE_FORMAT, time: nowS, state };
 }
 
-export function planCluster(req: PlanRequest): PlanResult {
+function readInput(req: PlanRequest): { mapped?: PcmkInput; diagnostics: readonly Diagnostic[] } {
+  if (req.kind === 'cluster.conf') {
+    const read = readClusterConf(req.cibText, req.cibFile);
+    if (!read.model) return { diagnostics: read.diagnostics };
+    return { mapped: pacemakerFromClusterConf(read.model), diagnostics: read.diagnostics };
+  }
   const { cib, diagnostics } = readCib(req.cibText, req.cibFile);
-  const mapped = pacemakerFromCib(cib);
+  return { mapped: pacemakerFromCib(cib), diagnostics };
+}
+
+const EMPTY: { config: PcmkConfig; state: PcmkState } = {
+  config: {
+    options: { stonithEnabled: true, noQuorumPolicy: 'stop', symmetricCluster: true, stonithAction: 'reboot', priorityFencingDelayS: 0, startFailureIsFatal: true, concurrentFencing: false, stopAllResources: false, maintenanceMode: false },
+    nodes: [], resources: [], locations: [], colocations: [],
+  },
+  state: { quorate: true, nodes: {}, history: {}, attrs: {} },
+};
+
+export function planCluster(req: PlanRequest): PlanResult {
+  const { mapped, diagnostics } = readInput(req);
+  if (!mapped || diagnostics.some((d) => d.severity === 'error')) {
+    // Errors in the file come first: no event is checked and nothing is planned.
+    const none: Transition = { fence: [], actions: [], fenceOrder: [], graph: [], placement: {} };
+    return { ...(mapped ? { config: mapped.config, state: mapped.state } : EMPTY), transition: none, nowS: nowFromAt(req.at), diagnostics: [...diagnostics, ...(mapped?.diagnostics ?? [])] };
+  }
   const config = mapped.config;
   const nowS = nowFromAt(req.at);
   const base = req.savedState !== undefined ? loadSavedState(req.savedState, config) : mapped.state;
