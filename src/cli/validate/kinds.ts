@@ -11,6 +11,7 @@
  * `validate` with the real reader's checks).
  */
 import { readCorosyncConf, looksLikeCorosyncConf } from '../../config/corosync/index.js';
+import { readClusterConf } from '../../config/cluster-conf/index.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 
 export interface FileKind {
@@ -32,6 +33,7 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'cluster.conf',
     detect: (path, head) => xmlRoot(head) === 'cluster' || (/(^|\/)cluster\.conf$/.test(path) && head.trimStart().startsWith('<')),
+    validate: (path, text) => readClusterConf(text, path).diagnostics,
   },
   {
     kind: 'cib.xml',
