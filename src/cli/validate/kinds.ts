@@ -13,6 +13,7 @@
 import { readCorosyncConf, looksLikeCorosyncConf } from '../../config/corosync/index.js';
 import { readClusterConf } from '../../config/cluster-conf/index.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
+import { validateCib } from '../../config/cib/index.js';
 
 export interface FileKind {
   /** The kind's usual name, shown in reports: `corosync.conf`, `cluster.conf`, `cib.xml`. */
@@ -38,6 +39,7 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'cib.xml',
     detect: (path, head) => xmlRoot(head) === 'cib' || /(^|\/)cib[^/]*\.xml$/.test(path),
+    validate: (path, text) => validateCib(text, path),
   },
 ];
 
