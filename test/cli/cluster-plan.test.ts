@@ -93,6 +93,17 @@ describe('cluster plan', () => {
     expect(t.actions).toContainEqual({ action: 'move', resource: 'vm:testbox1', source: 'node01-p', dest: 'node02-p' });
   });
 
+  it('validate recognises a CIB: its checks located, malformed XML as one error', async () => {
+    const io = captureIo({ cwd: dir });
+    const code = await main(['validate', join(CASE, '..', '017-no-fence-devices', 'cib.xml')], io);
+    expect(code).toBe(1);
+    expect(io.out()).toMatch(/017-no-fence-devices\/cib\.xml:5:9: error\[no-fence-device\]/);
+    writeFileSync(join(dir, 'cib-broken.xml'), '<cib>\n<configuration>\n</cib>\n');
+    const io2 = captureIo({ cwd: dir });
+    expect(await main(['validate', join(dir, 'cib-broken.xml')], io2)).toBe(1);
+    expect(io2.out()).toMatch(/cib-broken\.xml:3:1: error\[xml-syntax\]: <\/cib> does not match <configuration> \(line 2\)/);
+  });
+
   it('help names the options', async () => {
     const io = captureIo();
     const code = await main(['cluster', 'plan', '--help'], io);

@@ -109,3 +109,18 @@ describe('vrrp-lab cluster scenario', () => {
     expect(bad.err).toMatch(/x\.scenario:2:\d+/);
   });
 });
+
+describe('vrrp-lab validate cluster.conf', () => {
+  it('recognises a cluster.conf and reports located findings (exit 1 on errors)', async () => {
+    const bad = join(dir, 'cluster-bad.conf');
+    writeFileSync(bad, '<cluster name="x" config_version="1">\n<cman two_node="1"/>\n<clusternodes><clusternode name="a" nodeid="1"/><clusternode name="b" nodeid="1"/></clusternodes>\n<bogus/>\n</cluster>\n');
+    const r = await run('validate', bad);
+    expect(r.code).toBe(1);
+    for (const w of ['3:49: error[rhcs-duplicate-nodeid]', '2:1: error[rhcs-two-node-expected-votes]', '4:1: error[rhcs-unknown-element]', '3:15: error[rhcs-no-fence-method]']) expect(r.out + r.err).toContain(w);
+  });
+
+  it('the seeds\' cluster.conf files carry no errors', async () => {
+    const r = await run('validate', 'scenarios/cluster/seed001-cluster.conf', 'scenarios/cluster/seed002-cluster.conf', '--separate');
+    expect(r.code, r.out + r.err).toBe(0);
+  });
+});

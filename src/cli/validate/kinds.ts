@@ -11,7 +11,9 @@
  * `validate` with the real reader's checks).
  */
 import { readCorosyncConf, looksLikeCorosyncConf } from '../../config/corosync/index.js';
+import { readClusterConf } from '../../config/cluster-conf/index.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
+import { validateCib } from '../../config/cib/index.js';
 
 export interface FileKind {
   /** The kind's usual name, shown in reports: `corosync.conf`, `cluster.conf`, `cib.xml`. */
@@ -32,10 +34,12 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'cluster.conf',
     detect: (path, head) => xmlRoot(head) === 'cluster' || (/(^|\/)cluster\.conf$/.test(path) && head.trimStart().startsWith('<')),
+    validate: (path, text) => readClusterConf(text, path).diagnostics,
   },
   {
     kind: 'cib.xml',
     detect: (path, head) => xmlRoot(head) === 'cib' || /(^|\/)cib[^/]*\.xml$/.test(path),
+    validate: (path, text) => validateCib(text, path),
   },
 ];
 
