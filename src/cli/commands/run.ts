@@ -53,10 +53,15 @@ export const runCommand: CliCommand = {
   description: `Run the same scenario as \`vrrp-lab simulate\` (same flags, same .scenario files)
 on Docker containers: one container per node, one bridge network per segment,
 real VRRP packets. --engine keepalived runs keepalived itself with your config
-(interfaces mapped onto the container's, vrrp_script commands replaced by a stub
-the scenario's fail/ok events control unless --real-scripts); --engine ts runs
-this project's VRRP engine as a daemon on raw sockets. Transitions are read
-from the nodes (keepalived's notify hook), VIPs from the kernel.
+and every file it includes, read as keepalived reads them (one-line blocks,
+include globs, $DEFS, @host lines with the node's name as config-id) and
+changed only where the lab must own a word: interface names mapped onto the
+container's, vrrp_script commands replaced by a stub the scenario's fail/ok
+events control (unless --real-scripts), notify scripts by the lab's hook. Each
+replacement is listed at its file:line:column on stderr ("rewrote …") and in
+--json ("rewrites"). --engine ts runs this project's VRRP engine as a daemon on
+raw sockets. Transitions are read from the nodes (keepalived's notify hook),
+VIPs from the kernel.
 
 The run is compared with the simulator's prediction: per transition, the
 predicted time, the observed time and the difference. --pcap writes every VRRP
