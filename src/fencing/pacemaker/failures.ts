@@ -52,7 +52,8 @@ export function lastFailureS(rsc: PcmkResource, attrs: Readonly<Record<string, s
 export function failureExpired(rsc: PcmkResource, attrs: Readonly<Record<string, string>>, nowS: number): boolean {
   if (rsc.failureTimeoutS <= 0) return false;
   const last = lastFailureS(rsc, attrs);
-  return last !== undefined && nowS >= last + rsc.failureTimeoutS;
+  // Measured: still counted exactly at last-failure + failure-timeout, expired one second later.
+  return last !== undefined && nowS > last + rsc.failureTimeoutS;
 }
 
 /** The resource's fail count on one node (0 when its failures have expired). */

@@ -84,6 +84,7 @@ export function schedule(config: PcmkConfig, state: PcmkState, nowS: number): Tr
   for (const f of fenceOrder) graph.push({ kind: 'fence', node: f });
   const starts: GraphOp[] = [];
   for (const info of order) resourceActions(ctx, info, actions, graph, starts);
+  orderRestarts(ctx, order, actions, graph, starts);
   graph.push(...starts);
   const fence = fenceSummaryOrder(fenced, config.dc).map((n) => fenceDecision(config, state, rscs, nodes, n));
   return { fence, actions, fenceOrder, graph, placement: Object.fromEntries(placement) };
@@ -293,6 +294,41 @@ function pushStops(ctx: ActionContext, info: RscInfo, out: ActionDecision[], gra
     const ok = stopRunnable(ctx, n);
     out.push({ action: 'stop', resource: info.id, node: n, ...(ok ? {} : { blocked: true }), ...(reason ? { reason } : {}) });
     if (ok && !ctx.fenced.has(n)) graph.push({ kind: 'stop', rsc: info.rsc.id, node: n });
+  }
+}
+
+/**
+ * Mandatory orders: when `first` stops and starts again (recover, restart,
+ * move), a `then` resource that stays where it is must stop before it and
+ * start after it — a Restart, shown where the resource stands in the list.
+ * With a clone as `first`, only an instance on the same node counts.
+ */
+function orderRestarts(ctx: ActionContext, order: readonly RscInfo[], actions: ActionDecision[], graph: GraphOp[], starts: GraphOp[]): void {
+  const orders = ctx.config.orders ?? [];
+  if (!orders.length) return;
+  const disrupted = new Map<string, string[]>();
+  const mark = (id: string, node: string) => disrupted.set(id, [...(disrupted.get(id) ?? []), node]);
+  for (const a of actions) {
+    if (a.blocked || (a.action !== 'recover' && a.action !== 'restart' && a.action !== 'move')) continue;
+    const info = order.find((i) => i.id === a.resource);
+    for (const n of info?.active ?? []) {
+      mark(a.resource, n);
+      if (info?.rsc.clone) mark(info.rsc.clone.id, n);
+    }
+  }
+  for (const info of order) {
+    if (!info.managed || info.active.length !== 1 || actions.some((a) => a.resource === info.id)) continue;
+    const node = info.active[0] ?? '';
+    if (ctx.placement.get(info.id) !== node) continue;
+    const cause = orders.find((o) => o.then === info.id && disrupted.get(o.first)?.includes(node));
+    if (!cause) continue;
+    const isClone = order.some((i) => i.rsc.clone?.id === cause.first);
+    const at = actions.findIndex((a) => (order.findIndex((i) => i.id === a.resource)) > order.indexOf(info));
+    const restart: ActionDecision = { action: 'restart', resource: info.id, source: node, reason: `required ${cause.first} ${isClone ? 'running' : 'start'}` };
+    actions.splice(at < 0 ? actions.length : at, 0, restart);
+    mark(info.id, node);
+    graph.push({ kind: 'stop', rsc: info.rsc.id, node });
+    starts.push({ kind: 'start', rsc: info.rsc.id, node, afterFences: [] });
   }
 }
 

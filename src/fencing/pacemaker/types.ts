@@ -82,6 +82,13 @@ export interface PcmkConfig {
   readonly resources: readonly PcmkResource[];
   readonly locations: readonly PcmkLocation[];
   readonly colocations: readonly PcmkColocation[];
+  /** Mandatory orders (`first` then `then`; a group's members in turn). Absent: none. */
+  readonly orders?: readonly PcmkOrder[];
+}
+
+export interface PcmkOrder {
+  readonly first: string;
+  readonly then: string;
 }
 
 // ── State: what the status section says ─────────────────────────────────

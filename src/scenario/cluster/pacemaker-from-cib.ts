@@ -12,7 +12,7 @@ import { parseDurationMs, parseScore } from '../../config/cib/read.js';
 import type { Cib, CibNvpair, CibPrimitive, CibResource } from '../../config/cib/model.js';
 import {
   INFINITY, historyFromOps,
-  type NoQuorumPolicy, type OnFail, type PcmkColocation, type PcmkConfig, type PcmkOptions, type PcmkResource, type PcmkState, type Requires, type RscHistory,
+  type NoQuorumPolicy, type OnFail, type PcmkColocation, type PcmkOrder, type PcmkConfig, type PcmkOptions, type PcmkResource, type PcmkState, type Requires, type RscHistory,
 } from '../../fencing/pacemaker/index.js';
 
 export interface PcmkInput {
@@ -128,9 +128,10 @@ function resource(m: Mapper, cib: Cib, opts: PcmkOptions, p: CibPrimitive, group
   };
 }
 
-function resources(m: Mapper, cib: Cib, opts: PcmkOptions): { list: PcmkResource[]; groupColocations: PcmkColocation[] } {
+function resources(m: Mapper, cib: Cib, opts: PcmkOptions): { list: PcmkResource[]; groupColocations: PcmkColocation[]; groupOrders: PcmkOrder[] } {
   const list: PcmkResource[] = [];
   const groupColocations: PcmkColocation[] = [];
+  const groupOrders: PcmkOrder[] = [];
   const add = (r: CibResource) => {
     if (r.kind === 'primitive') list.push(resource(m, cib, opts, r, {}));
     else if (r.kind === 'group') {
@@ -139,6 +140,7 @@ function resources(m: Mapper, cib: Cib, opts: PcmkOptions): { list: PcmkResource
         const prev = r.members[i - 1];
         // A group is its members colocated (and ordered) one after the other.
         if (prev) groupColocations.push({ rsc: p.id, withRsc: prev.id, score: INFINITY });
+        if (prev) groupOrders.push({ first: prev.id, then: p.id });
       });
     } else if (r.child.kind === 'primitive') {
       const max = m.score(r.meta['clone-max'], cib.nodes.length);
@@ -150,7 +152,7 @@ function resources(m: Mapper, cib: Cib, opts: PcmkOptions): { list: PcmkResource
     } else m.warn('not-modelled', `clone '${r.id}' of a group is read but not scheduled (cloned groups are not modelled)`, r);
   };
   cib.resources.forEach(add);
-  return { list, groupColocations };
+  return { list, groupColocations, groupOrders };
 }
 
 function state(cib: Cib, nodeNames: readonly string[]): PcmkState {
@@ -181,11 +183,13 @@ export function pacemakerFromCib(cib: Cib): PcmkInput {
   const m = new Mapper(cib.file);
   const opts = options(m, cib);
   const nodeNames = cib.nodes.map((n) => n.uname);
-  const { list, groupColocations } = resources(m, cib, opts);
+  const { list, groupColocations, groupOrders } = resources(m, cib, opts);
   const known = new Set(list.flatMap((r) => (r.clone ? [r.id, r.clone.id] : [r.id])));
   const locations = cib.locations.filter((l) => known.has(l.rsc)).map((l) => ({ rsc: l.rsc, node: l.node, score: l.score }));
   const colocations = [...groupColocations, ...cib.colocations.filter((c) => known.has(c.rsc) && known.has(c.withRsc)).map((c) => ({ rsc: c.rsc, withRsc: c.withRsc, score: c.score }))];
   const dc = cib.nodes.find((n) => n.id === cib.dcUuid)?.uname;
-  const config: PcmkConfig = { options: opts, nodes: nodeNames, ...(dc ? { dc } : {}), resources: list, locations, colocations };
+  // Mandatory orders (kind Mandatory, or an older score-based order with a positive score).
+  const orders = [...groupOrders, ...cib.orders.filter((o) => known.has(o.first) && known.has(o.then) && /^mandatory$/i.test(o.kind)).map((o) => ({ first: o.first, then: o.then }))];
+  const config: PcmkConfig = { options: opts, nodes: nodeNames, ...(dc ? { dc } : {}), resources: list, locations, colocations, orders };
   return { config, state: state(cib, nodeNames), diagnostics: m.diagnostics };
 }
