@@ -100,6 +100,14 @@ describe('vrrp-lab cluster simulate', () => {
     expect(more.err).toContain('at most 64 nodes');
   }, 30_000);
 
+  it("warns when the CIB's stonith-timeout is shorter than totem's detection time", async () => {
+    const cib = file('cib.xml', '<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">\n<configuration>\n<crm_config><cluster_property_set id="o">\n<nvpair id="o-t" name="stonith-timeout" value="5s"/>\n</cluster_property_set></crm_config>\n<nodes/><resources/><constraints/>\n</configuration>\n<status/>\n</cib>\n');
+    const r = await run('cluster', 'simulate', '--config', three, '--cib', cib, '--until', '5');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/cib\.xml:4:\d+: warning\[fence-timeout-below-token\]/);
+    expect(r.err).toContain('token + consensus = 8030 ms');
+  });
+
   it('needs --config or --case and --until', async () => {
     expect((await run('cluster', 'simulate', '--until', '5')).code).toBe(2);
     expect((await run('cluster', 'simulate', '--config', three)).code).toBe(2);

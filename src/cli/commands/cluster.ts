@@ -19,6 +19,9 @@ import { ScenarioError } from '../../core/errors.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
+import { cibFenceTimeoutFindings } from '../../scenario/cluster/timeouts.js';
+import { readCorosyncConf } from '../../config/corosync/index.js';
+import { readCib } from '../../config/cib/index.js';
 import { checkClusterEvents, clusterAgentFactories, ClusterRunTooLarge, MAX_STEPS, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
 import { withDataSafety } from '../../sim/cluster/data-safety.js';
 import { renderClusterSvg } from '../../lab/cluster/timeline-svg.js';
@@ -111,7 +114,20 @@ function prepare(options: Readonly<Record<string, unknown>>, ctx: CommandContext
     configPath: shownPath, configText, kind: reader.kind, spec: read.spec,
     ...(cibPath ? { cibPath, cibText: readText(resolve(ctx.io.cwd, cibPath), 'the CIB') } : {}),
   };
-  return { inputs, events, until, notes: read.diagnostics.filter((d) => d.severity !== 'info') };
+  return { inputs, events, until, notes: [...read.diagnostics.filter((d) => d.severity !== 'info'), ...timeoutFit(inputs)] };
+}
+
+/** With a CIB beside a corosync.conf: does Pacemaker's fence timeout fit totem's detection time? */
+function timeoutFit(inputs: ClusterInputs): Diagnostic[] {
+  if (inputs.kind !== 'corosync.conf' || inputs.cibText === undefined) return [];
+  const conf = readCorosyncConf(inputs.configText, inputs.configPath).conf;
+  let cib;
+  try {
+    cib = readCib(inputs.cibText, inputs.cibPath).cib;
+  } catch {
+    return []; // the CIB's own errors are its readers' business
+  }
+  return conf ? cibFenceTimeoutFindings(conf, inputs.spec.timing, cib) : [];
 }
 
 function fmtT(t: number): string {
