@@ -31,13 +31,19 @@ export interface FaultTarget {
 const PARTITION_CHAIN = 'lab-partition';
 const ONEWAY_CHAIN = 'lab-oneway';
 
-/** Create `chain` and make INPUT jump to it, once per container. */
-const ensureChain = (chain: string): string => `{ iptables -w -N ${chain} 2>/dev/null && iptables -w -I INPUT -j ${chain}; true; }`;
+/** Create `chain` (when missing) and make INPUT jump to it, once per container. */
+const hookChain = (chain: string): string => `{ iptables -w -N ${chain} 2>/dev/null; iptables -w -C INPUT -j ${chain} 2>/dev/null || iptables -w -I INPUT -j ${chain}; }`;
 
-/** The shell that drops every packet from `addresses` in `chain` (emptied first when `replace`). */
-export function cutScript(chain: string, addresses: readonly string[], replace: boolean): string {
-  const drops = addresses.map((a) => `iptables -w -A ${chain} -s ${a} -j DROP`);
-  return [ensureChain(chain), ...(replace ? [`iptables -w -F ${chain}`] : []), ...drops].join(' && ');
+/**
+ * One iptables-restore that creates or empties each chain and fills it with
+ * drops from the given addresses, atomically: one process, so a heal or a new
+ * partition lands within milliseconds of the event on a loaded host.
+ */
+export function refillScript(chains: Readonly<Record<string, readonly string[]>>): string {
+  const names = Object.keys(chains);
+  const rules = names.flatMap((c) => (chains[c] ?? []).map((a) => `-A ${c} -s ${a} -j DROP`));
+  const input = ['*filter', ...names.map((c) => `:${c} - [0:0]`), ...rules, 'COMMIT', ''].join('\\n');
+  return `printf '${input}' | iptables-restore -w --noflush`;
 }
 
 function linkInterface(target: FaultTarget, name: string | undefined): string {
@@ -68,14 +74,15 @@ export async function applyNetworkFault(event: NetworkFault, nodes: readonly Fau
       for (const id of event.groups.flat()) node(id);
       const cuts = partitionCuts(event.groups);
       const cutFrom = (at: FaultTarget): string[] => nodes.filter((from) => cuts(from.id, at.id)).flatMap((from) => from.addresses);
-      await Promise.all(nodes.map((t) => t.container.sh(cutScript(PARTITION_CHAIN, cutFrom(t), true))));
+      await Promise.all(nodes.map((t) => t.container.sh(`${refillScript({ [PARTITION_CHAIN]: cutFrom(t) })} && ${hookChain(PARTITION_CHAIN)}`)));
       return;
     }
     case 'oneway':
-      await node(event.to).container.sh(cutScript(ONEWAY_CHAIN, node(event.from).addresses, false));
+      await node(event.to).container.sh([hookChain(ONEWAY_CHAIN), ...node(event.from).addresses.map((a) => `iptables -w -A ${ONEWAY_CHAIN} -s ${a} -j DROP`)].join(' && '));
       return;
     case 'heal':
-      await Promise.all(nodes.map((t) => t.container.sh(`${cutScript(PARTITION_CHAIN, [], true)} && ${cutScript(ONEWAY_CHAIN, [], true)}`)));
+      // Chains that never existed are created empty and unhooked: harmless.
+      await Promise.all(nodes.map((t) => t.container.sh(refillScript({ [PARTITION_CHAIN]: [], [ONEWAY_CHAIN]: [] }))));
       return;
     case 'loss': {
       const t = node(event.node);

@@ -36,8 +36,9 @@
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import { secondsToUs } from '../core/time.js';
-import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../core/rfc3768.js';
-import type { KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
+import { PRIORITY_OWNER } from '../core/rfc3768.js';
+import type { EffectiveInstance, KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
+import { effectiveInstance } from '../config/rules/vrrp-instances.js';
 import type {
   AuthConfig,
   TrackedInterface,
@@ -75,71 +76,18 @@ export interface ResolvedInstance {
   readonly config: Omit<VrrpInstanceConfig, 'interface'>;
 }
 
-function knownState(inst: VrrpInstance): 'MASTER' | 'BACKUP' | undefined {
-  if (inst.state) return inst.state.value;
-  // A state word keepalived does not know ("state EQUAL") means BACKUP; the model leaves it out.
-  const written = inst.statements.find((s) => s.keyword === 'state');
-  return written ? 'BACKUP' : undefined;
+/** The engine's authentication from keepalived's: PASS keeps its 8-byte key; AH is not simulated. */
+function authOf(inst: VrrpInstance, e: EffectiveInstance, notes: Notes): AuthConfig {
+  if (e.auth.type === 'PASS') return { type: 'pass', password: e.auth.key };
+  if (e.auth.type === 'AH') notes.add('error', 'simulate-ah-unsupported', inst.authentication?.type?.loc, `(${inst.name}) IPsec-AH authentication is not simulated`, 'use auth_type PASS or no authentication to simulate this instance');
+  return { type: 'none' };
 }
 
-function strictOf(model: KeepalivedConfig, inst: VrrpInstance): boolean {
-  return inst.strictMode?.value ?? model.globalDefs.vrrpStrict?.value ?? false;
-}
-
-function versionOf(model: KeepalivedConfig, inst: VrrpInstance): 2 | 3 {
-  return inst.version?.value ?? model.globalDefs.vrrpVersion?.value ?? 2;
-}
-
-/** keepalived's priority/state defaults and the strict-mode owner rule. */
-function priorityAndState(inst: VrrpInstance, strict: boolean): { priority: number; state: 'MASTER' | 'BACKUP' } {
-  const written = knownState(inst);
-  const priority = inst.priority?.value ?? (written === 'MASTER' ? PRIORITY_OWNER : PRIORITY_DEFAULT);
-  let state = written ?? (priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
-  if (strict && (state === 'MASTER') !== (priority === PRIORITY_OWNER)) state = priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
-  return { priority, state };
-}
-
-function authOf(inst: VrrpInstance, strict: boolean, version: 2 | 3, notes: Notes): { auth: AuthConfig; ah: boolean } {
-  const a = inst.authentication;
-  const type = a?.type?.value;
-  if (type === undefined || strict || version === 3) return { auth: { type: 'none' }, ah: false };
-  const key = a?.pass?.value ?? '';
-  if (key === '') return { auth: { type: 'none' }, ah: false };
-  if (type === 'AH') {
-    notes.add('error', 'simulate-ah-unsupported', a?.type?.loc, `(${inst.name}) IPsec-AH authentication is not simulated`, 'use auth_type PASS or no authentication to simulate this instance');
-    return { auth: { type: 'none' }, ah: true };
-  }
-  // keepalived keeps the first 8 bytes of the password
-  return { auth: { type: 'pass', password: Buffer.from(key, 'utf8').subarray(0, 8).toString('utf8') }, ah: false };
-}
-
-function preemption(inst: VrrpInstance, priority: number, state: 'MASTER' | 'BACKUP', strict: boolean): { nopreempt: boolean; preemptDelayUs: number } {
-  let nopreempt = inst.nopreempt?.value ?? false;
-  let delay = inst.preemptDelayUs?.value ?? 0;
-  if (priority === PRIORITY_OWNER) nopreempt = false;
-  if (state === 'MASTER') {
-    nopreempt = false;
-    delay = 0;
-  }
-  if (strict || nopreempt) delay = 0;
-  return { nopreempt, preemptDelayUs: delay };
-}
-
-function garpAndAdverts(model: KeepalivedConfig, inst: VrrpInstance, strict: boolean) {
-  const g = model.globalDefs;
-  const masterRepeat = Math.max(1, inst.garpMasterRepeat?.value ?? g.vrrpGarpMasterRepeat?.value ?? 5);
-  const masterDelayS = inst.garpMasterDelayS?.value ?? g.vrrpGarpMasterDelayS?.value ?? 5;
-  const lowerRepeat = strict ? 0 : (inst.garpLowerPrioRepeat?.value ?? g.vrrpGarpLowerPrioRepeat?.value ?? masterRepeat);
-  const lowerDelayS = strict ? 0 : (inst.garpLowerPrioDelayS?.value ?? g.vrrpGarpLowerPrioDelayS?.value ?? masterDelayS);
-  return {
-    garpMasterRepeat: masterRepeat,
-    garpMasterDelayUs: secondsToUs(masterDelayS),
-    garpLowerPrioRepeat: lowerRepeat,
-    garpLowerPrioDelayUs: secondsToUs(lowerDelayS),
-    downTimerAdverts: strict ? 3 : (inst.downTimerAdverts?.value ?? g.vrrpDownTimerAdverts?.value ?? 3),
-    lowerPrioNoAdvert: strict ? true : (inst.lowerPrioNoAdvert?.value ?? g.vrrpLowerPrioNoAdvert?.value ?? false),
-    higherPrioSendAdvert: strict ? false : (inst.higherPrioSendAdvert?.value ?? g.vrrpHigherPrioSendAdvert?.value ?? false),
-  };
+/** What keepalived runs the instance with: the validator's reading, or the same function for a model built without the checks. */
+function effectiveOf(model: KeepalivedConfig, inst: VrrpInstance, groups: Pick<GroupInfo, 'groupOf' | 'trackingWeight'>): EffectiveInstance {
+  if (inst.effective !== undefined) return inst.effective;
+  const group = groups.groupOf.get(inst.name);
+  return effectiveInstance(inst, model, group === undefined ? undefined : { name: group, trackingWeight: groups.trackingWeight.get(group) === true });
 }
 
 function unicastOf(inst: VrrpInstance, notes: Notes): { peers: string[]; sourceAddress?: string } {
@@ -165,31 +113,38 @@ interface ScriptTable {
   readonly byName: ReadonlyMap<string, VrrpScript>;
 }
 
-function scriptRefs(refs: readonly TrackRef[], table: ScriptTable, owner: string, notes: Notes): TrackedScript[] {
+interface Tracked {
+  readonly name: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+  readonly loc: Loc | undefined;
+}
+
+/** The tracked scripts the engine can run: defined with a `script`, each once (keepalived: "duplicate track_script - ignoring"). */
+function liveScripts(tracked: readonly Tracked[], table: ScriptTable, owner: string, notes: Notes): TrackedScript[] {
   const out: TrackedScript[] = [];
-  for (const ref of refs) {
-    const s = table.byName.get(ref.name);
+  for (const t of tracked) {
+    const s = table.byName.get(t.name);
     if (s === undefined || s.script === undefined) {
-      notes.add('warning', 'simulate-track-script-missing', ref.loc, `(${owner}) track script ${ref.name} not found, ignoring`);
+      notes.add('warning', 'simulate-track-script-missing', t.loc, `(${owner}) track script ${t.name} not found, ignoring`);
       continue;
     }
-    if (out.some((t) => t.script === ref.name)) continue; // keepalived: "duplicate track_script - ignoring"
-    out.push({ script: ref.name, weight: ref.weight?.value ?? s.weight?.value ?? 0, reverse: ref.reverse?.value ?? s.reverse?.value ?? false });
+    if (!out.some((x) => x.script === t.name)) out.push({ script: t.name, weight: t.weight, reverse: t.reverse });
   }
   return out;
 }
 
-function interfaceRefs(refs: readonly TrackRef[], ownInterface: string | undefined, owner: string, notes: Notes): TrackedInterface[] {
-  const out: TrackedInterface[] = [];
-  for (const ref of refs) {
-    if (ref.name === ownInterface) {
-      notes.add('info', 'simulate-own-interface-tracked', ref.loc, `(${owner}) Ignoring track_interface ${ref.name} since own interface`);
-      continue;
-    }
-    out.push({ interface: ref.name, weight: ref.weight?.value ?? 0, reverse: ref.reverse?.value ?? false });
-  }
-  return out;
+/** A sync group block's track_script entries, with the weight and reverse each script gives them. */
+function scriptRefs(refs: readonly TrackRef[], table: ScriptTable, owner: string, notes: Notes): TrackedScript[] {
+  const tracked = refs.map((ref) => {
+    const s = table.byName.get(ref.name);
+    return { name: ref.name, weight: ref.weight?.value ?? s?.weight?.value ?? 0, reverse: ref.reverse?.value ?? s?.reverse?.value ?? false, loc: ref.loc };
+  });
+  return liveScripts(tracked, table, owner, notes);
 }
+
+/** A sync group block's track_interface entries. */
+const interfaceRefs = (refs: readonly TrackRef[]): TrackedInterface[] => refs.map((ref) => ({ interface: ref.name, weight: ref.weight?.value ?? 0, reverse: ref.reverse?.value ?? false }));
 
 interface GroupInfo {
   readonly groups: SyncGroupConfig[];
@@ -204,7 +159,7 @@ function syncGroups(model: KeepalivedConfig, instances: readonly VrrpInstance[])
   const instanceNames = new Set(instances.map((i) => i.name));
   const isOwner = (name: string): boolean => {
     const inst = instances.find((i) => i.name === name);
-    return inst !== undefined && priorityAndState(inst, strictOf(model, inst)).priority === PRIORITY_OWNER;
+    return inst !== undefined && (inst.effective?.priority ?? effectiveInstance(inst, model).priority) === PRIORITY_OWNER;
   };
   const hasOwner = new Map<string, boolean>();
   const groupOf = new Map<string, string>();
@@ -253,32 +208,34 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
     notes.add('error', 'simulate-interface-unset', inst.loc, `(${inst.name}) has no interface; the simulator needs one to place the node on a segment`);
     return undefined;
   }
-  const strict = strictOf(model, inst);
-  const version = versionOf(model, inst);
-  const decided = priorityAndState(inst, strict);
-  const priority = decided.priority;
-  let state = decided.state;
-  const { auth, ah } = authOf(inst, strict, version, notes);
-  if (ah && state === 'MASTER' && priority !== PRIORITY_OWNER) state = 'BACKUP';
+  const e = effectiveOf(model, inst, groups);
+  const priority = e.priority;
   const group = groups.groupOf.get(inst.name);
-  const trackers = trackersOf(model, inst, table, { priority, group, groupTrackingWeight: group ? groups.trackingWeight.get(group) === true : false, groupHasOwner: group ? groups.hasOwner.get(group) === true : false }, notes);
+  const trackers = trackersOf(model, inst, e, table, { group, groupHasOwner: group ? groups.hasOwner.get(group) === true : false }, notes);
   const unicast = unicastOf(inst, notes);
   const config: Omit<VrrpInstanceConfig, 'interface'> = {
     name: inst.name,
     vrid,
     priority,
-    initialState: state,
-    advertIntUs: effectiveAdvertIntUs(inst.advertIntUs?.value, version),
-    version,
-    ...preemption(inst, priority, state, strict),
-    auth,
+    initialState: e.state,
+    advertIntUs: e.advertIntUs,
+    version: e.version,
+    nopreempt: !e.preempt,
+    preemptDelayUs: e.preemptDelayUs,
+    auth: authOf(inst, e, notes),
     virtualAddresses: virtualAddresses(inst, iface, notes),
     ...trackers,
     ...(unicast.sourceAddress ? { sourceAddress: unicast.sourceAddress } : {}),
     unicastPeers: unicast.peers,
     dontTrackPrimary: inst.dontTrackPrimary?.value ?? false,
     checkUnicastSrc: inst.checkUnicastSrc?.value ?? model.globalDefs.vrrpCheckUnicastSrc?.value ?? false,
-    ...garpAndAdverts(model, inst, strict),
+    garpMasterRepeat: e.garpMasterRepeat,
+    garpMasterDelayUs: secondsToUs(e.garpMasterDelayS),
+    garpLowerPrioRepeat: e.garpLowerPrioRepeat,
+    garpLowerPrioDelayUs: secondsToUs(e.garpLowerPrioDelayS),
+    downTimerAdverts: e.downTimerAdverts,
+    lowerPrioNoAdvert: e.lowerPrioNoAdvert,
+    higherPrioSendAdvert: e.higherPrioSendAdvert,
   };
   for (const what of ['trackFiles', 'trackProcesses', 'trackBfds'] as const) {
     const first = inst[what][0];
@@ -287,31 +244,30 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
   return { source: inst, name: inst.name, interface: iface, vrid, config };
 }
 
+/**
+ * The instance's own trackers as keepalived keeps them (the one reading,
+ * `effectiveInstance`: the own interface skipped, weighted entries dropped for
+ * owners and sync-group members), less scripts the engine cannot run; then the
+ * sync group's trackers, which every member gets.
+ */
 function trackersOf(
   model: KeepalivedConfig,
   inst: VrrpInstance,
+  e: EffectiveInstance,
   table: ScriptTable,
-  ctx: { priority: number; group: string | undefined; groupTrackingWeight: boolean; groupHasOwner: boolean },
+  ctx: { group: string | undefined; groupHasOwner: boolean },
   notes: Notes,
 ): { trackScripts: TrackedScript[]; trackInterfaces: TrackedInterface[] } {
-  let scripts = scriptRefs(inst.trackScripts, table, inst.name, notes);
-  let interfaces = interfaceRefs(inst.trackInterfaces, inst.interface?.value, inst.name, notes);
-  const owner = ctx.priority === PRIORITY_OWNER;
-  const syncNoWeight = ctx.group !== undefined && !ctx.groupTrackingWeight;
-  if (owner || syncNoWeight) {
-    const why = syncNoWeight ? 'SYNC group' : 'address owner';
-    for (const s of scripts.filter((x) => x.weight !== 0)) notes.add('info', 'simulate-weighted-script-dropped', inst.loc, `(${inst.name}) ignoring tracked script ${s.script} with weights due to ${why}`);
-    scripts = scripts.filter((x) => x.weight === 0);
-    // Sync group: keepalived zeroes the weight only after registering the interface, so it still acts.
-    if (!syncNoWeight) interfaces = interfaces.filter((x) => x.weight === 0);
-  }
+  const own = e.trackScripts.map((t) => ({ ...t, loc: inst.trackScripts.find((r) => r.name === t.name)?.loc }));
+  let scripts = liveScripts(own, table, inst.name, notes);
+  let interfaces: TrackedInterface[] = e.trackInterfaces.map((t) => ({ interface: t.name, weight: t.weight, reverse: t.reverse }));
   if (ctx.group !== undefined) {
     const g = model.syncGroups.find((x) => x.name === ctx.group);
     if (g) {
       // A group's own trackers keep their weights unless some member is an owner.
       const clear = ctx.groupHasOwner;
       scripts = [...scripts, ...scriptRefs(g.trackScripts, table, g.name, notes).map((s) => (clear ? { ...s, weight: 0 } : s))];
-      interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces, undefined, g.name, notes).map((i) => (clear ? { ...i, weight: 0 } : i))];
+      interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces).map((i) => (clear ? { ...i, weight: 0 } : i))];
     }
     // A sync-group member runs its tracked scripts without weights, the group's included (what the engine has
     // always run: the engine used to drop them itself; sync_group_tracking_weight is not modelled for scripts).

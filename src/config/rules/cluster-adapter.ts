@@ -1,14 +1,18 @@
 /**
  * Builds the cluster view (cluster-view.ts) from one file's typed model.
  *
- * Theory of operation: prefer the model's `effective` values (what keepalived
- * runs with after defaults and its own corrections); fall back to keepalived's
- * documented defaults when the checks that fill `effective` did not run. LVS
+ * Theory of operation: the instance settings are keepalived's effective values
+ * (what it runs with after defaults and its own corrections): the model's
+ * `effective`, or the same function (`effectiveInstance`) when the checks that
+ * fill it did not run — one reading, shared with the engine mapping. LVS
  * timing values are inherited as keepalived does (check_data.c): checker ←
  * real server ← virtual server ← the checker type's defaults.
  */
+import { PRIORITY_OWNER } from '../../core/rfc3768.js';
+import { effectiveInstance } from './vrrp-instances.js';
 import type {
   Checker,
+  EffectiveInstance,
   KeepalivedConfig,
   RawStatement,
   RealServer,
@@ -46,15 +50,14 @@ function statementLoc(block: { readonly statements: readonly RawStatement[] }, k
 }
 
 function instanceView(i: VrrpInstance, config: KeepalivedConfig): InstanceView {
-  const e = i.effective;
-  const version = e?.version ?? i.version?.value ?? config.globalDefs.vrrpVersion?.value ?? 2;
-  const priority = e?.priority ?? i.priority?.value ?? (i.state?.value === 'MASTER' ? 255 : 100);
-  const advertIntUs = e?.advertIntUs ?? i.advertIntUs?.value ?? US_PER_S;
-  // VRRPv2 carries whole seconds: keepalived rounds (minimum 1).
-  const advertInt = version === 2 && !e ? Math.max(1, Math.round(advertIntUs / US_PER_S)) : advertIntUs / US_PER_S;
-  const syncGroup = e?.syncGroup ?? config.syncGroups.find((g) => g.members.some((m) => m.value === i.name))?.name;
+  // The one reading of keepalived's corrections: the validator's, or the same function for a model built without the checks.
+  const syncGroup = i.effective?.syncGroup ?? config.syncGroups.find((g) => g.members.some((m) => m.value === i.name))?.name;
+  const group = config.syncGroups.find((g) => g.name === syncGroup);
+  const e = i.effective ?? effectiveInstance(i, config, group ? { name: group.name, trackingWeight: group.syncGroupTrackingWeight?.value ?? false } : undefined);
+  const { version, priority } = e;
+  const advertInt = e.advertIntUs / US_PER_S;
   const auth = i.authentication;
-  const authType = e ? (e.auth.type === 'none' ? undefined : e.auth.type) : auth?.pass ? (auth.type?.value ?? undefined) : undefined;
+  const authType = e.auth.type === 'none' ? undefined : e.auth.type;
   return {
     name: i.name,
     at: i.loc,
@@ -77,7 +80,7 @@ function instanceView(i: VrrpInstance, config: KeepalivedConfig): InstanceView {
     ...(i.mcastSrcIp ? { mcastSrcIp: { value: i.mcastSrcIp.value, at: i.mcastSrcIp.loc } } : {}),
     unicastPeers: i.unicastPeers.map((p) => ({ value: p.address, at: p.loc })),
     ...optionalLoc('unicastPeersAt', statementLoc(i, 'unicast_peer')),
-    trackers: trackersOf(i, config, syncGroup, priority),
+    trackers: trackersOf(i, e, config, syncGroup, priority),
     ...(syncGroup ? { syncGroup } : {}),
   };
 }
@@ -93,18 +96,18 @@ function optionalLoc<K extends string>(key: K, loc: Loc | undefined): Partial<Re
  * which apply to every member with their weights (cleared for an owner).
  * A track_script naming no (or a removed) vrrp_script is ignored, as keepalived does.
  */
-function trackersOf(i: VrrpInstance, config: KeepalivedConfig, syncGroup: string | undefined, priority: number): TrackerView[] {
+function trackersOf(i: VrrpInstance, e: EffectiveInstance, config: KeepalivedConfig, syncGroup: string | undefined, priority: number): TrackerView[] {
   const group = syncGroup ? config.syncGroups.find((g) => g.name === syncGroup) : undefined;
-  const own = i.effective ? fromEffective(i, config) : fromRefs(i, config, syncGroup !== undefined, priority);
+  const own = fromEffective(i, e, config);
   const fromGroup: TrackerView[] = [];
   for (const ref of group?.trackScripts ?? []) {
     const script = liveScript(config, ref.name);
     if (!script) continue;
-    const weight = priority >= 255 ? 0 : (ref.weight?.value ?? script.weight?.value ?? 0);
+    const weight = priority >= PRIORITY_OWNER ? 0 : (ref.weight?.value ?? script.weight?.value ?? 0);
     fromGroup.push({ kind: 'script', name: ref.name, weight, reverse: ref.reverse?.value ?? script.reverse?.value ?? false, at: weightLoc(ref, script) ?? ref.loc });
   }
   for (const ref of group?.trackInterfaces ?? []) {
-    const weight = priority >= 255 ? 0 : (ref.weight?.value ?? 0);
+    const weight = priority >= PRIORITY_OWNER ? 0 : (ref.weight?.value ?? 0);
     fromGroup.push({ kind: 'interface', name: ref.name, weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
   }
   // One variable per tracker: the same script tracked twice is still one script.
@@ -112,8 +115,7 @@ function trackersOf(i: VrrpInstance, config: KeepalivedConfig, syncGroup: string
   return [...own, ...fromGroup].filter((t) => !seen.has(`${t.kind}:${t.name}`) && seen.add(`${t.kind}:${t.name}`));
 }
 
-function fromEffective(i: VrrpInstance, config: KeepalivedConfig): TrackerView[] {
-  const e = i.effective!;
+function fromEffective(i: VrrpInstance, e: EffectiveInstance, config: KeepalivedConfig): TrackerView[] {
   const scripts = e.trackScripts
     .filter((t) => liveScript(config, t.name) !== undefined)
     .map((t) => {
@@ -125,24 +127,6 @@ function fromEffective(i: VrrpInstance, config: KeepalivedConfig): TrackerView[]
     return { kind: 'interface' as const, ...t, at: weightLoc(ref, undefined) ?? i.loc };
   });
   return [...scripts, ...interfaces];
-}
-
-function fromRefs(i: VrrpInstance, config: KeepalivedConfig, inSyncGroup: boolean, priority: number): TrackerView[] {
-  const out: TrackerView[] = [];
-  for (const ref of i.trackScripts) {
-    const script = liveScript(config, ref.name);
-    if (!script) continue; // "track script X not found": keepalived ignores it
-    const weight = ref.weight?.value ?? script.weight?.value ?? 0;
-    if (weight !== 0 && (priority >= 255 || inSyncGroup)) continue; // removed by keepalived
-    out.push({ kind: 'script', name: ref.name, weight, reverse: ref.reverse?.value ?? script.reverse?.value ?? false, at: weightLoc(ref, script) ?? ref.loc });
-  }
-  for (const ref of i.trackInterfaces) {
-    if (i.interface && ref.name === i.interface.value) continue; // "Ignoring track_interface X since own interface"
-    const weight = ref.weight?.value ?? 0;
-    if (weight !== 0 && priority >= 255) continue;
-    out.push({ kind: 'interface', name: ref.name, weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
-  }
-  return out;
 }
 
 /** The vrrp_script keepalived will run: defined, and not removed by its checks. */

@@ -21,15 +21,17 @@ const DEFAULT_MTU = 1500;
 type I = Draft<VrrpInstance>;
 
 interface Ctx {
-  readonly ctx: BuildContext;
+  /** Where findings go; absent when only the values are wanted (`effectiveInstance`). */
+  readonly ctx: BuildContext | undefined;
   readonly inst: I;
   readonly globals: GlobalDefs;
   /** Name of the sync group the instance belongs to (after sync-group checks). */
   readonly syncGroup?: { readonly name: string; readonly trackingWeight: boolean };
 }
 
-const say = (c: Ctx, code: string, severity: Severity, loc: Loc | undefined, message: string, hint?: string): void =>
-  report(c.ctx, code, severity, loc ?? c.inst.loc, `(${c.inst.name}) ${message}`, hint);
+const say = (c: Ctx, code: string, severity: Severity, loc: Loc | undefined, message: string, hint?: string): void => {
+  if (c.ctx !== undefined) report(c.ctx, code, severity, loc ?? c.inst.loc, `(${c.inst.name}) ${message}`, hint);
+};
 
 /** chk_min_cfg: an instance keepalived cannot run at all. */
 function minimalConfig(c: Ctx, unicast: boolean): void {
@@ -59,7 +61,9 @@ function versionAndFamily(c: Ctx, strict: boolean): { version: 2 | 3; family: 'i
 function stateAndPriority(c: Ctx, strict: boolean): { state: 'MASTER' | 'BACKUP'; priority: number } {
   const { inst } = c;
   const priority = inst.priority?.value ?? (inst.state?.value === 'MASTER' ? PRIORITY_OWNER : PRIORITY_DEFAULT);
-  let state = inst.state?.value ?? (priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
+  // A state word keepalived does not know ("state EQUAL") means BACKUP; the model leaves it out.
+  const unknownWord = inst.state === undefined && inst.statements.some((st) => st.keyword === 'state');
+  let state = inst.state?.value ?? (unknownWord ? 'BACKUP' : priority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
   if (inst.state && strict && (state === 'MASTER') !== (priority === PRIORITY_OWNER)) {
     say(c, 'state-owner-mismatch', 'error', inst.state.loc,
       'in strict mode state MASTER must go with priority 255 (address owner): keepalived changes the state', undefined);
@@ -270,8 +274,23 @@ function tracking(c: Ctx, model: Draft<KeepalivedConfig>, priority: number): Pic
   return { trackScripts, trackInterfaces };
 }
 
+/** keepalived's checks on one instance: the findings, and `effective` set to what keepalived runs. */
 export function checkInstance(inst: I, model: Draft<KeepalivedConfig>, ctx: BuildContext, syncGroup?: Ctx['syncGroup']): void {
-  const c: Ctx = { ctx, inst, globals: model.globalDefs, ...(syncGroup ? { syncGroup } : {}) };
+  inst.effective = resolve({ ctx, inst, globals: model.globalDefs, ...(syncGroup ? { syncGroup } : {}) }, model);
+}
+
+/**
+ * What keepalived runs an instance with, after its defaults and its load-time
+ * corrections: the one reading of those rules. The validator stores it in the
+ * model (`effective`, with its findings); the keepalived → engine mapping calls
+ * it for a model built without the checks.
+ */
+export function effectiveInstance(inst: VrrpInstance, model: KeepalivedConfig, syncGroup?: Ctx['syncGroup']): EffectiveInstance {
+  return resolve({ ctx: undefined, inst: inst as I, globals: model.globalDefs, ...(syncGroup ? { syncGroup } : {}) }, model as Draft<KeepalivedConfig>);
+}
+
+function resolve(c: Ctx, model: Draft<KeepalivedConfig>): EffectiveInstance {
+  const { inst } = c;
   const strict = inst.strictMode?.value ?? model.globalDefs.vrrpStrict?.value ?? false;
   const unicast = unicastMode(c);
   minimalConfig(c, unicast);
@@ -296,7 +315,9 @@ export function checkInstance(inst: I, model: Draft<KeepalivedConfig>, ctx: Buil
   const advertIntUs = advertInterval(c, version);
   const tracked = tracking(c, model, sp.priority);
   const g = model.globalDefs;
-  inst.effective = {
+  // keepalived raises a garp_master_repeat below 1 to 1 (vrrp_garp_rep_handler)
+  const garpMasterRepeat = Math.max(1, inst.garpMasterRepeat?.value ?? g.vrrpGarpMasterRepeat?.value ?? 5);
+  return {
     state: auth.state,
     priority: sp.priority,
     advertIntUs,
@@ -306,16 +327,16 @@ export function checkInstance(inst: I, model: Draft<KeepalivedConfig>, ctx: Buil
     unicast,
     downTimerAdverts: strict ? 3 : inst.downTimerAdverts?.value ?? g.vrrpDownTimerAdverts?.value ?? 3,
     garpMasterDelayS: inst.garpMasterDelayS?.value ?? g.vrrpGarpMasterDelayS?.value ?? 5,
-    garpMasterRepeat: inst.garpMasterRepeat?.value ?? g.vrrpGarpMasterRepeat?.value ?? 5,
+    garpMasterRepeat,
     garpMasterRefreshS: inst.garpMasterRefreshS?.value ?? g.vrrpGarpMasterRefreshS?.value ?? 0,
     garpMasterRefreshRepeat: inst.garpMasterRefreshRepeat?.value ?? g.vrrpGarpMasterRefreshRepeat?.value ?? 1,
     garpLowerPrioDelayS: strict ? 0 : inst.garpLowerPrioDelayS?.value ?? g.vrrpGarpLowerPrioDelayS?.value ?? inst.garpMasterDelayS?.value ?? g.vrrpGarpMasterDelayS?.value ?? 5,
-    garpLowerPrioRepeat: strict ? 0 : inst.garpLowerPrioRepeat?.value ?? g.vrrpGarpLowerPrioRepeat?.value ?? inst.garpMasterRepeat?.value ?? g.vrrpGarpMasterRepeat?.value ?? 5,
+    garpLowerPrioRepeat: strict ? 0 : inst.garpLowerPrioRepeat?.value ?? g.vrrpGarpLowerPrioRepeat?.value ?? garpMasterRepeat,
     lowerPrioNoAdvert: strict ? true : inst.lowerPrioNoAdvert?.value ?? g.vrrpLowerPrioNoAdvert?.value ?? false,
     higherPrioSendAdvert: strict ? false : inst.higherPrioSendAdvert?.value ?? g.vrrpHigherPrioSendAdvert?.value ?? false,
     strict,
     advertisedAddressCount: advertised,
-    ...(syncGroup ? { syncGroup: syncGroup.name } : {}),
+    ...(c.syncGroup ? { syncGroup: c.syncGroup.name } : {}),
     ...tracked,
   };
 }
