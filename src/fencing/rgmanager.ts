@@ -283,17 +283,19 @@ function considerFailback(ctx: Ctx, svc: RgService, joiner: string): void {
   const e = ctx.table[svc.name];
   if (e?.state !== 'started' || e.owner === undefined || e.owner === joiner) return;
   if (nodeScore(ctx, svc, joiner) <= nodeScore(ctx, svc, e.owner) || !exclusiveAllows(ctx, svc, joiner)) return;
-  moveTo(ctx, svc, e, joiner, `failback to ${joiner}`);
+  moveTo(ctx, svc, e, joiner, `failback to ${joiner}`, true);
 }
 
-function moveTo(ctx: Ctx, svc: RgService, e: ServiceEntry, target: string, reason: string): void {
-  if (e.owner !== undefined && svc.isVm) {
+/** Failback live-migrates a VM (vm.sh migrate); a relocation stops it here and starts it there. */
+function moveTo(ctx: Ctx, svc: RgService, e: ServiceEntry, target: string, reason: string, migrate = false): void {
+  const live = migrate && svc.isVm;
+  if (e.owner !== undefined && live) {
     ctx.set(svc.name, { ...e, state: 'started' }, `${reason} (live migration)`, 'migrating');
   } else if (e.owner !== undefined) {
     ctx.set(svc.name, { state: 'stopped', lastOwner: e.owner, restarts: e.restarts }, reason);
   }
   ctx.set(svc.name, { state: 'started', owner: target, lastOwner: e.owner, restarts: [] }, reason);
-  if (e.owner !== undefined && svc.isVm && e.owner === ctx.config.self) {
+  if (e.owner !== undefined && live && e.owner === ctx.config.self) {
     ctx.outputs.push({ kind: 'service', service: svc.name, node: e.owner, state: 'stopped', reason: `migrated to ${target}` });
   }
 }
