@@ -4,6 +4,7 @@
  */
 import type { Benchmark } from '../harness.js';
 import { clusterPlanBenchmark } from './cluster-plan.js';
+import { clusterSimBenchmark } from './cluster-sim.js';
 import { dockerBenchmark } from './docker.js';
 import { ipvsBenchmark } from './ipvs.js';
 import { lvsSimBenchmark } from './lvs-sim.js';
@@ -16,5 +17,6 @@ export const benchmarks: readonly Benchmark[] = [
   ipvsBenchmark,
   lvsSimBenchmark,
   clusterPlanBenchmark,
+  clusterSimBenchmark,
   dockerBenchmark,
 ];

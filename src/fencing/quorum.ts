@@ -132,6 +132,8 @@ export interface VotequorumState {
 export type VotequorumInput =
   | { readonly kind: 'sync-init'; readonly members: readonly number[] }
   | { readonly kind: 'deliver'; readonly from: number; readonly message: VotequorumMessage }
+  /** Several broadcasts in their agreed order (a synchronisation's nodeinfo round), as one step. */
+  | { readonly kind: 'deliver-all'; readonly messages: readonly { readonly from: number; readonly message: VotequorumMessage }[] }
   | { readonly kind: 'sync-activate' }
   | { readonly kind: 'set-expected'; readonly expectedVotes: number }
   | { readonly kind: 'leave' }
@@ -158,7 +160,10 @@ type Work = Mutable<Omit<VotequorumState, 'nodes'>> & { nodes: Record<number, No
 
 function clone(s: VotequorumState, now: Instant): Work {
   const nodes: Record<number, NodeEntry> = {};
-  for (const [id, n] of Object.entries(s.nodes)) nodes[Number(id)] = { ...n };
+  for (const id in s.nodes) {
+    const n = s.nodes[id]!;
+    nodes[id] = { votes: n.votes, expectedVotes: n.expectedVotes, flags: n.flags, state: n.state };
+  }
   return { ...s, nodes, out: [], now };
 }
 
@@ -437,14 +442,17 @@ function onTimeout(w: Work): void {
   }
 }
 
+function deliver(w: Work, m: VotequorumMessage): void {
+  if (m.kind === 'nodeinfo') onNodeinfo(w, m);
+  else onReconfigureExpected(w, m.value);
+}
+
 function step(s: VotequorumState, input: VotequorumInput | { readonly kind: 'timeout' }, now: Instant): Step<VotequorumState, VotequorumOutput> {
   const w = clone(s, now);
   switch (input.kind) {
     case 'sync-init': syncInit(w, input.members); break;
-    case 'deliver':
-      if (input.message.kind === 'nodeinfo') onNodeinfo(w, input.message);
-      else onReconfigureExpected(w, input.message.value);
-      break;
+    case 'deliver': deliver(w, input.message); break;
+    case 'deliver-all': for (const m of input.messages) deliver(w, m.message); break;
     case 'sync-activate':
       recalculateQuorum(w, false, false);
       w.syncInProgress = false;

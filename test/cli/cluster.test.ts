@@ -87,6 +87,19 @@ describe('vrrp-lab cluster simulate', () => {
     expect(h.err).toContain('are not read');
   });
 
+  it('refuses a run too big for its budget instead of hanging', async () => {
+    const device = '  device {\n    model: net\n    votes: 63\n    net {\n      host: 10.0.0.250\n    }\n  }\n';
+    const many = file('many.conf', conf(64, device));
+    const started = Date.now();
+    const r = await run('cluster', 'simulate', '--config', many, '--until', '604800');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('simulate a shorter time');
+    const more = await run('cluster', 'simulate', '--config', file('more.conf', conf(65)), '--until', '10');
+    expect(more.code).toBe(2);
+    expect(more.err).toContain('at most 64 nodes');
+  }, 30_000);
+
   it('needs --config or --case and --until', async () => {
     expect((await run('cluster', 'simulate', '--until', '5')).code).toBe(2);
     expect((await run('cluster', 'simulate', '--config', three)).code).toBe(2);

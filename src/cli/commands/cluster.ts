@@ -19,7 +19,7 @@ import { ScenarioError } from '../../core/errors.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
-import { checkClusterEvents, clusterAgentFactories, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
+import { checkClusterEvents, clusterAgentFactories, ClusterRunTooLarge, MAX_STEPS, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
 import { withDataSafety } from '../../sim/cluster/data-safety.js';
 import { renderClusterSvg } from '../../lab/cluster/timeline-svg.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -30,8 +30,8 @@ import { clusterPlanCommand } from './cluster-plan.js';
 import { clusterScenarioCommand } from './cluster-scenario.js';
 
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-/** The simulator refuses rings larger than totem's own limit. */
-const MAX_SIM_NODES = 384;
+/** The simulator's limit (totem's own is 384): every ring change costs nodes² messages. */
+const MAX_SIM_NODES = 64;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -98,7 +98,12 @@ function prepare(options: Readonly<Record<string, unknown>>, ctx: CommandContext
   if (!reader) throw new Usage(`'${shownPath}' is not a cluster configuration this lab reads (corosync.conf: totem, quorum and nodelist sections)`);
   const read = reader.read(configText, shownPath, boot ? { boot } : {});
   if (!read.spec) return [...read.diagnostics];
-  if (read.spec.nodes.length > MAX_SIM_NODES) throw new Usage(`${read.spec.nodes.length} nodes: the simulator runs at most ${MAX_SIM_NODES} (totem's limit)`);
+  if (read.spec.nodes.length > MAX_SIM_NODES) throw new Usage(`${read.spec.nodes.length} nodes: the simulator runs clusters of at most ${MAX_SIM_NODES} nodes`);
+  const dev = read.spec.qdevice;
+  // Each node's qdevice polls every half device timeout: refuse a run whose polls alone exceed the budget.
+  if (dev && (read.spec.nodes.length * until * 2000) / Math.max(dev.timeoutMs, 1) > MAX_STEPS) {
+    throw new Usage(`${read.spec.nodes.length} nodes polling a quorum device for ${until} s is more than this simulator's ${MAX_STEPS} steps: simulate a shorter time`);
+  }
   if (read.spec.nodes.length === 0) throw new Usage(`'${shownPath}' has no node with a nodeid: nothing to simulate`);
   const events = eventLines.map((e) => parseClusterEvent(e.text, { file: e.file, line: e.line })).sort((a, b) => a.at - b.at);
   const cibPath = options['cib'] as string | undefined;
@@ -225,6 +230,10 @@ Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).
     } catch (e) {
       if (e instanceof Usage) {
         ctx.io.stderr.write(`vrrp-lab cluster simulate: error: ${e.message}\n(run 'vrrp-lab cluster simulate --help' for usage)\n`);
+        return EXIT_USAGE;
+      }
+      if (e instanceof ClusterRunTooLarge) {
+        ctx.io.stderr.write(`vrrp-lab cluster simulate: error: ${e.message}\n`);
         return EXIT_USAGE;
       }
       if (e instanceof ScenarioError) {

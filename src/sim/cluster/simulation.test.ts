@@ -4,7 +4,7 @@ import { secondsToUs, type Instant } from '../../core/time.js';
 import { clusterSpecFromCorosync } from '../../scenario/cluster/from-corosync.js';
 import { readRecorderCase } from '../../scenario/cluster/recorder-case.js';
 import { parseClusterEvent } from './events.js';
-import { ClusterSimulation } from './simulation.js';
+import { ClusterRunTooLarge, ClusterSimulation } from './simulation.js';
 import type { ClusterOutEvent } from './types.js';
 
 function run(caseText: string, seed = 1): readonly ClusterOutEvent[] {
@@ -78,5 +78,14 @@ describe('cluster simulation (corosync membership + votequorum)', () => {
   it('is deterministic for a seed', () => {
     const text = 'nodes 5\n8 partition 1,2,3 4,5\n26 heal\n38 end\n';
     expect(JSON.stringify(run(text, 7))).toBe(JSON.stringify(run(text, 7)));
+  });
+});
+
+describe('cluster simulation budget', () => {
+  it('refuses a run that needs more steps than its budget', () => {
+    const c = readRecorderCase('nodes 3\n8 kill 3\n20 start 3\n30 end\n', 'case.txt');
+    const spec = clusterSpecFromCorosync(readCorosyncConf(c.corosyncConf, 'c').conf!);
+    const events = c.events.map((e) => parseClusterEvent(e.text, { file: 'case.txt', line: e.line }));
+    expect(() => new ClusterSimulation(spec, events, { seed: 1, until: secondsToUs(30) as Instant, maxSteps: 5 }).run()).toThrow(ClusterRunTooLarge);
   });
 });

@@ -70,6 +70,18 @@ export interface ClusterRunOptions {
   readonly seed: number;
   readonly until: Instant;
   readonly agents?: readonly ClusterAgent[];
+  /** Most queue entries a run may process (default MAX_STEPS): a run too big for this is refused, not left to hang. */
+  readonly maxSteps?: number;
+}
+
+/** Queue entries a run may process: 16 nodes with a fault a minute for a day take ~25,000 (~280,000 with a quorum device). */
+export const MAX_STEPS = 2_000_000;
+
+/** A run that would need more work than its budget. */
+export class ClusterRunTooLarge extends Error {
+  constructor(readonly steps: number, readonly atSeconds: number) {
+    super(`the run needs more than ${steps} simulation steps (stopped at ${atSeconds.toFixed(1)} s of virtual time): simulate a shorter time or fewer nodes`);
+  }
 }
 
 export interface ClusterRunResult {
@@ -111,9 +123,12 @@ export class ClusterSimulation {
       this.reach(() => 'join', boot.length);
     });
     for (const ev of this.script) this.queue.schedule(ev.at, () => this.apply(ev));
+    const budget = this.options.maxSteps ?? MAX_STEPS;
+    let steps = 0;
     while (this.queue.size > 0) {
       const at = this.queue.peekAt()!;
       if (at > this.options.until) break;
+      if (++steps > budget) throw new ClusterRunTooLarge(budget, this.t());
       const entry = this.queue.pop()!;
       this.now = entry.at;
       entry.run();
@@ -292,7 +307,7 @@ export class ClusterSimulation {
       else this.note(`corosync-quorumtool -e refused: ${o.error} (${o.reason})`, n.spec.name);
     }
     if (input.kind !== 'sync-init') for (const m of sent) this.broadcast(n, m);
-    if (input.kind !== 'sync-init' && input.kind !== 'deliver') this.emitQuorum(n);
+    if (input.kind !== 'sync-init' && input.kind !== 'deliver' && input.kind !== 'deliver-all') this.emitQuorum(n);
     return sent;
   }
 
@@ -318,7 +333,8 @@ export class ClusterSimulation {
     const voters = members.filter((m) => m.vq);
     const messages: Array<{ from: NodeRt; message: VotequorumMessage }> = [];
     for (const m of voters) for (const message of this.stepQuorum(m, { kind: 'sync-init', members: ring.members })) messages.push({ from: m, message });
-    for (const { from, message } of messages) for (const m of voters) this.stepQuorum(m, { kind: 'deliver', from: from.spec.id, message });
+    const round = messages.map(({ from, message }) => ({ from: from.spec.id, message }));
+    for (const m of voters) this.stepQuorum(m, { kind: 'deliver-all', messages: round });
     for (const m of voters) this.stepQuorum(m, { kind: 'sync-activate' });
     this.updateQdevice();
   }
