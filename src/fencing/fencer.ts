@@ -165,7 +165,7 @@ export type FencerInput =
   /** fence_node / stonith_admin / a failed stop with on-fail=fence. */
   | { readonly kind: 'fence-request'; readonly target: string };
 
-export type FenceResult = 'scheduled' | 'started' | 'success' | 'failed';
+export type FenceResult = 'scheduled' | 'started' | 'success' | 'failed' | 'cancelled';
 
 export type FencerOutput =
   | {
@@ -272,6 +272,8 @@ function onMembership(state: FencerState, input: MembershipInput, now: Instant):
   };
   const delay = c.flavour === 'fenced' ? c.postFailDelayUs : 0;
   let step = addVictims(next, lost, 'member-lost', now, delay);
+  const dropped = state.victims.filter((v) => !victims.includes(v));
+  step = { state: step.state, outputs: [...dropped.map((v): FencerOutput => ({ kind: 'fence', target: v.target, by: c.self, result: 'cancelled', reason: 'rejoined before it was fenced' })), ...step.outputs] };
   next = step.state;
   if (!next.domainFormed && input.quorate) {
     next = { ...next, domainFormed: true };

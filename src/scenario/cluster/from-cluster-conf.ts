@@ -17,6 +17,7 @@ import type { HaClusterSpec } from '../../spec/ha-cluster.js';
 import type { ClusterConfigReader } from './load.js';
 
 export const CMAN_TOKEN_MS = 10_000;
+const CMAN_DISCOVERY_MS = 400;
 
 export function cmanQuorumConfig(conf: ClusterConf, nodeId: number): VotequorumConfig {
   return {
@@ -32,7 +33,10 @@ export function clusterSpecFromClusterConf(conf: ClusterConf, boot?: readonly st
   const nodes = conf.nodes.filter((n) => n.nodeid !== undefined).map((n) => ({ id: n.nodeid as number, name: n.name, quorum: cmanQuorumConfig(conf, n.nodeid as number) }));
   const tokenMs = conf.totem?.tokenMs ?? CMAN_TOKEN_MS;
   const consensusMs = conf.totem?.consensusMs ?? (nodes.length <= 2 ? Math.min(2000, Math.max(200, Math.trunc(0.2 * tokenMs))) : tokenMs + 2000);
-  const timing = totemTiming({ tokenMs, tokenCoefficientMs: 0, consensusMs }, nodes.length);
+  // [inference] cman runs corosync 1.x over UDP multicast, without knet: a starting or
+  // healed node is found by join messages, not knet pings paced by the token. We model
+  // that discovery with a 400 ms ping interval (a join in ≈1.5 s) instead of token/4.
+  const timing = totemTiming({ tokenMs, tokenCoefficientMs: 0, consensusMs, knetPingIntervalMs: CMAN_DISCOVERY_MS, knetPingTimeoutMs: 2 * CMAN_DISCOVERY_MS }, nodes.length);
   return { nodes, timing, ...(boot ? { boot } : {}) };
 }
 
