@@ -98,10 +98,10 @@ describe('keepalived model → engine config', () => {
     const cfg = mapped(m).value;
     expect(cfg.instances[0]?.trackScripts).toEqual([]);
     expect(cfg.instances[0]?.trackInterfaces).toEqual([{ interface: 'eth1', weight: -50, reverse: false }]);
-    expect(cfg.syncGroups).toEqual([{ name: 'G1', members: ['VI_1', 'VI_2'] }]);
+    expect(cfg.syncGroups).toEqual([{ name: 'G1', members: ['VI_1', 'VI_2'], initialState: 'BACKUP' }]);
   });
 
-  it('gives a sync group\'s own trackers to every member with their weights (recording 34), and starts every member wanting BACKUP unless all are owners', () => {
+  it('gives a sync group\'s own trackers to every member with their weights (recording 34); the group starts BACKUP unless every member is an owner written state MASTER, and each member keeps the state it wants (recording 35)', () => {
     const m = model({
       vrrpScripts: [script('grp', { weight: v(10) })],
       vrrpInstances: [
@@ -111,11 +111,18 @@ describe('keepalived model → engine config', () => {
       syncGroups: [syncGroup('G1', ['VI_1', 'VI_2'], { trackScripts: [ref('grp')] })],
     });
     const cfg = mapped(m).value;
-    expect(cfg.instances.map((i) => i.initialState)).toEqual(['BACKUP', 'BACKUP']);
+    expect(cfg.instances.map((i) => i.initialState)).toEqual(['MASTER', 'MASTER']);
+    expect(cfg.syncGroups.map((g) => g.initialState)).toEqual(['BACKUP']);
     expect(cfg.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 10, reverse: false }], [{ script: 'grp', weight: 10, reverse: false }]]);
     // an address owner among the members clears the group's weights for every member
     const owned = model({ ...m, vrrpInstances: [m.vrrpInstances[0] as VrrpInstance, { ...(m.vrrpInstances[1] as VrrpInstance), priority: v(255) }] });
     expect(mapped(owned).value.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 0, reverse: false }], [{ script: 'grp', weight: 0, reverse: false }]]);
+    const bothOwners = model({ ...m, vrrpInstances: m.vrrpInstances.map((i) => ({ ...i, priority: v(255) })) });
+    expect(mapped(bothOwners).value.syncGroups.map((g) => g.initialState)).toEqual(['MASTER']);
+    // state MASTER without a priority: an owner (255) only after keepalived has set the group's state from what is written
+    const implicit = model({ ...m, vrrpInstances: m.vrrpInstances.map(({ priority: _p, ...i }) => i as VrrpInstance) });
+    expect(mapped(implicit).value.instances.map((i) => i.priority)).toEqual([255, 255]);
+    expect(mapped(implicit).value.syncGroups.map((g) => g.initialState)).toEqual(['BACKUP']);
     const unweighted = model({ ...m, syncGroups: [syncGroup('G1', ['VI_1', 'VI_2'], { trackScripts: [ref('grp', 0)] })] });
     expect(mapped(unweighted).value.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 0, reverse: false }], [{ script: 'grp', weight: 0, reverse: false }]]);
   });

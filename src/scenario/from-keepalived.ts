@@ -26,8 +26,10 @@
  *   trackers of a vrrp_sync_group block apply to every member with their
  *   weights (sync_group_tracking_init; cleared when any member is an owner,
  *   recording 34), read once by `syncGroupTrackers`;
- * - sync groups: a member named twice or missing is ignored; when any member is
- *   not an owner, every member starts wanting BACKUP.
+ * - sync groups: a member named twice or missing is ignored; the group's start
+ *   state is `syncGroupStart`'s (MASTER only when every member is written
+ *   `state MASTER` with `priority 255`); each member keeps its own state as
+ *   the state it wants (recording 35).
  *
  * Rules:
  * - Nothing here reads files or the clock; the model comes parsed.
@@ -37,9 +39,9 @@
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import { secondsToUs } from '../core/time.js';
-import { PRIORITY_OWNER } from '../core/rfc3768.js';
 import type { EffectiveInstance, KeepalivedConfig, Loc, VrrpInstance, VrrpScript } from '../config/model.js';
 import { effectiveInstance, syncGroupTrackers, withGroupTrackers } from '../config/rules/vrrp-instances.js';
+import { syncGroupStart } from '../config/rules/sync-groups.js';
 import type {
   AuthConfig,
   TrackedInterface,
@@ -153,12 +155,12 @@ function syncGroups(model: KeepalivedConfig, instances: readonly VrrpInstance[])
     const members: string[] = [];
     for (const m of g.members) {
       if (!instanceNames.has(m.value)) continue; // "doesn't exist - ignoring"
-      if (groupOf.has(m.value)) continue; // "cannot exist in more than one sync group"
+      if (groupOf.has(m.value) || members.includes(m.value)) continue; // "cannot exist in more than one sync group"
       members.push(m.value);
     }
     if (members.length === 0) continue; // "no matching virtual router found - removing"
     for (const m of members) groupOf.set(m, g.name);
-    groups.push({ name: g.name, members });
+    groups.push({ name: g.name, members, initialState: syncGroupStart(members.map((name) => instances.find((i) => i.name === name) as VrrpInstance)).state });
     trackingWeight.set(g.name, g.syncGroupTrackingWeight?.value ?? false);
   }
   return { groups, groupOf, trackingWeight, members: instances };
@@ -176,7 +178,6 @@ export function resolveInstances(model: KeepalivedConfig, notes = new Notes()): 
     const r = resolveInstance(model, inst, table, groups, notes);
     if (r) instances.push(r);
   }
-  applySyncGroupStartState(instances, groups);
   return { instances, groups, notes };
 }
 
@@ -252,20 +253,6 @@ function trackersOf(
     trackScripts: liveScripts(all.filter((t) => t.kind === 'script'), table, inst.name, notes),
     trackInterfaces: all.filter((t) => t.kind === 'interface').map((t) => ({ interface: t.name, weight: t.weight, reverse: t.reverse })),
   };
-}
-
-/** keepalived: if any member of a group is not an owner, no member starts wanting MASTER. */
-function applySyncGroupStartState(instances: ResolvedInstance[], groups: GroupInfo): void {
-  for (const g of groups.groups) {
-    const members = instances.filter((i) => g.members.includes(i.name));
-    const anyBackup = members.some((m) => m.config.initialState === 'BACKUP' || m.config.priority !== PRIORITY_OWNER);
-    const anyMaster = members.some((m) => m.config.initialState === 'MASTER');
-    if (!anyBackup || !anyMaster) continue;
-    for (const m of members) {
-      const i = instances.indexOf(m);
-      instances[i] = { ...m, config: { ...m.config, initialState: 'BACKUP' } };
-    }
-  }
 }
 
 function scriptConfigs(model: KeepalivedConfig, instances: readonly ResolvedInstance[]): VrrpScriptConfig[] {

@@ -80,7 +80,7 @@ describe('configuration is checked once, at init', () => {
     ['down-timer-adverts-out-of-range', withInstance({ downTimerAdverts: 0 })],
     ['duplicate-vrid', { ...base, instances: [...base.instances, vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 51 })] }],
     ['duplicate-vrrp-instance', { ...base, instances: [...base.instances, ...base.instances] }],
-    ['sync-group-unknown-member', { ...base, syncGroups: [{ name: 'G', members: ['VI_1', 'VI_X'] }] }],
+    ['sync-group-unknown-member', { ...base, syncGroups: [{ name: 'G', members: ['VI_1', 'VI_X'], initialState: 'BACKUP' as const }] }],
     ['script-rise-invalid', { ...base, scripts: [vrrpScript({ name: 'chk', rise: 0 })] }],
   ])('%s', (expected, config) => {
     expect(code(config)).toBe(expected);
@@ -109,8 +109,11 @@ describe('configuration is checked once, at init', () => {
     expect(refused(one({ priority: 255, nopreempt: true }))).toContain('nopreempt with priority 255');
     expect(refused(one({ nopreempt: true, preemptDelayUs: seconds(5) }))).toContain('preempt_delay with nopreempt');
     expect(refused(one({ priority: 255, trackScripts: [{ script: 'chk', weight: -50, reverse: false }] }))).toContain('weighted track_script chk on an address owner');
-    const group = { instances: [vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 52 })], syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'] }] };
-    expect(refused(one({ initialState: 'MASTER' }, group))).toContain('sync group G1: VI_1 starts MASTER but not every member is an address owner in state MASTER');
+    const group = { instances: [vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 52 })], syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'], initialState: 'BACKUP' as const }] };
+    const masterGroup = { ...group, syncGroups: [{ ...group.syncGroups[0]!, initialState: 'MASTER' as const }] };
+    expect(refused(one({ priority: 255, initialState: 'MASTER' }, masterGroup))).toContain('sync group G1 starts MASTER but VI_2 is not an address owner in state MASTER');
+    // a member that wants MASTER in a group that starts BACKUP is what keepalived runs (recording 35)
+    expect(refused(one({ initialState: 'MASTER' }, group))).toBe('ok');
     // Resolved configs run as given: trackers in a group, weighted ones included (keepalived applies a group's weights), an owner's weight-0 tracker.
     expect(refused(one({ trackScripts: [{ script: 'chk', weight: -60, reverse: false }] }, group))).toBe('ok');
     expect(refused(one({ trackScripts: [{ script: 'chk', weight: 0, reverse: false }] }, group))).toBe('ok');

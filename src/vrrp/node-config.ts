@@ -20,8 +20,8 @@
  *     they still cause FAULT). A sync-group member may have weighted trackers:
  *     its group's own, and its own under sync_group_tracking_weight, act in
  *     keepalived 2.2.7 (recording 34);
- *   - a sync-group member starting MASTER in a group that is not made only of
- *     owners in state MASTER.
+ *   - a sync group starting MASTER that is not made only of owners in state
+ *     MASTER (a member may want MASTER in a group that starts BACKUP).
  */
 import { ConfigError } from '../core/errors.js';
 import type { DurationUs } from '../core/time.js';
@@ -128,18 +128,17 @@ export function compileNodeConfig(cfg: VrrpNodeConfig): CompiledNode {
 }
 
 /**
- * A group starts MASTER only when every member is an address owner in state
- * MASTER (research §2.3); the resolver has already made every member of any
- * other group start BACKUP, and a member that still wants MASTER is refused.
+ * The group's start state is the resolver's (keepalived's vrrp_sync_set_group);
+ * here it is only checked: a group can start MASTER only when every member is
+ * an address owner that wants MASTER.
  */
 function compileGroup(g: VrrpNodeConfig['syncGroups'][number], index: number, instances: readonly CompiledInstance[], instanceByName: ReadonlyMap<string, number>): CompiledGroup {
   const members = g.members.map((m) => instanceByName.get(m) as number);
-  const allOwners = members.every((m) => instances[m]?.owner === true && instances[m]?.config.initialState === 'MASTER');
-  const eager = members.find((m) => instances[m]?.config.initialState === 'MASTER');
-  if (!allOwners && eager !== undefined) {
-    throw new ConfigError('config-not-resolved', `sync group ${g.name}: ${instances[eager]?.name} starts MASTER but not every member is an address owner in state MASTER, so the group starts BACKUP (keepalived corrects this when it loads the file; resolve the config first)`);
+  const notOwner = members.find((m) => instances[m]?.owner !== true || instances[m]?.config.initialState !== 'MASTER');
+  if (g.initialState === 'MASTER' && notOwner !== undefined) {
+    throw new ConfigError('config-not-resolved', `sync group ${g.name} starts MASTER but ${instances[notOwner]?.name} is not an address owner in state MASTER (keepalived starts such a group BACKUP; resolve the config first)`);
   }
-  return { index, name: g.name, members, initialState: allOwners ? 'MASTER' : 'BACKUP' };
+  return { index, name: g.name, members, initialState: g.initialState };
 }
 
 function byVrid(instances: readonly CompiledInstance[]): Map<number, number[]> {

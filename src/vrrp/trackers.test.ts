@@ -254,7 +254,7 @@ describe('sync groups (fixture 21)', () => {
       {
         scripts: tracked ? [chk()] : [],
         instances: [vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 52, priority, virtualAddresses: [{ address: '192.0.2.101', prefixLength: 24 }] })],
-        syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'] }],
+        syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'], initialState: 'BACKUP' as const }],
       },
     );
 

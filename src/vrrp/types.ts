@@ -102,6 +102,14 @@ export interface VrrpInstanceConfig {
 export interface SyncGroupConfig {
   readonly name: string;
   readonly members: readonly string[];
+  /**
+   * The state the group starts in, which every member takes (keepalived's
+   * vrrp_sync_set_group, resolved by the mapping: MASTER only when every
+   * member is an address owner written `state MASTER`). A member keeps its own
+   * initialState as its wantstate: one that wants MASTER in a BACKUP group
+   * waits one advert interval, not the master-down interval.
+   */
+  readonly initialState: 'MASTER' | 'BACKUP';
 }
 
 export interface VrrpNodeConfig {

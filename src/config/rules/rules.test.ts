@@ -130,3 +130,18 @@ describe('virtual servers', () => {
     expect(r.model.virtualServers).toEqual([]);
   });
 });
+
+describe('sync group of owners and non-owners (vrrp_sync_set_group, in member order)', () => {
+  const inst = (name: string, vrid: number, lines: string): string => `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${vrid}\n${lines}\n${vip}\n}\n`;
+  const group = (members: string): string => `vrrp_sync_group G {\n group {\n  ${members}\n }\n}\n`;
+  const mixed = (text: string): boolean => parse(text).diagnostics.some((d) => d.code === 'sync-group-mixed-owner');
+
+  it('says so at a member written BACKUP after owners written MASTER, as keepalived does', () => {
+    const owner = inst('A', 1, ' state MASTER\n priority 255');
+    const backup = inst('B', 2, ' state BACKUP\n priority 100');
+    expect(mixed(group('A B') + owner + backup)).toBe(true);
+    // the other order, or a non-owner that says MASTER, leaves the group BACKUP without a word
+    expect(mixed(group('B A') + owner + backup)).toBe(false);
+    expect(mixed(group('A B') + owner + inst('B', 2, ' state MASTER\n priority 150'))).toBe(false);
+  });
+});

@@ -4,7 +4,8 @@
  * one is accepted with a warning.
  */
 import { report, type BuildContext } from '../build-context.js';
-import type { Draft, KeepalivedConfig } from '../model.js';
+import { PRIORITY_OWNER } from '../../core/rfc3768.js';
+import type { Draft, KeepalivedConfig, VrrpInstance } from '../model.js';
 
 export interface Membership {
   readonly name: string;
@@ -43,12 +44,43 @@ export function checkSyncGroups(model: Draft<KeepalivedConfig>, ctx: BuildContex
   return member;
 }
 
-/** After the instances are completed: owners and non-owners cannot start together as MASTER. */
+/** What keepalived's vrrp_sync_set_group makes of a group when it loads the file. */
+export interface SyncGroupStart {
+  /** The state every member starts in (vrrp_scheduler: a member takes its group's state). */
+  readonly state: 'MASTER' | 'BACKUP';
+  /** The member at which keepalived says some members are address owners and some not. */
+  readonly mixedOwnerAt?: VrrpInstance;
+}
+
+/** `state` as written: an unknown word is BACKUP ("defaulting to BACKUP"); undefined when not written. */
+function writtenState(i: VrrpInstance): 'MASTER' | 'BACKUP' | undefined {
+  return i.state?.value ?? (i.statements.some((st) => st.keyword === 'state') ? 'BACKUP' : undefined);
+}
+
+/**
+ * The one reading of a sync group's start state. keepalived sets it before it
+ * completes the instances, so from what is written: the group starts MASTER
+ * only when every member (kept, in order) says `state MASTER` and
+ * `priority 255` — `state MASTER` without a priority becomes an owner only
+ * later, and its group starts BACKUP (recording 35). keepalived's warning
+ * fires at a member written BACKUP once every member before it was such an owner.
+ */
+export function syncGroupStart(members: readonly VrrpInstance[]): SyncGroupStart {
+  let state: 'MASTER' | 'BACKUP' | undefined;
+  let mixedOwnerAt: VrrpInstance | undefined;
+  for (const m of members) {
+    const wants = writtenState(m);
+    if (state === 'MASTER' && wants === 'BACKUP') mixedOwnerAt ??= m;
+    if (state !== 'BACKUP') state = wants === 'MASTER' && m.priority?.value === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
+  }
+  return { state: state ?? 'BACKUP', ...(mixedOwnerAt ? { mixedOwnerAt } : {}) };
+}
+
+/** After the instances are completed: keepalived's warning on a group of owners and non-owners. */
 export function checkSyncGroupOwners(model: Draft<KeepalivedConfig>, ctx: BuildContext): void {
   for (const g of model.syncGroups) {
-    const insts = model.vrrpInstances.filter((i) => i.effective?.syncGroup === g.name);
-    const owners = insts.filter((i) => i.effective?.priority === 255 && i.effective.state === 'MASTER');
-    if (owners.length > 0 && owners.length < insts.length) {
+    const members = g.members.map((m) => model.vrrpInstances.find((i) => i.name === m.value && i.effective?.syncGroup === g.name)).filter((i, k, all) => i !== undefined && all.indexOf(i) === k) as VrrpInstance[];
+    if (syncGroupStart(members).mixedOwnerAt) {
       report(ctx, 'sync-group-mixed-owner', 'error', g.loc, `sync group ${g.name} has some members as address owner and some not: this won't work`);
     }
   }
