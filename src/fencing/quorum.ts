@@ -20,7 +20,8 @@
  * member in the same (agreed) order, then `sync-activate`, which recomputes
  * without allowing a decrease. Between memberships, `nodeinfo` broadcasts carry
  * quorum-device poll results and a cleanly leaving node's farewell
- * (allow_downscale), and `reconfigure-expected` carries `corosync-quorumtool -e`.
+ * (allow_downscale), `reconfigure-expected` carries `corosync-quorumtool -e`
+ * and `reconfigure-votes` carries `corosync-quorumtool -n ID -v V`.
  *
  * Rules
  * -----
@@ -102,7 +103,13 @@ export interface ReconfigureExpectedMessage {
   readonly value: number;
 }
 
-export type VotequorumMessage = NodeinfoMessage | ReconfigureExpectedMessage;
+export interface ReconfigureVotesMessage {
+  readonly kind: 'reconfigure-votes';
+  readonly nodeId: number;
+  readonly value: number;
+}
+
+export type VotequorumMessage = NodeinfoMessage | ReconfigureExpectedMessage | ReconfigureVotesMessage;
 
 export interface VotequorumState {
   readonly config: VotequorumConfig;
@@ -136,13 +143,15 @@ export type VotequorumInput =
   | { readonly kind: 'deliver-all'; readonly messages: readonly { readonly from: number; readonly message: VotequorumMessage }[] }
   | { readonly kind: 'sync-activate' }
   | { readonly kind: 'set-expected'; readonly expectedVotes: number }
+  /** `corosync-quorumtool -n NODEID -v VOTES` run on this node. */
+  | { readonly kind: 'set-votes'; readonly nodeId: number; readonly votes: number }
   | { readonly kind: 'leave' }
   | { readonly kind: 'qdevice-register' }
   | { readonly kind: 'qdevice-poll'; readonly castVote: boolean };
 
 export type VotequorumOutput =
   | { readonly kind: 'broadcast'; readonly message: VotequorumMessage }
-  | { readonly kind: 'refused'; readonly request: 'set-expected'; readonly error: 'CS_ERR_INVALID_PARAM'; readonly reason: string };
+  | { readonly kind: 'refused'; readonly request: 'set-expected' | 'set-votes'; readonly error: 'CS_ERR_INVALID_PARAM' | 'CS_ERR_NAME_NOT_FOUND'; readonly reason: string };
 
 /** What `corosync-quorumtool -s` prints for a node, in its words. */
 export interface QuorumInfo {
@@ -418,6 +427,24 @@ function onSetExpected(w: Work, expected: number): void {
   w.out.push({ kind: 'broadcast', message: { kind: 'reconfigure-expected', value: expected } });
 }
 
+/** `corosync-quorumtool -v`: refused when the resulting quorum would fall below half the total votes or above it. */
+function onSetVotes(w: Work, nodeId: number, votes: number): void {
+  const node = w.nodes[nodeId];
+  if (!node) {
+    w.out.push({ kind: 'refused', request: 'set-votes', error: 'CS_ERR_NAME_NOT_FOUND', reason: `no node ${nodeId} known to votequorum` });
+    return;
+  }
+  const saved = node.votes;
+  node.votes = votes;
+  const calc = calculateQuorum(w, true, 0);
+  if (calc.quorum < Math.floor(calc.total / 2) || calc.quorum > calc.total) {
+    node.votes = saved;
+    w.out.push({ kind: 'refused', request: 'set-votes', error: 'CS_ERR_INVALID_PARAM', reason: `quorum ${calc.quorum} with ${votes} votes for node ${nodeId} would not fit the total votes ${calc.total}` });
+    return;
+  }
+  w.out.push({ kind: 'broadcast', message: { kind: 'reconfigure-votes', nodeId, value: votes } });
+}
+
 function onQdevicePoll(w: Work, castVote: boolean): void {
   const us = usOf(w);
   if (!(us.flags & NODE_FLAGS_QDEVICE_REGISTERED)) return;
@@ -444,7 +471,13 @@ function onTimeout(w: Work): void {
 
 function deliver(w: Work, m: VotequorumMessage): void {
   if (m.kind === 'nodeinfo') onNodeinfo(w, m);
-  else onReconfigureExpected(w, m.value);
+  else if (m.kind === 'reconfigure-expected') onReconfigureExpected(w, m.value);
+  else {
+    const node = w.nodes[m.nodeId];
+    if (!node) return;
+    node.votes = m.value;
+    recalculateQuorum(w, true, false);
+  }
 }
 
 function step(s: VotequorumState, input: VotequorumInput | { readonly kind: 'timeout' }, now: Instant): Step<VotequorumState, VotequorumOutput> {
@@ -458,6 +491,7 @@ function step(s: VotequorumState, input: VotequorumInput | { readonly kind: 'tim
       w.syncInProgress = false;
       break;
     case 'set-expected': onSetExpected(w, input.expectedVotes); break;
+    case 'set-votes': onSetVotes(w, input.nodeId, input.votes); break;
     case 'leave':
       if (w.config.allowDownscale) {
         usOf(w).flags |= NODE_FLAGS_LEAVING;

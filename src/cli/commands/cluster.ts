@@ -209,6 +209,7 @@ node name or nodeid; partition groups separated by spaces, members by commas):
   T heal                                    end the partition
   T linkdown|linkup NODE [IFACE]            the node's cluster link down / up
   T expected NODE E                         corosync-quorumtool -e E on NODE
+  T setvotes NODE NODEID V                  corosync-quorumtool -n NODEID -v V on NODE
   T qnetd-down | T qnetd-up                 the quorum device's qnetd unreachable / back
 
 --case DIR reads a corosync recorder case (DIR/case.txt, see

@@ -12,6 +12,7 @@ function nodesOf(ev: ClusterEvent): readonly string[] {
     case 'kill': case 'stop': case 'start': case 'pause': case 'resume': return ev.nodes;
     case 'partition': return ev.groups.flat();
     case 'linkdown': case 'linkup': case 'expected': return [ev.node];
+    case 'setvotes': return [ev.node, ev.target];
     default: return [];
   }
 }

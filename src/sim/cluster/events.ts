@@ -7,6 +7,7 @@
  *   T heal                                 remove the partition
  *   T linkdown|linkup NODE [IFACE]         the node's cluster interface down / up
  *   T expected NODE E                      corosync-quorumtool -e E run on NODE
+ *   T setvotes NODE NODEID V               corosync-quorumtool -n NODEID -v V run on NODE
  *   T qnetd-down | T qnetd-up              the quorum device's arbiter unreachable / reachable again
  *   T snap | T end                         nothing happens (recorder markers)
  *
@@ -29,6 +30,7 @@ export type ClusterEventBody =
   | { readonly kind: 'heal' | 'qnetd-down' | 'qnetd-up' | 'snap' | 'end' }
   | { readonly kind: 'linkdown' | 'linkup'; readonly node: string; readonly iface?: string }
   | { readonly kind: 'expected'; readonly node: string; readonly expectedVotes: number }
+  | { readonly kind: 'setvotes'; readonly node: string; readonly target: string; readonly votes: number }
   | { readonly kind: 'agent'; readonly verb: string; readonly args: readonly string[] };
 
 export type ClusterEvent = ClusterEventBody & { readonly at: Instant; readonly source: EventSource; readonly text: string };
@@ -101,6 +103,14 @@ function parseBody(verb: string, rest: Array<{ w: string; col: number }>, source
       if (!e || !/^\d{1,9}$/.test(e.w) || Number(e.w) < 1) fail(source, e?.col ?? end, "'expected' needs a node and a number of votes ≥ 1, e.g. 'expected node1 2'");
       extra(2);
       return { kind: 'expected', node, expectedVotes: Number(e.w) };
+    }
+    case 'setvotes': {
+      const node = nodeWord(rest[0], source, end, verb);
+      const target = nodeWord(rest[1], source, end, verb);
+      const v = rest[2];
+      if (!v || !/^\d{1,9}$/.test(v.w)) fail(source, v?.col ?? end, "'setvotes' needs a node, the node whose votes change and the votes, e.g. 'setvotes node1 2 3'");
+      extra(3);
+      return { kind: 'setvotes', node, target, votes: Number(v.w) };
     }
     default:
       if (!/^[a-z][a-z0-9-]{0,31}$/.test(verb)) fail(source, col, `'${verb}' is not an event verb`);

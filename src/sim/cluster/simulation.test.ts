@@ -89,3 +89,11 @@ describe('cluster simulation budget', () => {
     expect(() => new ClusterSimulation(spec, events, { seed: 1, until: secondsToUs(30) as Instant, maxSteps: 5 }).run()).toThrow(ClusterRunTooLarge);
   });
 });
+
+describe('run-time votes', () => {
+  it('corosync-quorumtool -v raises a node\'s votes; expected votes follow the total', () => {
+    const ev = run('nodes 3\n12 setvotes 1 1 3\n24 kill 2 3\n38 end\n');
+    expect(quorumAt(ev, 'node2', 23)).toMatchObject({ total_votes: 5, expected_votes: 5, quorum: 3, quorate: true });
+    expect(quorumAt(ev, 'node1', 37)).toMatchObject({ total_votes: 3, quorum: 3, quorate: true });
+  });
+});

@@ -204,6 +204,12 @@ export class ClusterSimulation {
         return this.reach((l) => (l ? 'fault' : 'merge'));
       }
       case 'expected': return this.setExpected(this.node(ev.node), ev.expectedVotes);
+      case 'setvotes': {
+        const n = this.node(ev.node);
+        if (n.status !== 'running' || !n.vq) return this.note(`corosync-quorumtool -v ${ev.votes}: corosync is not running`, n.spec.name);
+        this.stepQuorum(n, { kind: 'set-votes', nodeId: this.node(ev.target).spec.id, votes: ev.votes });
+        return;
+      }
       case 'qnetd-down': this.qnetdUp = false; return this.updateQdevice();
       case 'qnetd-up': this.qnetdUp = true; return this.updateQdevice();
       case 'snap': case 'end': return;
@@ -304,7 +310,7 @@ export class ClusterSimulation {
     const sent: VotequorumMessage[] = [];
     for (const o of step.outputs) {
       if (o.kind === 'broadcast') sent.push(o.message);
-      else this.note(`corosync-quorumtool -e refused: ${o.error} (${o.reason})`, n.spec.name);
+      else this.note(`corosync-quorumtool ${o.request === 'set-votes' ? '-v' : '-e'} refused: ${o.error} (${o.reason})`, n.spec.name);
     }
     if (input.kind !== 'sync-init') for (const m of sent) this.broadcast(n, m);
     if (input.kind !== 'sync-init' && input.kind !== 'deliver' && input.kind !== 'deliver-all') this.emitQuorum(n);
