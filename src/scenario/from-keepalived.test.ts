@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeepalivedConfig } from '../config/model.js';
+import type { KeepalivedConfig, VrrpInstance } from '../config/model.js';
 import type { VrrpInstanceConfig } from '../vrrp/types.js';
 import { assignAddresses } from './addresses.js';
 import { effectiveAdvertIntUs } from '../core/rfc3768.js';
@@ -101,7 +101,7 @@ describe('keepalived model → engine config', () => {
     expect(cfg.syncGroups).toEqual([{ name: 'G1', members: ['VI_1', 'VI_2'] }]);
   });
 
-  it('gives a sync group\'s own trackers to every member (a member runs scripts without weights), and starts every member wanting BACKUP unless all are owners', () => {
+  it('gives a sync group\'s own trackers to every member with their weights (recording 34), and starts every member wanting BACKUP unless all are owners', () => {
     const m = model({
       vrrpScripts: [script('grp', { weight: v(10) })],
       vrrpInstances: [
@@ -112,7 +112,10 @@ describe('keepalived model → engine config', () => {
     });
     const cfg = mapped(m).value;
     expect(cfg.instances.map((i) => i.initialState)).toEqual(['BACKUP', 'BACKUP']);
-    expect(cfg.instances.map((i) => i.trackScripts)).toEqual([[], []]);
+    expect(cfg.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 10, reverse: false }], [{ script: 'grp', weight: 10, reverse: false }]]);
+    // an address owner among the members clears the group's weights for every member
+    const owned = model({ ...m, vrrpInstances: [m.vrrpInstances[0] as VrrpInstance, { ...(m.vrrpInstances[1] as VrrpInstance), priority: v(255) }] });
+    expect(mapped(owned).value.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 0, reverse: false }], [{ script: 'grp', weight: 0, reverse: false }]]);
     const unweighted = model({ ...m, syncGroups: [syncGroup('G1', ['VI_1', 'VI_2'], { trackScripts: [ref('grp', 0)] })] });
     expect(mapped(unweighted).value.instances.map((i) => i.trackScripts)).toEqual([[{ script: 'grp', weight: 0, reverse: false }], [{ script: 'grp', weight: 0, reverse: false }]]);
   });

@@ -23,8 +23,9 @@
  *   sync_group_tracking_weight) a weighted track_script is dropped, but a
  *   weighted track_interface keeps its weight — keepalived 2.2.7 registers the
  *   interface before it zeroes the weight, so the weight still acts [E14];
- *   trackers of a vrrp_sync_group block apply to every member, weight cleared
- *   when a member is an owner; a member keeps only weight-0 track_scripts;
+ *   trackers of a vrrp_sync_group block apply to every member with their
+ *   weights (sync_group_tracking_init; cleared when any member is an owner,
+ *   recording 34), read once by `syncGroupTrackers`;
  * - sync groups: a member named twice or missing is ignored; when any member is
  *   not an owner, every member starts wanting BACKUP.
  *
@@ -37,8 +38,8 @@ import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import { secondsToUs } from '../core/time.js';
 import { PRIORITY_OWNER } from '../core/rfc3768.js';
-import type { EffectiveInstance, KeepalivedConfig, Loc, TrackRef, VrrpInstance, VrrpScript } from '../config/model.js';
-import { effectiveInstance } from '../config/rules/vrrp-instances.js';
+import type { EffectiveInstance, KeepalivedConfig, Loc, VrrpInstance, VrrpScript } from '../config/model.js';
+import { effectiveInstance, syncGroupTrackers, withGroupTrackers } from '../config/rules/vrrp-instances.js';
 import type {
   AuthConfig,
   TrackedInterface,
@@ -134,34 +135,17 @@ function liveScripts(tracked: readonly Tracked[], table: ScriptTable, owner: str
   return out;
 }
 
-/** A sync group block's track_script entries, with the weight and reverse each script gives them. */
-function scriptRefs(refs: readonly TrackRef[], table: ScriptTable, owner: string, notes: Notes): TrackedScript[] {
-  const tracked = refs.map((ref) => {
-    const s = table.byName.get(ref.name);
-    return { name: ref.name, weight: ref.weight?.value ?? s?.weight?.value ?? 0, reverse: ref.reverse?.value ?? s?.reverse?.value ?? false, loc: ref.loc };
-  });
-  return liveScripts(tracked, table, owner, notes);
-}
-
-/** A sync group block's track_interface entries. */
-const interfaceRefs = (refs: readonly TrackRef[]): TrackedInterface[] => refs.map((ref) => ({ interface: ref.name, weight: ref.weight?.value ?? 0, reverse: ref.reverse?.value ?? false }));
-
 interface GroupInfo {
   readonly groups: SyncGroupConfig[];
   /** instance name → its group's name */
   readonly groupOf: ReadonlyMap<string, string>;
   readonly trackingWeight: ReadonlyMap<string, boolean>;
-  /** group name → some member has priority 255 */
-  readonly hasOwner: ReadonlyMap<string, boolean>;
+  /** The instances the groups' members are read from. */
+  readonly members: readonly VrrpInstance[];
 }
 
 function syncGroups(model: KeepalivedConfig, instances: readonly VrrpInstance[]): GroupInfo {
   const instanceNames = new Set(instances.map((i) => i.name));
-  const isOwner = (name: string): boolean => {
-    const inst = instances.find((i) => i.name === name);
-    return inst !== undefined && (inst.effective?.priority ?? effectiveInstance(inst, model).priority) === PRIORITY_OWNER;
-  };
-  const hasOwner = new Map<string, boolean>();
   const groupOf = new Map<string, string>();
   const groups: SyncGroupConfig[] = [];
   const trackingWeight = new Map<string, boolean>();
@@ -176,9 +160,8 @@ function syncGroups(model: KeepalivedConfig, instances: readonly VrrpInstance[])
     for (const m of members) groupOf.set(m, g.name);
     groups.push({ name: g.name, members });
     trackingWeight.set(g.name, g.syncGroupTrackingWeight?.value ?? false);
-    hasOwner.set(g.name, members.some(isOwner));
   }
-  return { groups, groupOf, trackingWeight, hasOwner };
+  return { groups, groupOf, trackingWeight, members: instances };
 }
 
 // ---------------------------------------------------------------- the node
@@ -211,7 +194,7 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
   const e = effectiveOf(model, inst, groups);
   const priority = e.priority;
   const group = groups.groupOf.get(inst.name);
-  const trackers = trackersOf(model, inst, e, table, { group, groupHasOwner: group ? groups.hasOwner.get(group) === true : false }, notes);
+  const trackers = trackersOf(model, inst, e, table, { group, members: groups.members }, notes);
   const unicast = unicastOf(inst, notes);
   const config: Omit<VrrpInstanceConfig, 'interface'> = {
     name: inst.name,
@@ -247,34 +230,28 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
 /**
  * The instance's own trackers as keepalived keeps them (the one reading,
  * `effectiveInstance`: the own interface skipped, weighted entries dropped for
- * owners and sync-group members), less scripts the engine cannot run; then the
- * sync group's trackers, which every member gets.
+ * owners and, without sync_group_tracking_weight, sync-group members), then the
+ * sync group's (`syncGroupTrackers`: every member gets them, weights cleared
+ * when any member is an owner); less the scripts the engine cannot run.
  */
 function trackersOf(
   model: KeepalivedConfig,
   inst: VrrpInstance,
   e: EffectiveInstance,
   table: ScriptTable,
-  ctx: { group: string | undefined; groupHasOwner: boolean },
+  ctx: { group: string | undefined; members: readonly VrrpInstance[] },
   notes: Notes,
 ): { trackScripts: TrackedScript[]; trackInterfaces: TrackedInterface[] } {
-  const own = e.trackScripts.map((t) => ({ ...t, loc: inst.trackScripts.find((r) => r.name === t.name)?.loc }));
-  let scripts = liveScripts(own, table, inst.name, notes);
-  let interfaces: TrackedInterface[] = e.trackInterfaces.map((t) => ({ interface: t.name, weight: t.weight, reverse: t.reverse }));
-  if (ctx.group !== undefined) {
-    const g = model.syncGroups.find((x) => x.name === ctx.group);
-    if (g) {
-      // A group's own trackers keep their weights unless some member is an owner.
-      const clear = ctx.groupHasOwner;
-      scripts = [...scripts, ...scriptRefs(g.trackScripts, table, g.name, notes).map((s) => (clear ? { ...s, weight: 0 } : s))];
-      interfaces = [...interfaces, ...interfaceRefs(g.trackInterfaces).map((i) => (clear ? { ...i, weight: 0 } : i))];
-    }
-    // A sync-group member runs its tracked scripts without weights, the group's included (what the engine has
-    // always run: the engine used to drop them itself; sync_group_tracking_weight is not modelled for scripts).
-    for (const s of scripts.filter((x) => x.weight !== 0)) notes.add('info', 'simulate-weighted-script-dropped', inst.loc, `(${inst.name}) ignoring tracked script ${s.script} with weights due to SYNC group`);
-    scripts = scripts.filter((x) => x.weight === 0);
-  }
-  return { trackScripts: scripts, trackInterfaces: interfaces };
+  const own = [
+    ...e.trackScripts.map((t) => ({ kind: 'script' as const, ...t, loc: inst.trackScripts.find((r) => r.name === t.name)?.loc })),
+    ...e.trackInterfaces.map((t) => ({ kind: 'interface' as const, ...t, loc: undefined as Loc | undefined })),
+  ];
+  const g = ctx.group === undefined ? undefined : model.syncGroups.find((x) => x.name === ctx.group);
+  const all = withGroupTrackers(own, g ? syncGroupTrackers(g, model, ctx.members) : [], (t) => ({ kind: t.kind, name: t.name, weight: t.weight, reverse: t.reverse, loc: t.ref.loc }));
+  return {
+    trackScripts: liveScripts(all.filter((t) => t.kind === 'script'), table, inst.name, notes),
+    trackInterfaces: all.filter((t) => t.kind === 'interface').map((t) => ({ interface: t.name, weight: t.weight, reverse: t.reverse })),
+  };
 }
 
 /** keepalived: if any member of a group is not an owner, no member starts wanting MASTER. */

@@ -110,9 +110,9 @@ describe('configuration is checked once, at init', () => {
     expect(refused(one({ nopreempt: true, preemptDelayUs: seconds(5) }))).toContain('preempt_delay with nopreempt');
     expect(refused(one({ priority: 255, trackScripts: [{ script: 'chk', weight: -50, reverse: false }] }))).toContain('weighted track_script chk on an address owner');
     const group = { instances: [vrrpInstance({ name: 'VI_2', interface: 'eth0', vrid: 52 })], syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'] }] };
-    expect(refused(one({ trackScripts: [{ script: 'chk', weight: -60, reverse: false }] }, group))).toContain('weighted track_script chk on a sync-group member');
     expect(refused(one({ initialState: 'MASTER' }, group))).toContain('sync group G1: VI_1 starts MASTER but not every member is an address owner in state MASTER');
-    // Resolved configs run as given: weight-0 trackers in a group, an owner's weight-0 tracker.
+    // Resolved configs run as given: trackers in a group, weighted ones included (keepalived applies a group's weights), an owner's weight-0 tracker.
+    expect(refused(one({ trackScripts: [{ script: 'chk', weight: -60, reverse: false }] }, group))).toBe('ok');
     expect(refused(one({ trackScripts: [{ script: 'chk', weight: 0, reverse: false }] }, group))).toBe('ok');
     expect(refused(one({ priority: 255, initialState: 'MASTER', trackScripts: [{ script: 'chk', weight: 0, reverse: false }] }))).toBe('ok');
   });

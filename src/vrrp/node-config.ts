@@ -16,9 +16,10 @@
  *   that still needs one throws `config-not-resolved` naming it:
  *   - priority 255 or `state MASTER` with nopreempt; `state MASTER` or
  *     nopreempt with preempt_delay;
- *   - an address owner, or a sync-group member, with a *weighted* track_script
- *     (weight-0 entries stay: they still cause FAULT; weighted track_interface
- *     entries stay, 2.2.7 applies them, §2.10);
+ *   - an address owner with a *weighted* track_script (weight-0 entries stay:
+ *     they still cause FAULT). A sync-group member may have weighted trackers:
+ *     its group's own, and its own under sync_group_tracking_weight, act in
+ *     keepalived 2.2.7 (recording 34);
  *   - a sync-group member starting MASTER in a group that is not made only of
  *     owners in state MASTER.
  */
@@ -107,7 +108,7 @@ export function compileNodeConfig(cfg: VrrpNodeConfig): CompiledNode {
   cfg.scripts.forEach(checkScript);
   const instanceByName = indexByName(cfg.instances, 'vrrp_instance');
   const groupOf = groupMembership(cfg, instanceByName);
-  cfg.instances.forEach((inst, index) => checkResolved(inst, groupOf[index] ?? -1));
+  cfg.instances.forEach((inst) => checkResolved(inst));
   const fixed = cfg.instances.map((inst, index) => compileInstance(cfg, inst, index, groupOf[index] ?? -1, interfaceByName));
   checkVridConflicts(fixed);
   const groups = cfg.syncGroups.map((g, index) => compileGroup(g, index, fixed, instanceByName));
@@ -201,7 +202,7 @@ function groupMembership(cfg: VrrpNodeConfig, instanceByName: ReadonlyMap<string
  * keepalived.conf); a config that still needs one is a caller's bug, refused
  * with the correction it skipped.
  */
-function checkResolved(inst: VrrpInstanceConfig, group: number): void {
+function checkResolved(inst: VrrpInstanceConfig): void {
   const what = `vrrp_instance ${inst.name}`;
   const refuse = (rule: string): never => {
     throw new ConfigError('config-not-resolved', `${what}: ${rule} (keepalived corrects this when it loads the file; resolve the config first)`);
@@ -211,7 +212,6 @@ function checkResolved(inst: VrrpInstanceConfig, group: number): void {
   if (inst.nopreempt && inst.preemptDelayUs > 0) refuse('preempt_delay with nopreempt');
   const weighted = inst.trackScripts.find((t) => t.weight !== 0);
   if (weighted && inst.priority === PRIORITY_OWNER) refuse(`weighted track_script ${weighted.script} on an address owner`);
-  if (weighted && group >= 0) refuse(`weighted track_script ${weighted.script} on a sync-group member`);
 }
 
 function compileInstance(

@@ -73,8 +73,8 @@ describe('clusterNodeFromModel: VRRP', () => {
     ]);
   });
 
-  it("adds the sync group's trackers to each member", () => {
-    const text = [
+  it("adds the sync group's trackers to each member, their weights cleared for every member when one is an owner", () => {
+    const text = (vi2Priority: number): string => [
       'vrrp_script chk {',
       '    script "/bin/true"',
       '    weight -20',
@@ -92,17 +92,20 @@ describe('clusterNodeFromModel: VRRP', () => {
         `vrrp_instance VI_${n} {`,
         `    interface eth${n - 1}`,
         '    virtual_router_id 51',
-        '    priority 150',
+        `    priority ${n === 2 ? vi2Priority : 150}`,
         '    virtual_ipaddress {',
         `        192.0.2.${n}/24`,
         '    }',
         '}',
       ]),
     ].join('\n');
-    const node = nodeOf(text);
-    for (const i of node.instances) {
+    for (const i of nodeOf(text(150)).instances) {
       expect(i.syncGroup).toBe('G');
       expect(i.trackers).toEqual([{ kind: 'script', name: 'chk', weight: -20, reverse: false, at: expect.objectContaining({ line: 3 }) }]);
+    }
+    // keepalived's sync_group_tracking_init: VI_2 owning its address clears the group's weight for VI_1 too
+    for (const i of nodeOf(text(255)).instances) {
+      expect(i.trackers).toEqual([{ kind: 'script', name: 'chk', weight: 0, reverse: false, at: expect.objectContaining({ line: 3 }) }]);
     }
   });
 });

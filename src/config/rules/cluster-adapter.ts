@@ -8,8 +8,7 @@
  * timing values are inherited as keepalived does (check_data.c): checker ←
  * real server ← virtual server ← the checker type's defaults.
  */
-import { PRIORITY_OWNER } from '../../core/rfc3768.js';
-import { effectiveInstance } from './vrrp-instances.js';
+import { effectiveInstance, syncGroupTrackers, withGroupTrackers } from './vrrp-instances.js';
 import type {
   Checker,
   EffectiveInstance,
@@ -80,7 +79,7 @@ function instanceView(i: VrrpInstance, config: KeepalivedConfig): InstanceView {
     ...(i.mcastSrcIp ? { mcastSrcIp: { value: i.mcastSrcIp.value, at: i.mcastSrcIp.loc } } : {}),
     unicastPeers: i.unicastPeers.map((p) => ({ value: p.address, at: p.loc })),
     ...optionalLoc('unicastPeersAt', statementLoc(i, 'unicast_peer')),
-    trackers: trackersOf(i, e, config, syncGroup, priority),
+    trackers: trackersOf(i, e, config, syncGroup),
     ...(syncGroup ? { syncGroup } : {}),
   };
 }
@@ -93,26 +92,19 @@ function optionalLoc<K extends string>(key: K, loc: Loc | undefined): Partial<Re
  * The trackers keepalived keeps for this instance (research §2.10): the
  * instance's own (the model's effective list when present; otherwise weighted
  * ones are dropped for owners and sync-group members), plus the sync group's,
- * which apply to every member with their weights (cleared for an owner).
+ * as `syncGroupTrackers` reads them (weights cleared when any member is an owner).
  * A track_script naming no (or a removed) vrrp_script is ignored, as keepalived does.
  */
-function trackersOf(i: VrrpInstance, e: EffectiveInstance, config: KeepalivedConfig, syncGroup: string | undefined, priority: number): TrackerView[] {
+function trackersOf(i: VrrpInstance, e: EffectiveInstance, config: KeepalivedConfig, syncGroup: string | undefined): TrackerView[] {
   const group = syncGroup ? config.syncGroups.find((g) => g.name === syncGroup) : undefined;
-  const own = fromEffective(i, e, config);
-  const fromGroup: TrackerView[] = [];
-  for (const ref of group?.trackScripts ?? []) {
-    const script = liveScript(config, ref.name);
-    if (!script) continue;
-    const weight = priority >= PRIORITY_OWNER ? 0 : (ref.weight?.value ?? script.weight?.value ?? 0);
-    fromGroup.push({ kind: 'script', name: ref.name, weight, reverse: ref.reverse?.value ?? script.reverse?.value ?? false, at: weightLoc(ref, script) ?? ref.loc });
-  }
-  for (const ref of group?.trackInterfaces ?? []) {
-    const weight = priority >= PRIORITY_OWNER ? 0 : (ref.weight?.value ?? 0);
-    fromGroup.push({ kind: 'interface', name: ref.name, weight, reverse: ref.reverse?.value ?? false, at: weightLoc(ref, undefined) ?? ref.loc });
-  }
+  const fromGroup = group ? syncGroupTrackers(group, config).filter((t) => t.kind === 'interface' || liveScript(config, t.name) !== undefined) : [];
+  const all = withGroupTrackers(fromEffective(i, e, config), fromGroup, (t) => ({
+    kind: t.kind, name: t.name, weight: t.weight, reverse: t.reverse,
+    at: weightLoc(t.ref, t.kind === 'script' ? scriptNamed(config, t.name) : undefined) ?? t.ref.loc,
+  }));
   // One variable per tracker: the same script tracked twice is still one script.
   const seen = new Set<string>();
-  return [...own, ...fromGroup].filter((t) => !seen.has(`${t.kind}:${t.name}`) && seen.add(`${t.kind}:${t.name}`));
+  return all.filter((t) => !seen.has(`${t.kind}:${t.name}`) && seen.add(`${t.kind}:${t.name}`));
 }
 
 function fromEffective(i: VrrpInstance, e: EffectiveInstance, config: KeepalivedConfig): TrackerView[] {

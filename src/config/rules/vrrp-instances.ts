@@ -12,7 +12,7 @@ import { report, type BuildContext } from '../build-context.js';
 import { parseAddress, isLinkLocal6 } from '../ip.js';
 import { US_PER_SECOND } from '../../core/time.js';
 import { effectiveAdvertIntUs, PRIORITY_DEFAULT, PRIORITY_OWNER } from '../../core/rfc3768.js';
-import type { Draft, EffectiveInstance, GlobalDefs, KeepalivedConfig, Loc, VrrpInstance } from '../model.js';
+import type { Draft, EffectiveInstance, GlobalDefs, KeepalivedConfig, Loc, SyncGroup, TrackRef, VrrpInstance } from '../model.js';
 
 const CENTI_US = 10_000;
 /** Ethernet MTU keepalived assumes when it cannot ask the interface. */
@@ -339,4 +339,56 @@ function resolve(c: Ctx, model: Draft<KeepalivedConfig>): EffectiveInstance {
     ...(c.syncGroup ? { syncGroup: c.syncGroup.name } : {}),
     ...tracked,
   };
+}
+
+/** One tracker a sync group block gives each member: `ref` is its line in the group. */
+export interface GroupTracker {
+  readonly kind: 'script' | 'interface';
+  readonly name: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+  readonly ref: TrackRef;
+}
+
+/**
+ * The one reading of a vrrp_sync_group's own trackers (keepalived 2.2.7
+ * sync_group_tracking_init, which runs after every member's own weighted
+ * trackers were dropped): each track_script and track_interface of the group
+ * applies to every member with its weight — sync_group_tracking_weight plays
+ * no part here, it governs only the members' own trackers — except that every
+ * weight is cleared when any member is an address owner (priority 255).
+ * `instances` are those keepalived runs (a member naming none is ignored).
+ */
+export function syncGroupTrackers(group: SyncGroup, model: KeepalivedConfig, instances: readonly VrrpInstance[] = model.vrrpInstances): GroupTracker[] {
+  const ownerMember = group.members.some((m) => {
+    const i = instances.find((x) => x.name === m.value);
+    return i !== undefined && (i.effective ?? effectiveInstance(i, model)).priority === PRIORITY_OWNER;
+  });
+  const weighed = (w: number): number => (ownerMember ? 0 : w);
+  const scripts = group.trackScripts.map((ref): GroupTracker => {
+    const s = model.vrrpScripts.find((x) => x.name === ref.name);
+    return { kind: 'script', name: ref.name, weight: weighed(ref.weight?.value ?? s?.weight?.value ?? 0), reverse: ref.reverse?.value ?? s?.reverse?.value ?? false, ref };
+  });
+  const interfaces = group.trackInterfaces.map((ref): GroupTracker => ({ kind: 'interface', name: ref.name, weight: weighed(ref.weight?.value ?? 0), reverse: ref.reverse?.value ?? false, ref }));
+  return [...scripts, ...interfaces];
+}
+
+/**
+ * A member's trackers once its group's are added (add_vrrp_to_track_script,
+ * add_vrrp_to_interface): a tracker the member already has keeps weight 0 if
+ * its own is 0, and otherwise takes the group's weight; the rest are appended.
+ */
+export function withGroupTrackers<T extends { readonly kind: 'script' | 'interface'; readonly name: string; readonly weight: number; readonly reverse: boolean }>(
+  own: readonly T[],
+  group: readonly GroupTracker[],
+  make: (g: GroupTracker) => T,
+): T[] {
+  const out = [...own];
+  for (const g of group) {
+    const at = out.findIndex((t) => t.kind === g.kind && t.name === g.name);
+    const mine = out[at];
+    if (mine === undefined) out.push(make(g));
+    else if (mine.weight !== 0) out[at] = { ...mine, weight: g.weight, reverse: g.reverse };
+  }
+  return out;
 }
