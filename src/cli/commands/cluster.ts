@@ -22,7 +22,8 @@ import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
 import { cibFenceTimeoutFindings } from '../../scenario/cluster/timeouts.js';
 import { readCorosyncConf } from '../../config/corosync/index.js';
 import { readCib } from '../../config/cib/index.js';
-import { checkClusterEvents, clusterAgentFactories, ClusterRunTooLarge, MAX_STEPS, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
+import { allClusterAgentFactories } from '../../lab/cluster/index.js';
+import { checkClusterEvents, ClusterRunTooLarge, MAX_STEPS, type ClusterInputs, ClusterSimulation, MAX_EVENTS, MAX_EVENT_SECONDS, parseClusterEvent, type ClusterEvent, type ClusterRunResult } from '../../sim/cluster/index.js';
 import { withDataSafety } from '../../sim/cluster/data-safety.js';
 import { renderClusterSvg } from '../../lab/cluster/timeline-svg.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -171,7 +172,7 @@ function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandCon
   if (prepared.inputs.spec.startupError) {
     ctx.io.stderr.write(`vrrp-lab cluster simulate: corosync refuses this configuration at start ("${prepared.inputs.spec.startupError}"): no node runs in the simulation\n`);
   }
-  const agents = clusterAgentFactories.flatMap((f) => {
+  const agents = allClusterAgentFactories.flatMap((f) => {
     const made = f(prepared.inputs);
     for (const d of made.diagnostics ?? []) ctx.io.stderr.write(`${formatDiagnostic(d, d.file ?? '', lines, ctx.style)}\n`);
     return made.agents;

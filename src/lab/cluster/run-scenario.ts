@@ -5,12 +5,14 @@
  * extras), the data-safety checker over the events, then the expectations.
  * Bad input is a located error, never a stack trace.
  */
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { ScenarioError } from '../../core/errors.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, type ClusterScenario } from '../../scenario/cluster/index.js';
-import { checkClusterEvents, clusterAgentFactories, ClusterSimulation, parseClusterEvent, type ClusterInputs, type ClusterOutEvent, type ClusterNote } from '../../sim/cluster/index.js';
+import { checkClusterEvents, ClusterSimulation, parseClusterEvent, type ClusterInputs, type ClusterOutEvent, type ClusterNote } from '../../sim/cluster/index.js';
 import { withDataSafety } from '../../sim/cluster/data-safety.js';
+import { allClusterAgentFactories } from './agents.js';
 import { judgeAll, type ExpectationFailure } from './expect.js';
 
 export interface ClusterRun {
@@ -34,11 +36,22 @@ export function clusterInputs(configText: string, configPath: string, extras?: C
 }
 
 export function runClusterScenario(scn: ClusterScenario, configText: string): ClusterRun {
-  const { inputs, diagnostics } = clusterInputs(configText, scn.configPath, scn.extras);
-  const agents = clusterAgentFactories.flatMap((f) => f(inputs).agents);
+  const read = clusterInputs(configText, scn.configPath, scn.extras);
+  const inputs: ClusterInputs = scn.cibPath === undefined ? read.inputs : { ...read.inputs, cibPath: scn.cibPath, cibText: readCibText(scn.cibPath) };
+  const made = allClusterAgentFactories.map((f) => f(inputs));
+  const agents = made.flatMap((m) => m.agents);
+  const diagnostics = [...read.diagnostics, ...made.flatMap((m) => m.diagnostics ?? [])];
   const script = scn.events.map((e) => parseClusterEvent(e.text, { file: scn.file, line: e.line })).sort((a, b) => a.at - b.at);
   checkClusterEvents(inputs.spec, script, agents);
   const run = new ClusterSimulation(inputs.spec, script, { seed: scn.seed, until: secondsToUs(scn.untilS) as Instant, agents }).run();
   const events = withDataSafety(run.events);
   return { events, notes: run.notes, failures: judgeAll(scn.expectations, events), diagnostics, inputs };
+}
+
+function readCibText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError('bad-config', `cannot read the CIB '${path}': ${(e as Error).message}`, { file: path, line: 1, column: 1 });
+  }
 }

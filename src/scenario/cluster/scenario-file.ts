@@ -6,6 +6,7 @@
  *
  *     name    Seed 001: node01 dies, its VM moves to node02 after the fence
  *     config  seed001-cluster.conf             # cluster.conf (or corosync.conf)
+ *     cib     cib.xml                          # with a corosync.conf: Pacemaker runs it
  *     seed    1
  *     until   120
  *     device  ipmi_an01 network ring [host an-node01.alteeve.ca]   # default: own network
@@ -49,6 +50,8 @@ export interface ClusterScenario {
   readonly file: string;
   readonly name?: string;
   readonly configPath: string;
+  /** A Pacemaker CIB beside a corosync.conf. */
+  readonly cibPath?: string;
   readonly seed: number;
   readonly untilS: number;
   readonly extras: ClusterExtras;
@@ -67,6 +70,7 @@ const NUM = /^\d+(\.\d{1,6})?$/;
 class P {
   name?: string;
   config?: string;
+  cib?: string;
   seed = 1;
   until?: number;
   devices: Record<string, { network?: string; host?: string }> = {};
@@ -102,7 +106,7 @@ export function parseClusterScenario(text: string, file: string, resolvePath: (p
   if (config === undefined) p.fail(1, 1, "no 'config FILE' line: name the cluster.conf (or corosync.conf) to run");
   const lastEvent = Math.max(0, ...p.events.map((e) => Number(e.text.split(/\s+/)[0])));
   return {
-    file, ...(p.name !== undefined ? { name: p.name } : {}), configPath: resolvePath(config), seed: p.seed,
+    file, ...(p.name !== undefined ? { name: p.name } : {}), configPath: resolvePath(config), ...(p.cib !== undefined ? { cibPath: resolvePath(p.cib) } : {}), seed: p.seed,
     untilS: p.until ?? lastEvent + 60, events: p.events, expectations: p.expectations,
     extras: {
       devices: p.devices, ...(p.shared.length > 0 ? { shared: p.shared } : {}), ...(p.drbd.length > 0 ? { drbd: p.drbd } : {}),
@@ -119,6 +123,7 @@ function statement(p: P, line: number, words: Word[], body: string): void {
   switch (head.w) {
     case 'name': p.name = body.slice(end).trim(); return;
     case 'config': if (!rest[0]) p.fail(line, end, "'config' needs a file"); p.config = rest[0].w; return;
+    case 'cib': if (!rest[0]) p.fail(line, end, "'cib' needs a file"); p.cib = rest[0].w; return;
     case 'seed': p.seed = Math.trunc(p.num(line, rest[0], end, 'seed')); return;
     case 'until': p.until = p.num(line, rest[0], end, 'until'); return;
     case 'io-interval': p.ioIntervalS = p.num(line, rest[0], end, 'io-interval'); if (p.ioIntervalS <= 0) p.fail(line, rest[0]!.col, 'io-interval must be above 0'); return;
@@ -135,7 +140,7 @@ function statement(p: P, line: number, words: Word[], body: string): void {
       p.events.push({ text: body.slice(rest[0].col - 1).trim(), line });
       return;
     case 'expect': return void p.expectations.push(expectation(p, line, rest, end, body.slice(end).trim()));
-    default: p.fail(line, head.col, `'${head.w}' is not a statement (name, config, seed, until, device, storage, service, replication-network, io-interval, boot, event, expect)`);
+    default: p.fail(line, head.col, `'${head.w}' is not a statement (name, config, cib, seed, until, device, storage, service, replication-network, io-interval, boot, event, expect)`);
   }
 }
 

@@ -29,6 +29,10 @@ export function checkClusterEvents(spec: HaClusterSpec, events: readonly Cluster
     if (ev.kind === 'agent' && !agents.some((a) => a.verbs?.includes(ev.verb))) {
       throw new ScenarioError('unknown-verb', `'${ev.text}': '${ev.verb}' is not an event this cluster understands (kill stop start pause resume partition heal linkdown linkup expected qnetd-down qnetd-up)`, where);
     }
+    if (ev.kind === 'agent') {
+      const problem = agents.filter((a) => a.verbs?.includes(ev.verb)).map((a) => a.checkEvent?.(ev)).find((m) => m !== undefined);
+      if (problem !== undefined) throw new ScenarioError('unknown-service', `'${ev.text}': ${problem}`, where);
+    }
     if ((ev.kind === 'qnetd-down' || ev.kind === 'qnetd-up') && !spec.qdevice) {
       throw new ScenarioError('no-qdevice', `'${ev.text}': the cluster has no quorum device`, where);
     }

@@ -75,6 +75,13 @@ export class RhcsAgent implements ClusterAgent {
     this.sites = new Map(spec.devices.map((d) => [d.name, d]));
   }
 
+  checkEvent(event: Extract<ClusterEvent, { kind: 'agent' }>): string | undefined {
+    const name = event.args[0];
+    if (!['svcfail', 'relocate', 'disable', 'enable'].includes(event.verb) || name === undefined) return undefined;
+    const services = this.spec.rg.services.map((s) => s.name);
+    return services.includes(name) ? undefined : `no service '${name}' in the cluster.conf (services: ${services.join(', ') || 'none'})`;
+  }
+
   /** Networks besides the ring this agent models (`T linkdown NODE sn`). */
   get networks(): readonly string[] {
     return [...new Set([...this.spec.devices.map((d) => d.network), this.spec.replicationNetwork])].filter((n) => n !== RING);

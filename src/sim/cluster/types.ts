@@ -74,6 +74,8 @@ export interface ClusterAgent {
   readonly name: string;
   /** Event verbs this agent handles (checked when the run is set up, so a typo is a located error). */
   readonly verbs?: readonly string[];
+  /** Checks one of its events against the configuration before the run (e.g. a service that does not exist): a message, or undefined. */
+  checkEvent?(event: Extract<ClusterEvent, { kind: 'agent' }>): string | undefined;
   start?(ctx: ClusterAgentContext): void;
   onEvent?(event: Extract<ClusterEvent, { kind: 'agent' }>, ctx: ClusterAgentContext): void;
   onMembership?(node: string, members: readonly string[], ctx: ClusterAgentContext): void;
