@@ -67,10 +67,10 @@ function perform(config: DaemonConfig, sockets: ReadonlyMap<string, VrrpSocket>,
     case 'send-advertisement':
       sockets.get(o.interface)?.send(o.bytes, o.destination);
       return;
-    // Commands run from the event loop's check phase: the raw socket sends an
-    // advert queued in the same step from its poll phase, just before, so the
-    // `ip` and `arping` forks (milliseconds each) never hold back the advert that
-    // tells the other routers there is a new master.
+    // Commands run from the event loop's check phase: an advert of the same step
+    // has left already (vrrp-socket.ts sends in the call), so the `ip` and
+    // `arping` forks (milliseconds each) never hold back the advert that tells
+    // the other routers there is a new master.
     case 'send-gratuitous-arp':
       setImmediate(() => gratuitousArp(o.address, o.interface));
       return;

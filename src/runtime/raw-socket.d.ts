@@ -3,6 +3,8 @@ declare module 'raw-socket' {
   import type { EventEmitter } from 'node:events';
   export interface RawSocket extends EventEmitter {
     send(buffer: Buffer, offset: number, length: number, address: string, beforeCallback: (() => void) | null, afterCallback: (error: Error | null, bytes: number) => void): void;
+    /** Send the oldest queued request now (a sendto; raw-socket calls it when the poll phase reports the socket writable). */
+    onSendReady(): void;
     setOption(level: number, option: number, value: Buffer | number, length?: number): void;
     close(): void;
     on(event: 'message', listener: (buffer: Buffer, source: string) => void): this;

@@ -18,15 +18,7 @@ const ENGINES: readonly NodeEngineKind[] = ['keepalived', 'ts'];
 /** Where an engine does not yet do what real keepalived does, with what was seen. */
 const SKIP: Readonly<Record<NodeEngineKind, BackendContract['skip']>> = {
   keepalived: [],
-  ts: [
-    {
-      reason:
-        'resumed as a stale master, our daemon makes lb2 yield 0.13-0.38 s after SIGCONT (5 runs: 0.13, 0.19, 0.36, 0.38 and one under 0.3), ' +
-        'real keepalived 0.009 s in the same probe (recordings 17: 0.06, 0.16 s); the simulator, with the same engine, yields at once, ' +
-        'and the SIGCONT exec took 26 ms: the delay is in the daemon after SIGCONT, not understood yet',
-      tests: ['MASTER paused past the master-down interval'],
-    },
-  ],
+  ts: [],
 };
 
 if (skipReason !== undefined) {
