@@ -31,23 +31,16 @@
  */
 import { later } from '../../core/time.js';
 import { agentTiming } from '../../fencing/fence-devices.js';
-import { fencer, type FencerOutput, type FencerState } from '../../fencing/fencer.js';
+import { fencer, type FencerOutput } from '../../fencing/fencer.js';
 import { INFINITY, schedule, type NodeStatus as PcmkNode, type PcmkConfig, type PcmkState, type RscHistory } from '../../fencing/pacemaker/index.js';
 import type { PacemakerAgentSpec } from '../../spec/pacemaker.js';
 import type { ClusterEvent } from './events.js';
+import { armFencer, changedView, fenceEvent, stepHostedFencer, tickHostedFencer, type FenceOp, type HostedFencer } from './fence-host.js';
 import type { ClusterAgent, ClusterAgentContext, NodeStatus } from './types.js';
 
-interface Op {
-  readonly executor: string;
-  readonly opId: number;
-  readonly target: string;
-  readonly device: string;
-  readonly action: string;
-}
+type Op = FenceOp;
 
-interface NodeRt {
-  fencer: FencerState;
-  armed?: number;
+interface NodeRt extends HostedFencer {
   fed: string;
 }
 
@@ -151,18 +144,13 @@ export class PacemakerAgent implements ClusterAgent {
 
   private feed(node: string, ctx: ClusterAgentContext): void {
     const rt = this.nodes.get(node);
-    if (rt === undefined || ctx.status(node) !== 'running') return;
-    const members = [...ctx.members(node)];
-    const quorate = ctx.quorum(node)?.quorate ?? true;
-    const fed = `${members.join(',')}|${quorate}`;
-    if (fed === rt.fed) return;
-    rt.fed = fed;
+    const view = changedView(rt, node, ctx);
+    if (rt === undefined || view === undefined) return;
+    const { members, quorate } = view;
     for (const m of members) this.cleanDown.delete(m);
     const joining = members.some((m) => m !== node && this.nodes.get(m)?.fencer.domainFormed === true);
     const cleanLeft = [...this.cleanDown].filter((n) => !members.includes(n));
-    const s = fencer.step(rt.fencer, { kind: 'membership', members, quorate, cleanLeft, joiningExistingDomain: joining, priorities: this.priorities() }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(node, s.outputs, ctx);
+    this.fencerOut(node, stepHostedFencer(rt, node, { kind: 'membership', members, quorate, cleanLeft, joiningExistingDomain: joining, priorities: this.priorities() }, ctx, 'pcmk'), ctx);
     this.reschedule(ctx);
   }
 
@@ -176,25 +164,15 @@ export class PacemakerAgent implements ClusterAgent {
   }
 
   private tick(node: string, ctx: ClusterAgentContext): void {
-    const rt = this.nodes.get(node);
-    if (rt === undefined || ctx.status(node) === 'down') return;
-    rt.armed = undefined;
-    if (ctx.status(node) === 'paused') return void ctx.setTimer(later(ctx.now, 1_000_000), `pcmk:tick:${node}`);
-    const s = fencer.step(rt.fencer, { kind: 'timeout' }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(node, s.outputs, ctx);
+    this.fencerOut(node, tickHostedFencer(this.nodes.get(node), node, ctx, 'pcmk'), ctx);
   }
 
   private fencerOut(node: string, outputs: readonly FencerOutput[], ctx: ClusterAgentContext): void {
     const rt = this.nodes.get(node);
-    const at = rt === undefined ? undefined : fencer.nextDeadline(rt.fencer);
-    if (rt !== undefined && at !== undefined && (rt.armed === undefined || at < rt.armed)) {
-      rt.armed = at;
-      ctx.setTimer(at, `pcmk:tick:${node}`);
-    }
+    if (rt !== undefined) armFencer(rt, node, ctx, 'pcmk');
     for (const o of outputs) {
       if (o.kind === 'fence') {
-        ctx.emit({ kind: 'fence', target: o.target, by: o.by, device: o.device ?? '', method: o.method ?? '', result: o.result, reason: o.reason });
+        ctx.emit(fenceEvent(o));
         if (o.result === 'success') this.fenced(node, o.target, ctx);
       } else if (o.kind === 'run-agent') {
         const id = String(++this.opSeq);
@@ -211,9 +189,7 @@ export class PacemakerAgent implements ClusterAgent {
     for (const m of ctx.members(executor)) {
       const rt = this.nodes.get(m);
       if (rt === undefined || m === executor) continue;
-      const s = fencer.step(rt.fencer, { kind: 'peer-fenced', target }, ctx.now);
-      rt.fencer = s.state;
-      this.fencerOut(m, s.outputs, ctx);
+      this.fencerOut(m, stepHostedFencer(rt, m, { kind: 'peer-fenced', target }, ctx, 'pcmk'), ctx);
     }
     this.reschedule(ctx);
   }
@@ -245,9 +221,7 @@ export class PacemakerAgent implements ClusterAgent {
     const rt = this.nodes.get(op.executor);
     if (!ok || op.action === 'off') this.ops.delete(id);
     if (rt === undefined || ctx.status(op.executor) === 'down') return;
-    const s = fencer.step(rt.fencer, { kind: 'agent-result', opId: op.opId, ok, ...(reason ? { reason } : {}) }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(op.executor, s.outputs, ctx);
+    this.fencerOut(op.executor, stepHostedFencer(rt, op.executor, { kind: 'agent-result', opId: op.opId, ok, ...(reason ? { reason } : {}) }, ctx, 'pcmk'), ctx);
   }
 
   // ---- the scheduler ----------------------------------------------------------------------

@@ -30,7 +30,7 @@
  */
 import { later } from '../../core/time.js';
 import { agentTiming, isFabricKind } from '../../fencing/fence-devices.js';
-import { fencer, pendingVictims, type FencerOutput, type FencerState } from '../../fencing/fencer.js';
+import { fencer, pendingVictims, type FencerOutput } from '../../fencing/fencer.js';
 import { rgmanager, type AdminOp, type RgInput, type RgOutput, type RgState } from '../../fencing/rgmanager.js';
 import {
   drbdNodeRestarted, drbdPeerFenced, initStorage, setDlmFrozen, setDrbdLink, setFabricFenced, write,
@@ -38,20 +38,12 @@ import {
 } from '../../fencing/disk.js';
 import { RING, type DeviceSite, type RhcsAgentSpec } from '../../spec/rhcs.js';
 import type { ClusterEvent } from './events.js';
+import { armFencer, changedView, fenceEvent, stepHostedFencer, tickHostedFencer, type FenceOp, type HostedFencer } from './fence-host.js';
 import type { ClusterAgent, ClusterAgentContext, NodeStatus } from './types.js';
 
-interface Op {
-  readonly executor: string;
-  readonly opId: number;
-  readonly target: string;
-  readonly device: string;
-  readonly action: string;
-}
+type Op = FenceOp;
 
-interface NodeRt {
-  fencer: FencerState;
-  /** The fencer deadline a timer is already set for. */
-  armed?: number;
+interface NodeRt extends HostedFencer {
   rg: RgState;
   fed: string;
   running: Set<string>;
@@ -160,12 +152,9 @@ export class RhcsAgent implements ClusterAgent {
   /** Give `node`'s engines its current (members, quorate), once per change. */
   private feed(node: string, ctx: ClusterAgentContext): void {
     const rt = this.nodes.get(node);
-    if (rt === undefined || ctx.status(node) !== 'running') return;
-    const members = [...ctx.members(node)];
-    const quorate = ctx.quorum(node)?.quorate ?? true;
-    const fed = `${members.join(',')}|${quorate}`;
-    if (fed === rt.fed) return;
-    rt.fed = fed;
+    const view = changedView(rt, node, ctx);
+    if (rt === undefined || view === undefined) return;
+    const { members, quorate } = view;
     const cleanLeft = [...this.cleanStops].filter((n) => !members.includes(n));
     const peers = members.filter((m) => m !== node).map((m) => this.nodes.get(m)).filter((p): p is NodeRt => p !== undefined);
     const joining = peers.some((p) => p.fencer.domainFormed);
@@ -198,27 +187,16 @@ export class RhcsAgent implements ClusterAgent {
   private tick(node: string, ctx: ClusterAgentContext): void {
     const rt = this.nodes.get(node);
     if (rt === undefined || ctx.status(node) === 'down') return;
-    rt.armed = undefined;
-    if (ctx.status(node) === 'paused') return void ctx.setTimer(later(ctx.now, 1_000_000), `rhcs:tick:${node}`);
-    const s = fencer.step(rt.fencer, { kind: 'timeout' }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(node, s.outputs, ctx);
-    this.updateDlm(ctx);
-  }
-
-  private arm(node: string, ctx: ClusterAgentContext): void {
-    const rt = this.nodes.get(node);
-    const at = rt === undefined ? undefined : fencer.nextDeadline(rt.fencer);
-    if (rt === undefined || at === undefined || (rt.armed !== undefined && rt.armed <= at)) return;
-    rt.armed = at;
-    ctx.setTimer(at, `rhcs:tick:${node}`);
+    this.fencerOut(node, tickHostedFencer(rt, node, ctx, 'rhcs'), ctx);
+    if (ctx.status(node) === 'running') this.updateDlm(ctx);
   }
 
   private fencerOut(node: string, outputs: readonly FencerOutput[], ctx: ClusterAgentContext): void {
-    this.arm(node, ctx);
+    const rt = this.nodes.get(node);
+    if (rt !== undefined) armFencer(rt, node, ctx, 'rhcs');
     for (const o of outputs) {
       if (o.kind === 'fence') {
-        ctx.emit({ kind: 'fence', target: o.target, by: o.by, device: o.device ?? '', method: o.method ?? '', result: o.result, reason: o.reason });
+        ctx.emit(fenceEvent(o));
         if (o.result === 'success') this.fenced(node, o.target, ctx);
       } else if (o.kind === 'unfence') {
         this.storage = setFabricFenced(this.storage, o.node, false);
@@ -237,9 +215,7 @@ export class RhcsAgent implements ClusterAgent {
       const rt = this.nodes.get(m);
       if (rt === undefined) continue;
       if (m !== executor) {
-        const f = fencer.step(rt.fencer, { kind: 'peer-fenced', target }, ctx.now);
-        rt.fencer = f.state;
-        this.fencerOut(m, f.outputs, ctx);
+        this.fencerOut(m, stepHostedFencer(rt, m, { kind: 'peer-fenced', target }, ctx, 'rhcs'), ctx);
       }
       this.rgStep(m, { kind: 'fenced', target }, ctx);
     }
@@ -291,9 +267,7 @@ export class RhcsAgent implements ClusterAgent {
     const rt = this.nodes.get(op.executor);
     if (!ok || op.action === 'off' || op.action === 'on') this.ops.delete(id);
     if (rt === undefined || ctx.status(op.executor) === 'down') return;
-    const s = fencer.step(rt.fencer, { kind: 'agent-result', opId: op.opId, ok, ...(reason ? { reason } : {}) }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(op.executor, s.outputs, ctx);
+    this.fencerOut(op.executor, stepHostedFencer(rt, op.executor, { kind: 'agent-result', opId: op.opId, ok, ...(reason ? { reason } : {}) }, ctx, 'rhcs'), ctx);
     this.updateDlm(ctx);
   }
 
@@ -399,8 +373,6 @@ export class RhcsAgent implements ClusterAgent {
   private fencePeer(node: string, peer: string, ctx: ClusterAgentContext): void {
     const rt = this.nodes.get(node);
     if (rt === undefined) return;
-    const s = fencer.step(rt.fencer, { kind: 'fence-request', target: peer }, ctx.now);
-    rt.fencer = s.state;
-    this.fencerOut(node, s.outputs, ctx);
+    this.fencerOut(node, stepHostedFencer(rt, node, { kind: 'fence-request', target: peer }, ctx, 'rhcs'), ctx);
   }
 }
