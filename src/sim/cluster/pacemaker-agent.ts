@@ -6,10 +6,13 @@
  *
  * Theory of operation
  * -------------------
- * - The DC. Pacemaker elects it (the controller that has run longest wins, then
- *   the name); the model takes the lowest node id of the partition, as the fencer's
- *   Pacemaker mode does, so the node that schedules is the node that fences. In the
- *   two-node cases that matter (a partition of one) both rules pick the same node.
+ * - The DC. Pacemaker elects it by vote (lib/cluster/election.c, read in the 3.x
+ *   tree): the newer feature set wins, then the controller that has run longer, then
+ *   the name that sorts first ignoring case — never the node id. The model takes the
+ *   lowest node id of the partition, as the fencer's Pacemaker mode does, so the node
+ *   that schedules is the node that fences. A partition of one (every two-node case)
+ *   and a cold start with ids in name order agree with the election; a partition
+ *   whose low-id node rebooted later than a peer does not (known gap).
  * - Every change of a node's membership or quorum, every fence that completes and
  *   every operator event runs each partition's DC's scheduler on the current state:
  *   the partition's members online; a node it saw and lost, still expected up (to be
