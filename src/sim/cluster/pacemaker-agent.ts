@@ -24,6 +24,8 @@
  *   computed once the fence has completed). The fences are the fencer's: it keeps
  *   the victims (lost members, nodes never seen after dc-deadtime), fences them one
  *   at a time, the DC last, with pcmk_delay_base/max and priority-fencing-delay.
+ *   A fence the transition wants of a member (on-fail=fence, a failed stop) is
+ *   asked of the DC's fencer. Stops and starts take no time (no operation timing).
  * - A fence device: the executor sleeps the delay; if it still runs, the device acts
  *   after its time (or fails after the login timeout when `T fencefail DEV`); a power
  *   device switches the target off, and on again after `bootUs` for a reboot.
