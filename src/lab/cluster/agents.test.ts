@@ -96,3 +96,15 @@ describe('service events on a cluster.conf (RHCS)', () => {
     );
   });
 });
+
+describe('Pacemaker agent: fences the scheduler asks for', () => {
+  it('a monitor failure with on-fail=fence gets its node fenced by the DC, and the VM restarts elsewhere after the fence', () => {
+    const failFence = cib.replace('<op id="vm1-monitor-10s" name="monitor" interval="10s"/>', '<op id="vm1-monitor-10s" name="monitor" interval="10s" on-fail="fence"/>')
+      .replace('<constraints/>', '<constraints><rsc_location id="l1" rsc="vm1" node="node2" score="100"/></constraints>');
+    const r = run('until 120\n10 svcfail vm1', { cib: failFence });
+    expect(services(r.events)[0]).toBe('2.325 vm1 node2 started');
+    expect(fences(r.events)).toEqual(['14 node2 by node1 fence-node2']); // fence-node2 has no delay: 4 s IPMI
+    expect(services(r.events).slice(1, 3)).toEqual(['14 vm1 node2 stopped', '14 vm1 node1 started']);
+    expect(of(r.events, 'corruption')).toEqual([]);
+  });
+});

@@ -24,6 +24,8 @@
  *   computed once the fence has completed). The fences are the fencer's: it keeps
  *   the victims (lost members, nodes never seen after dc-deadtime), fences them one
  *   at a time, the DC last, with pcmk_delay_base/max and priority-fencing-delay.
+ *   A fence the transition wants of a member (on-fail=fence, a failed stop) is
+ *   asked of the DC's fencer. Stops and starts take no time (no operation timing).
  * - A fence device: the executor sleeps the delay; if it still runs, the device acts
  *   after its time (or fails after the login timeout when `T fencefail DEV`); a power
  *   device switches the target off, and on again after `bootUs` for a reboot.
@@ -247,6 +249,7 @@ export class PacemakerAgent implements ClusterAgent {
   private transition(dc: string, members: readonly string[], ctx: ClusterAgentContext): void {
     const config = this.config(dc);
     const t = schedule(config, this.state(dc, members, ctx), ctx.now / 1e6);
+    this.requestFences(dc, t.graph.flatMap((op) => (op.kind === 'fence' && members.includes(op.node) ? [op.node] : [])), ctx);
     for (const op of t.graph) {
       if (op.kind === 'stop' && members.includes(op.node) && this.active.get(op.rsc)?.has(op.node) === true) {
         this.active.get(op.rsc)?.delete(op.node);
@@ -259,6 +262,16 @@ export class PacemakerAgent implements ClusterAgent {
         this.active.set(op.rsc, on);
         if (!this.isStonith(op.rsc)) ctx.emit({ kind: 'service', service: op.rsc, node: op.node, state: 'started', reason: this.why(t.actions, op.rsc, 'start') });
       }
+    }
+  }
+
+  /** Fences the transition wants of members (on-fail=fence, a failed stop): the DC's fencer is asked, as stonith_admin would. */
+  private requestFences(dc: string, targets: readonly string[], ctx: ClusterAgentContext): void {
+    const rt = this.nodes.get(dc);
+    if (rt === undefined) return;
+    for (const target of targets) {
+      if (rt.fencer.victims.some((v) => v.target === target) || rt.fencer.fencedMembers.includes(target)) continue;
+      this.fencerOut(dc, stepHostedFencer(rt, dc, { kind: 'fence-request', target }, ctx, 'pcmk'), ctx);
     }
   }
 
