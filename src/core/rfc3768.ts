@@ -24,6 +24,11 @@
  *   w·m while UP when w > 0, and w·m while DOWN when w < 0; a change moves the
  *   total by ±|w|·m. A weight-0 tracker moves nothing: its DOWN (UP with
  *   reverse) puts the instance in FAULT.
+ * - VRID conflicts (keepalived check_vrid_conflicts, which refuses the
+ *   configuration): two instances of one family with one VRID conflict when
+ *   both are multicast on one interface and one multicast group, or both are
+ *   unicast from one source address with a peer in common (interfaces, when
+ *   both are named, must match). A multicast and a unicast one never do.
  * - advert_int: VRRPv2 carries whole seconds (keepalived rounds to the nearest,
  *   at least 1, at most 255), VRRPv3 centiseconds (at most 40.95 s).
  */
@@ -111,4 +116,26 @@ export function effectiveAdvertIntUs(configuredUs: number | undefined, version: 
   if (us >= max + unit) return max;
   if (us % unit !== 0) us = Math.max(unit, Math.floor((us + unit / 2) / unit) * unit);
   return us;
+}
+
+/** What keepalived's check_vrid_conflicts compares of an instance. */
+export interface VridEndpoint {
+  readonly family: 'inet' | 'inet6';
+  readonly vrid: number;
+  readonly interface: string | undefined;
+  readonly unicast: boolean;
+  /** The multicast group adverts go to (multicast only). */
+  readonly group: string;
+  /** The unicast source address, when written or known. */
+  readonly source: string | undefined;
+  readonly peers: readonly string[];
+}
+
+/** keepalived refuses a configuration with two instances for which this holds. */
+export function vridConflict(a: VridEndpoint, b: VridEndpoint): boolean {
+  if (a.family !== b.family || a.vrid !== b.vrid || a.unicast !== b.unicast) return false;
+  if (!a.unicast) return a.interface !== undefined && a.interface === b.interface && a.group === b.group;
+  if (a.interface !== undefined && b.interface !== undefined && a.interface !== b.interface) return false;
+  if (a.source === undefined || a.source !== b.source) return false;
+  return a.peers.some((p) => b.peers.includes(p));
 }

@@ -93,6 +93,15 @@ describe('configuration is checked once, at init', () => {
     expect(code({ ...base, instances: [a, { ...b, unicastPeers: ['192.0.2.21'] }] })).toBe('duplicate-vrid');
   });
 
+  it('says whether keepalived refuses a shared VRID (vridConflict) or only the engine cannot dispatch it', () => {
+    const init = (config: VrrpNodeConfig) => () => vrrpEngine.init(config, instant(0));
+    const m1 = vrrpInstance({ name: 'A', interface: 'eth0', vrid: 51 });
+    const m2 = vrrpInstance({ name: 'B', interface: 'eth0', vrid: 51 });
+    expect(init({ ...base, instances: [m1, m2] })).toThrow('keepalived refuses the configuration');
+    // keepalived runs a multicast and a unicast instance with one VRID; this engine cannot tell their adverts apart
+    expect(init({ ...base, instances: [m1, { ...m2, unicastPeers: ['192.0.2.21'] }] })).toThrow('the engine cannot tell their adverts apart');
+  });
+
   it('refuses a config that still needs one of keepalived\'s load-time corrections, naming it (the resolver applies them)', () => {
     const refused = (config: VrrpNodeConfig): string => {
       try {

@@ -26,7 +26,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { DurationUs } from '../core/time.js';
 import { AUTH_NONE, AUTH_PASS, isMulticast, parseIpv4, passwordKey, VRRP_MULTICAST_GROUP, type Ipv4 } from './packet.js';
-import { PRIORITY_OWNER } from '../core/rfc3768.js';
+import { PRIORITY_OWNER, VRRP_MULTICAST_GROUP_TEXT, vridConflict, type VridEndpoint } from '../core/rfc3768.js';
 import type { ReceiveContext } from './receive.js';
 import type { VrrpInstanceConfig, VrrpNodeConfig, VrrpOutput, VrrpScriptConfig } from './types.js';
 
@@ -300,20 +300,32 @@ function addressOutputs(inst: VrrpInstanceConfig): Pick<CompiledInstance, 'addOu
   };
 }
 
-/** keepalived refuses two multicast instances with one VRID on one interface (research §4.9). */
+const endpoint = (c: CompiledInstance): VridEndpoint => ({
+  family: 'inet', vrid: c.config.vrid, interface: c.interfaceName, unicast: !c.multicast,
+  group: VRRP_MULTICAST_GROUP_TEXT, source: c.sourceText, peers: c.config.unicastPeers,
+});
+
+/**
+ * keepalived refuses two instances for which `vridConflict` holds (its one
+ * reading, shared with the validator). The engine adds its own limit: it finds
+ * an advert's instance by (interface, VRID) and, among unicast ones, by sender,
+ * so a multicast instance shares its key with none and unicast ones share no peer.
+ */
 function checkVridConflicts(instances: readonly CompiledInstance[]): void {
-  const seen = new Map<string, CompiledInstance>();
-  for (const inst of instances) {
-    const key = `${inst.interfaceName}/${inst.config.vrid}`;
-    const other = seen.get(key);
-    if (other && (inst.multicast || other.multicast || other.unicastPeers.some((p) => inst.unicastPeers.includes(p)))) {
-      throw new ConfigError('duplicate-vrid', `${other.name} and ${inst.name} both use VRID ${inst.config.vrid} on interface ${inst.interfaceName}`);
-    }
-    if (!other) seen.set(key, inst);
+  instances.forEach((inst, k) => {
     for (const peer of inst.unicastPeers) {
       if (isMulticast(peer)) throw new ConfigError('invalid-unicast-peer', `${inst.name}: unicast peer is a multicast address`);
     }
-  }
+    for (const other of instances.slice(0, k)) {
+      if (other.interfaceName !== inst.interfaceName || other.config.vrid !== inst.config.vrid) continue;
+      if (vridConflict(endpoint(other), endpoint(inst))) {
+        throw new ConfigError('duplicate-vrid', `${other.name} and ${inst.name} both use VRID ${inst.config.vrid} on interface ${inst.interfaceName} (keepalived refuses the configuration)`);
+      }
+      if (inst.multicast || other.multicast || other.unicastPeers.some((p) => inst.unicastPeers.includes(p))) {
+        throw new ConfigError('duplicate-vrid', `${other.name} and ${inst.name} both use VRID ${inst.config.vrid} on interface ${inst.interfaceName}: the engine cannot tell their adverts apart`);
+      }
+    }
+  });
 }
 
 /**
