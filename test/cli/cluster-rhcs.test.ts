@@ -71,6 +71,21 @@ describe('vrrp-lab cluster simulate --config cluster.conf', () => {
     expect(moved!.t).toBeLessThan(35);
   });
 
+  it('the text timeline: one line per fence and service change with its reason; routine writes counted, not listed', async () => {
+    const r = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    const fence = lines.find((l) => / fence +n2 by n1 via bmc2 \(method ipmi\): success — /.test(l));
+    const moved = lines.find((l) => / service +vm:guest1 started on n3 — /.test(l));
+    expect(fence, r.out).toBeDefined();
+    expect(moved, r.out).toBeDefined();
+    expect(lines.indexOf(moved!)).toBeGreaterThan(lines.indexOf(fence!));
+    expect(lines.some((l) => / disk +\S+ write\b/.test(l))).toBe(false);
+    const json = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90', '--json');
+    const writes = (JSON.parse(json.out) as { events: Ev[] }).events.filter((e) => e.kind === 'disk' && (e.op ?? 'write') === 'write').length;
+    expect(r.out).toContain(`(${writes} routine disk write${writes === 1 ? '' : 's'} not listed; --json has every one)`);
+  });
+
   it('--svg draws a timeline with a lane per node', async () => {
     const svg = join(dir, 'run.svg');
     const r = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90', '--svg', svg);
