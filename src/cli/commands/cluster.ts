@@ -158,7 +158,9 @@ function agentLine(e: AgentEvent, style: Style): { node: string; body: string } 
  */
 export function renderClusterText(run: ClusterRunResult, style: Style): string {
   const rows: Array<{ t: number; order: number; text: string }> = [];
-  run.notes.forEach((n, i) => rows.push({ t: n.t, order: i, text: `${fmtT(n.t)}  ${(n.node ?? '').padEnd(8)} ${style.dim(n.text)}` }));
+  const names = run.events.flatMap((e) => ('node' in e ? [e.node] : e.kind === 'fence' ? [e.target] : e.kind === 'disk' ? [e.writer] : []));
+  const width = Math.max(8, ...names.map((n) => n.length));
+  run.notes.forEach((n, i) => rows.push({ t: n.t, order: i, text: `${fmtT(n.t)}  ${(n.node ?? '').padEnd(width)} ${style.dim(n.text)}` }));
   let writes = 0;
   run.events.forEach((e, i) => {
     let node: string;
@@ -173,7 +175,7 @@ export function renderClusterText(run: ClusterRunResult, style: Style): string {
         if (e.kind === 'disk' && (e.op ?? 'write') === 'write') { writes++; return; }
         ({ node, body } = agentLine(e, style));
     }
-    rows.push({ t: e.t, order: run.notes.length + i, text: `${fmtT(e.t)}  ${node.padEnd(8)} ${body}` });
+    rows.push({ t: e.t, order: run.notes.length + i, text: `${fmtT(e.t)}  ${node.padEnd(width)} ${body}` });
   });
   const lines = rows.sort((a, b) => a.t - b.t || a.order - b.order).map((r) => r.text);
   if (writes > 0) lines.push(style.dim(`(${writes} routine disk write${writes === 1 ? '' : 's'} not listed; --json has every one)`));
