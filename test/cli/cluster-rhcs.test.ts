@@ -134,6 +134,22 @@ describe('vrrp-lab validate cluster.conf', () => {
     for (const w of ['3:49: error[rhcs-duplicate-nodeid]', '2:1: error[rhcs-two-node-expected-votes]', '4:1: error[rhcs-unknown-element]', '3:15: error[rhcs-no-fence-method]']) expect(r.out + r.err).toContain(w);
   });
 
+  it('--previous: a cluster.conf that does not raise config_version is refused, located; a raised one passes', async () => {
+    const running = join(process.cwd(), 'scenarios/cluster/seed001-cluster.conf');
+    const same = join(dir, 'same-version.conf');
+    writeFileSync(same, readFileSync(running, 'utf8'));
+    const r = await run('validate', '--previous', running, same);
+    expect(r.code).toBe(1);
+    expect(r.out + r.err).toMatch(/same-version\.conf:\d+:\d+: error\[rhcs-config-version-not-raised\]/);
+    const raised = join(dir, 'raised-version.conf');
+    writeFileSync(raised, readFileSync(running, 'utf8').replace(/config_version="(\d+)"/, (_m, v: string) => `config_version="${Number(v) + 1}"`));
+    const ok = await run('validate', '--previous', running, raised);
+    expect(ok.out + ok.err).not.toContain('rhcs-config-version-not-raised');
+    const missing = await run('validate', '--previous', join(dir, 'nope.conf'), raised);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--previous');
+  });
+
   it('the seeds\' cluster.conf files carry no errors', async () => {
     const r = await run('validate', 'scenarios/cluster/seed001-cluster.conf', 'scenarios/cluster/seed002-cluster.conf', '--separate');
     expect(r.code, r.out + r.err).toBe(0);
