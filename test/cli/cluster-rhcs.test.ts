@@ -71,6 +71,21 @@ describe('vrrp-lab cluster simulate --config cluster.conf', () => {
     expect(moved!.t).toBeLessThan(35);
   });
 
+  it('the text timeline: one line per fence and service change with its reason; routine writes counted, not listed', async () => {
+    const r = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    const fence = lines.find((l) => / fence +n2 by n1 via bmc2 \(method ipmi\): success — /.test(l));
+    const moved = lines.find((l) => / service +vm:guest1 started on n3 — /.test(l));
+    expect(fence, r.out).toBeDefined();
+    expect(moved, r.out).toBeDefined();
+    expect(lines.indexOf(moved!)).toBeGreaterThan(lines.indexOf(fence!));
+    expect(lines.some((l) => / disk +\S+ write\b/.test(l))).toBe(false);
+    const json = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90', '--json');
+    const writes = (JSON.parse(json.out) as { events: Ev[] }).events.filter((e) => e.kind === 'disk' && (e.op ?? 'write') === 'write').length;
+    expect(r.out).toContain(`(${writes} routine disk write${writes === 1 ? '' : 's'} not listed; --json has every one)`);
+  });
+
   it('--svg draws a timeline with a lane per node', async () => {
     const svg = join(dir, 'run.svg');
     const r = await run('cluster', 'simulate', '--config', conf, '--event', '30 kill n2', '--until', '90', '--svg', svg);
@@ -117,6 +132,22 @@ describe('vrrp-lab validate cluster.conf', () => {
     const r = await run('validate', bad);
     expect(r.code).toBe(1);
     for (const w of ['3:49: error[rhcs-duplicate-nodeid]', '2:1: error[rhcs-two-node-expected-votes]', '4:1: error[rhcs-unknown-element]', '3:15: error[rhcs-no-fence-method]']) expect(r.out + r.err).toContain(w);
+  });
+
+  it('--previous: a cluster.conf that does not raise config_version is refused, located; a raised one passes', async () => {
+    const running = join(process.cwd(), 'scenarios/cluster/seed001-cluster.conf');
+    const same = join(dir, 'same-version.conf');
+    writeFileSync(same, readFileSync(running, 'utf8'));
+    const r = await run('validate', '--previous', running, same);
+    expect(r.code).toBe(1);
+    expect(r.out + r.err).toMatch(/same-version\.conf:\d+:\d+: error\[rhcs-config-version-not-raised\]/);
+    const raised = join(dir, 'raised-version.conf');
+    writeFileSync(raised, readFileSync(running, 'utf8').replace(/config_version="(\d+)"/, (_m, v: string) => `config_version="${Number(v) + 1}"`));
+    const ok = await run('validate', '--previous', running, raised);
+    expect(ok.out + ok.err).not.toContain('rhcs-config-version-not-raised');
+    const missing = await run('validate', '--previous', join(dir, 'nope.conf'), raised);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--previous');
   });
 
   it('the seeds\' cluster.conf files carry no errors', async () => {

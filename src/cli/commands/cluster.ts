@@ -135,22 +135,51 @@ function fmtT(t: number): string {
   return t.toFixed(3).padStart(9);
 }
 
+type AgentEvent = Extract<ClusterRunResult['events'][number], { kind: 'fence' | 'service' | 'disk' | 'corruption' }>;
+
+/** One agent event as a timeline line: who, what, and the engine's why after the dash. */
+function agentLine(e: AgentEvent, style: Style): { node: string; body: string } {
+  const why = (reason: string | undefined): string => (reason ? style.dim(` — ${reason}`) : '');
+  switch (e.kind) {
+    case 'fence': {
+      const result = e.result === 'success' ? style.good(e.result) : e.result === 'failed' ? style.bad(e.result) : e.result;
+      return { node: e.target, body: `fence       ${e.target}${e.by ? ` by ${e.by}` : ''}${e.device ? ` via ${e.device}` : ''}${e.method ? ` (method ${e.method})` : ''}: ${result}${why(e.reason)}` };
+    }
+    case 'service': return { node: e.node, body: `service     ${e.service} ${e.state}${e.node ? ` on ${e.node}` : ''}${why(e.reason)}` };
+    case 'disk': return { node: e.writer, body: `disk        ${e.resource} ${e.op ?? 'write'}${e.service ? ` (${e.service})` : ''}${why(e.reason)}` };
+    case 'corruption': return { node: '', body: style.bad(`CORRUPTION  ${e.what}`) + style.dim(` — ${e.proof.length} proving record${e.proof.length === 1 ? '' : 's'} in --json`) };
+  }
+}
+
+/**
+ * The text timeline. Routine disk writes (a running service writing once a
+ * second) are counted, not listed: every other event is one line; --json keeps
+ * them all.
+ */
 export function renderClusterText(run: ClusterRunResult, style: Style): string {
   const rows: Array<{ t: number; order: number; text: string }> = [];
-  run.notes.forEach((n, i) => rows.push({ t: n.t, order: i, text: `${fmtT(n.t)}  ${(n.node ?? '').padEnd(8)} ${style.dim(n.text)}` }));
+  const names = run.events.flatMap((e) => ('node' in e ? [e.node] : e.kind === 'fence' ? [e.target] : e.kind === 'disk' ? [e.writer] : []));
+  const width = Math.max(8, ...names.map((n) => n.length));
+  run.notes.forEach((n, i) => rows.push({ t: n.t, order: i, text: `${fmtT(n.t)}  ${(n.node ?? '').padEnd(width)} ${style.dim(n.text)}` }));
+  let writes = 0;
   run.events.forEach((e, i) => {
-    const head = `${fmtT(e.t)}  ${('node' in e ? e.node : '').padEnd(8)} `;
+    let node: string;
     let body: string;
     switch (e.kind) {
-      case 'membership': body = `membership  [${e.members.join(' ')}]`; break;
+      case 'membership': node = e.node; body = `membership  [${e.members.join(' ')}]`; break;
       case 'quorum':
+        node = e.node;
         body = `quorum      ${e.quorate ? style.good('quorate    ') : style.bad('not quorate')}  expected ${e.expected_votes}  highest ${e.highest_expected}  total ${e.total_votes}  quorum ${e.quorum}  flags ${e.flags.join(' ') || '-'}`;
         break;
-      default: body = `${e.kind.padEnd(11)} ${JSON.stringify({ ...e, t: undefined, kind: undefined })}`;
+      default:
+        if (e.kind === 'disk' && (e.op ?? 'write') === 'write') { writes++; return; }
+        ({ node, body } = agentLine(e, style));
     }
-    rows.push({ t: e.t, order: run.notes.length + i, text: head + body });
+    rows.push({ t: e.t, order: run.notes.length + i, text: `${fmtT(e.t)}  ${node.padEnd(width)} ${body}` });
   });
-  return rows.sort((a, b) => a.t - b.t || a.order - b.order).map((r) => r.text).join('\n') + '\n';
+  const lines = rows.sort((a, b) => a.t - b.t || a.order - b.order).map((r) => r.text);
+  if (writes > 0) lines.push(style.dim(`(${writes} routine disk write${writes === 1 ? '' : 's'} not listed; --json has every one)`));
+  return lines.join('\n') + '\n';
 }
 
 function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandContext): number {

@@ -2,6 +2,8 @@
  * `vrrp-lab validate FILE|DIR...`: keepalived's own checks plus the ones it does
  * not make, printed like a compiler, then the election table.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../exit-codes.js';
@@ -45,6 +47,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
       .option('--separate', 'validate each file on its own (no cross-file checks)')
       .option('--host-interfaces <names>', 'comma-separated interfaces of the target host; enables interface-existence checks', interfaceList)
       .option('--check-scripts', 'check vrrp_script, MISC_CHECK and notify programs on this machine (exists, executable, not writable by others)')
+      .option('--previous <cluster.conf>', 'the cluster.conf running now: the new one must raise config_version (as ccs_config_validate and cman require)')
       .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
       .option('--no-table', 'do not print the election table')
       .option('-q, --quiet', 'print errors only');
@@ -55,7 +58,18 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
       io.stderr.write("vrrp-lab validate: error: an empty path was given\n(run 'vrrp-lab validate --help' for usage)\n");
       return EXIT_USAGE;
     }
+    const previousPath = options['previous'] as string | undefined;
+    let previous: { text: string; file: string } | undefined;
+    if (previousPath !== undefined) {
+      try {
+        previous = { text: readFileSync(resolve(io.cwd, previousPath), 'utf8'), file: previousPath };
+      } catch (e) {
+        io.stderr.write(`vrrp-lab validate: error: --previous ${previousPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}\n(run 'vrrp-lab validate --help' for usage)\n`);
+        return EXIT_USAGE;
+      }
+    }
     const report = await validatePaths(paths, {
+      ...(previous ? { previous } : {}),
       separate: options['separate'] === true,
       ...(options['hostInterfaces'] ? { hostInterfaces: options['hostInterfaces'] as string[] } : {}),
       checkScripts: options['checkScripts'] === true,

@@ -20,7 +20,13 @@ export interface FileKind {
   readonly kind: string;
   detect(path: string, head: string): boolean;
   /** Located diagnostics for the file; absent: recognised, but no reader in this build. */
-  readonly validate?: (path: string, text: string) => readonly Diagnostic[];
+  readonly validate?: (path: string, text: string, context?: KindContext) => readonly Diagnostic[];
+}
+
+/** What a reader may compare the file with. */
+export interface KindContext {
+  /** The running cluster.conf (`validate --previous`): config_version must go up. */
+  readonly previous?: { readonly text: string; readonly file: string };
 }
 
 const xmlRoot = (head: string): string | undefined => /<([A-Za-z_][\w.-]*)[\s>/]/.exec(head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ''))?.[1];
@@ -34,7 +40,7 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'cluster.conf',
     detect: (path, head) => xmlRoot(head) === 'cluster' || (/(^|\/)cluster\.conf$/.test(path) && head.trimStart().startsWith('<')),
-    validate: (path, text) => readClusterConf(text, path).diagnostics,
+    validate: (path, text, context) => readClusterConf(text, path, context?.previous ? { previous: context.previous } : {}).diagnostics,
   },
   {
     kind: 'cib.xml',
