@@ -20,7 +20,6 @@ describe.skipIf(!dir)('keepalived -t corpus agreement', () => {
     expect(r.files).toBeGreaterThan(0);
     expect(r.recall, summary).toBeGreaterThanOrEqual(TARGET);
     expect(r.errorsOnCleanFiles, summary).toEqual([]);
-    expect(r.elapsedMs, 'parsing the whole corpus should take well under a second').toBeLessThan(1000);
   });
 });
 
