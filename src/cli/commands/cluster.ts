@@ -242,8 +242,9 @@ node name or nodeid; partition groups separated by spaces, members by commas):
   T setvotes NODE NODEID V                  corosync-quorumtool -n NODEID -v V on NODE
   T qnetd-down | T qnetd-up                 the quorum device's qnetd unreachable / back
 
---case DIR reads a corosync recorder case (DIR/case.txt, see
-/work/shared/tools/README.md): its corosync.conf and events, until its 'end'.
+--case DIR reads a recorded corosync case (DIR/case.txt: nodes, votes, quorum
+and totem lines, then timed events, as test/fixtures/corosync-cases/ holds
+them): its corosync.conf and events, until its 'end'.
 
 Output: a timeline, or with --json {"events":[...]} where each event is
 {"t","kind":"membership","node","members"} or {"t","kind":"quorum","node",

@@ -1,6 +1,5 @@
 /**
- * A case for the corosync recorder (/work/shared/tools/corosync-record.sh,
- * `case.txt`) read as a simulation: the corosync.conf the recorder generates
+ * A recorded corosync case (`case.txt`, the format of test/fixtures/corosync-cases/) read as a simulation: the corosync.conf the recorder generates
  * from it and its timed events, so a recorded run of real corosync and our
  * simulation of the same case can be compared line for line.
  *
