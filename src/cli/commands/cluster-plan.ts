@@ -13,10 +13,11 @@
  * transition is applied (crm_simulate -S: fences succeed, actions succeed
  * unless --op-fail names them).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError, isVrrpLabError, ConfigError } from '../../core/errors.js';
+import { readInputFile } from '../read-input.js';
 import type { ActionDecision, Transition } from '../../fencing/pacemaker/index.js';
 import { planCluster, savedStateDocument, type PlanResult } from '../../scenario/cluster/pacemaker-plan.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -27,19 +28,7 @@ const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const collectMany = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
 
-function readText(path: string, what: string, shown = path): string {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`${what} '${shown}' is a directory, not a file`);
-    size = st.size;
-  } catch (e) {
-    if (isVrrpLabError(e)) throw e;
-    throw new UsageError(`cannot read ${what} '${shown}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  if (size > MAX_FILE_BYTES) throw new UsageError(`${what} '${shown}' is ${size} bytes; files above ${MAX_FILE_BYTES} bytes are not read`);
-  return readFileSync(path, 'utf8');
-}
+const readText = (path: string, what: string, shown = path): string => readInputFile(path, what, MAX_FILE_BYTES, shown);
 
 function secondsArg(value: string): number {
   if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value)) return Date.parse(value) / 1000;

@@ -12,10 +12,11 @@
  * simulator run in virtual time with the agents the inputs call for. Output is
  * a text timeline, or `{"events":[…]}` with --json.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ScenarioError } from '../../core/errors.js';
+import { ScenarioError, UsageError } from '../../core/errors.js';
+import { readInputFile } from '../read-input.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
@@ -49,21 +50,7 @@ function seedArg(value: string): number {
   return Number(value);
 }
 
-class Usage extends Error {}
-
-function readText(path: string, what: string): string {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new Usage(`${what} '${path}' is a directory, not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof Usage) throw e;
-    throw new Usage(`cannot read ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  if (size > MAX_CONFIG_BYTES) throw new Usage(`${what} '${path}' is ${size} bytes; files above ${MAX_CONFIG_BYTES} bytes are not read`);
-  return readFileSync(path, 'utf8');
-}
+const readText = (path: string, what: string): string => readInputFile(path, what, MAX_CONFIG_BYTES);
 
 interface Prepared {
   readonly inputs: ClusterInputs;
@@ -75,8 +62,8 @@ interface Prepared {
 function prepare(options: Readonly<Record<string, unknown>>, ctx: CommandContext): Prepared | Diagnostic[] {
   const caseDir = options['case'] as string | undefined;
   const configPath = options['config'] as string | undefined;
-  if (!caseDir && !configPath) throw new Usage('give --config FILE (a corosync.conf) or --case DIR (a recorder case)');
-  if (caseDir && configPath) throw new Usage('give either --config or --case, not both');
+  if (!caseDir && !configPath) throw new UsageError('give --config FILE (a corosync.conf) or --case DIR (a recorder case)');
+  if (caseDir && configPath) throw new UsageError('give either --config or --case, not both');
   let configText: string;
   let shownPath: string;
   let eventLines: Array<{ text: string; file: string; line: number }> = [];
@@ -96,19 +83,19 @@ function prepare(options: Readonly<Record<string, unknown>>, ctx: CommandContext
   }
   const flagEvents = (options['event'] as string[] | undefined) ?? [];
   eventLines.push(...flagEvents.map((text, i) => ({ text, file: `--event #${i + 1}`, line: 1 })));
-  if (until === undefined) throw new Usage('give --until SECONDS (how long to simulate)');
-  if (eventLines.length > MAX_EVENTS) throw new Usage(`more than ${MAX_EVENTS} events`);
+  if (until === undefined) throw new UsageError('give --until SECONDS (how long to simulate)');
+  if (eventLines.length > MAX_EVENTS) throw new UsageError(`more than ${MAX_EVENTS} events`);
   const reader = readerFor(configText, shownPath);
-  if (!reader) throw new Usage(`'${shownPath}' is not a cluster configuration this lab reads (corosync.conf: totem, quorum and nodelist sections)`);
+  if (!reader) throw new UsageError(`'${shownPath}' is not a cluster configuration this lab reads (corosync.conf: totem, quorum and nodelist sections)`);
   const read = reader.read(configText, shownPath, boot ? { boot } : {});
   if (!read.spec) return [...read.diagnostics];
-  if (read.spec.nodes.length > MAX_SIM_NODES) throw new Usage(`${read.spec.nodes.length} nodes: the simulator runs clusters of at most ${MAX_SIM_NODES} nodes`);
+  if (read.spec.nodes.length > MAX_SIM_NODES) throw new UsageError(`${read.spec.nodes.length} nodes: the simulator runs clusters of at most ${MAX_SIM_NODES} nodes`);
   const dev = read.spec.qdevice;
   // Each node's qdevice polls every half device timeout: refuse a run whose polls alone exceed the budget.
   if (dev && (read.spec.nodes.length * until * 2000) / Math.max(dev.timeoutMs, 1) > MAX_STEPS) {
-    throw new Usage(`${read.spec.nodes.length} nodes polling a quorum device for ${until} s is more than this simulator's ${MAX_STEPS} steps: simulate a shorter time`);
+    throw new UsageError(`${read.spec.nodes.length} nodes polling a quorum device for ${until} s is more than this simulator's ${MAX_STEPS} steps: simulate a shorter time`);
   }
-  if (read.spec.nodes.length === 0) throw new Usage(`'${shownPath}' has no node with a nodeid: nothing to simulate`);
+  if (read.spec.nodes.length === 0) throw new UsageError(`'${shownPath}' has no node with a nodeid: nothing to simulate`);
   const events = eventLines.map((e) => parseClusterEvent(e.text, { file: e.file, line: e.line })).sort((a, b) => a.at - b.at);
   const cibPath = options['cib'] as string | undefined;
   const inputs: ClusterInputs = {
@@ -276,7 +263,7 @@ Exit status: 0 ok, 2 bad flags, events or configuration (printed file:line:col).
     try {
       return runSimulate(options, ctx);
     } catch (e) {
-      if (e instanceof Usage) {
+      if (e instanceof UsageError) {
         ctx.io.stderr.write(`vrrp-lab cluster simulate: error: ${e.message}\n(run 'vrrp-lab cluster simulate --help' for usage)\n`);
         return EXIT_USAGE;
       }
