@@ -27,6 +27,8 @@ import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
+import { computeImpact } from '../../scenario/impact.js';
+import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -162,6 +164,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
   if (json) {
     const body = {
       ...timelineToJson(run.timeline),
+      impact: impactToJson(computeImpact(run.timeline)),
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
@@ -176,6 +179,8 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
     for (const d of notes) io.stderr.write(`${formatDiagnostic(d, display(d.file, io.cwd), fileLines, style)}\n`);
   }
   io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}` }));
+  const impact = renderImpactText(computeImpact(run.timeline), run.timeline.until);
+  if (impact.length > 0) io.stdout.write(`\n${impact.join('\n')}\n`);
   if (run.results.length > 0) {
     const failed = run.results.filter((r) => !r.ok);
     io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
