@@ -226,3 +226,24 @@ describe('an assertion naming something that does not exist is an error, not a p
     expect(r.err).toContain('5 errors; nothing was simulated');
   });
 });
+
+describe('bad files answer in a few lines (F10, P5)', () => {
+  it('F10: validate folds a line of repeated braces with a count and shows the verdict first', async () => {
+    const deep = join(work, 'deep.conf');
+    writeFileSync(deep, `vrrp_instance VI_1 {\n${'{'.repeat(12_000)}\n${'}'.repeat(12_000)}\n`);
+    const r = await run('validate', '--no-table', deep);
+    expect(r.code).toBe(1);
+    expect(r.out.indexOf('error[too-many-diagnostics]: more than 10000 problems: is this really a keepalived configuration file?')).toBe(r.out.indexOf('error['));
+    expect(r.out).toContain("deep.conf:2:1: error[unexpected-open-brace]: 12000 × unexpected '{'");
+    expect(r.out.split('\n').length).toBeLessThan(60);
+  });
+
+  it('P5: validate calls random bytes a binary file in one finding', async () => {
+    const bin = join(work, 'garbage.bin');
+    let seed = 3;
+    writeFileSync(bin, Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256)));
+    const r = await run('validate', '--no-table', bin);
+    expect(r.out).toContain('error[binary-file]: this looks like a binary file, not a keepalived configuration');
+    expect(r.out.match(/error\[/g)).toHaveLength(1);
+  });
+});
