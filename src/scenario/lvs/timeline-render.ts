@@ -25,9 +25,19 @@ const FAILED: ReadonlySet<LvsClientOutcome> = new Set(['broken', 'refused', 'tim
 
 /** Check verdicts, and failed client connections grouped by outcome and reason within a second. */
 export function lvsRows(lvs: TimelineLvs): LvsRow[] {
-  const rows: LvsRow[] = lvs.checks.map((c) => ({
+  return [...lvsCheckRows(lvs), ...lvsClientRows(lvs)];
+}
+
+/** Each health-check verdict as a row. */
+export function lvsCheckRows(lvs: TimelineLvs): LvsRow[] {
+  return lvs.checks.map((c) => ({
     seq: c.seq, at: c.at, node: c.director, instance: c.server, what: `${c.server} ${c.up ? 'in service' : 'out of service'} (${c.service})`, priority: '', why: c.reason,
   }));
+}
+
+/** Failed client connections, one row per outcome and reason within a second. */
+export function lvsClientRows(lvs: TimelineLvs): LvsRow[] {
+  const rows: LvsRow[] = [];
   let group: { first: TimelineClientOutcome; n: number } | undefined;
   const flush = (): void => {
     if (group === undefined) return;
