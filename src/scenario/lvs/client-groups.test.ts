@@ -22,7 +22,7 @@ describe('failed client connections grouped into runs (trial F4)', () => {
     // more than 5 s later: a new run
     o(44, 'refused', 'reset by rs1'),
   ];
-  const lvs: TimelineLvs = { realServers: [], services: [], clients: 'clients', conns: [], checks: [], clientOutcomes: outcomes, directorDowns: [] };
+  const lvs: TimelineLvs = { realServers: [], services: [], clients: 'clients', conns: [], checks: [], clientOutcomes: outcomes, directorDowns: [], arp: [] };
 
   it('folds failures between the other rows into one row each, counting outcomes, servers and reasons', () => {
     expect(groupedClientRows(lvs, [5])).toEqual([
