@@ -11,8 +11,10 @@ import { formatEvent } from './events.js';
 import { holdersAt, mastersAt, stateAt, priorityAt, type Timeline } from './timeline.js';
 import { formatSeconds, type Instant } from '../core/time.js';
 import { lvsConnTable, lvsRows, lvsSummary } from './lvs/timeline-render.js';
+import { explanationRows } from './timeline-explain.js';
 
-interface Row {
+/** One line of the table; other modules (lvs, timeline-explain.ts) add rows of this shape. */
+export interface Row {
   readonly seq: number;
   readonly at: Instant;
   readonly node: string;
@@ -57,6 +59,7 @@ function rows(tl: Timeline): Row[] {
     r.push({ seq: v.seq, at: v.at, node: v.node, instance: v.instance, what: `${sign} ${v.address}/${v.prefixLength} ${v.interface}`, priority: '', why: '' });
   }
   if (tl.lvs !== undefined) r.push(...lvsRows(tl.lvs));
+  r.push(...explanationRows(tl));
   return transitionsFirst(r.sort((a, b) => a.seq - b.seq));
 }
 
