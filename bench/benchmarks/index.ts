@@ -9,9 +9,11 @@ import { dockerBenchmark } from './docker.js';
 import { ipvsBenchmark } from './ipvs.js';
 import { lvsSimBenchmark } from './lvs-sim.js';
 import { simulateBenchmark } from './simulate.js';
+import { startupBenchmark } from './startup.js';
 import { validateBenchmark } from './validate.js';
 
 export const benchmarks: readonly Benchmark[] = [
+  startupBenchmark,
   validateBenchmark,
   simulateBenchmark,
   ipvsBenchmark,

@@ -9,7 +9,8 @@
  * (exit 2); anything else that escapes is reported as a bug (exit 70).
  *
  * Adding a command: write `commands/<name>.ts` exporting a `CliCommand`, and add
- * it to the list in `commands/index.ts`. A group lists its sub-commands in
+ * an entry for it to `commands/index.ts` (its usage, summary and first example,
+ * and how to load it: commands are loaded only when they run). A group lists its sub-commands in
  * `subcommands` (see `commands/cluster.ts`).
  */
 import type { Command } from 'commander';

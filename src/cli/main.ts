@@ -16,7 +16,7 @@ import { buildProgram } from './program.js';
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const state = { exitCode: 0, json: argv.includes('--json') };
   try {
-    const program = buildProgram(io, (code) => (state.exitCode = code));
+    const program = await buildProgram(io, (code) => (state.exitCode = code), argv);
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode;
   } catch (e) {

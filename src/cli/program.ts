@@ -3,10 +3,15 @@
  *
  * Commander is told never to exit the process (`exitOverride`) and to write
  * through our `CliIo`, so `main()` stays a pure function of argv and io.
+ *
+ * Only the command the command line names is loaded (`vrrp-lab validate …`, or
+ * `vrrp-lab help validate`); every other command is a placeholder carrying what
+ * the top-level help and commander's "unknown command (did you mean …?)" need:
+ * its name, arguments and summary. So a command's start-up cost is its own.
  */
 import { Command } from 'commander';
-import { commandName, type CliCommand } from './command.js';
-import { commands } from './commands/index.js';
+import { commandName, type CliCommand, type CommandExample } from './command.js';
+import { commands, entryName, type CommandEntry } from './commands/index.js';
 import { wantsColour, type CliIo } from './io.js';
 import { makeStyle, plainStyle } from './style.js';
 import { packageVersion } from './version.js';
@@ -26,7 +31,7 @@ Colour is used only at a terminal and never when NO_COLOR is set.
 Exit status: 0 ok, 1 problems found, 2 usage error or unreadable input,
 70 internal error (a bug in vrrp-lab: please report it).`;
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+export async function buildProgram(io: CliIo, setExitCode: (code: number) => void, argv: readonly string[]): Promise<Command> {
   const style = makeStyle(wantsColour(io, 'stderr'));
   const program = new Command('vrrp-lab')
     .description(ABOUT)
@@ -41,11 +46,32 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       getErrHelpWidth: () => 100,
     })
     .showHelpAfterError("(run 'vrrp-lab --help' for usage)")
-    .addHelpText('after', `\nExamples:\n${commandExamples(commands)}${EPILOGUE}`);
+    .addHelpText('after', `\nExamples:\n${commands.map((c) => exampleText(c.example)).join('\n')}${EPILOGUE}`);
   // No action on the program itself: a bare `vrrp-lab` shows the help on stderr
   // (exit 2) and an unknown word is "unknown command".
-  for (const command of commands) subCommand(program, command, io, setExitCode);
+  const wanted = commandWanted(argv);
+  for (const entry of commands) {
+    if (entryName(entry) === wanted) subCommand(program, await entry.load(), io, setExitCode);
+    else placeholder(program, entry);
+  }
   return program;
+}
+
+/**
+ * The command word of a command line: the first word that is not an option (the
+ * program's own options, -h and -V, take no value), or the one after `help`.
+ */
+export function commandWanted(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/** A command that is not run: listed by `--help` as the loaded command would be. */
+function placeholder(program: Command, entry: CommandEntry): void {
+  const cmd = program.command(entryName(entry)).summary(entry.summary);
+  if (entry.group) return;
+  cmd.option('--json', 'print one JSON document on stdout, for machines');
+  for (const arg of entry.usage.split(/\s+/).slice(1)) cmd.argument(arg);
 }
 
 function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCode: (code: number) => void, prefix = ''): Command {
@@ -83,13 +109,9 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
 }
 
 function examplesOf(command: CliCommand): string {
-  return command.examples.map((e) => `  $ vrrp-lab ${e.args}\n      ${e.explain}`).join('\n');
+  return command.examples.map(exampleText).join('\n');
 }
 
-function commandExamples(list: readonly CliCommand[]): string {
-  return list
-    .map((c) => c.examples[0])
-    .filter((e) => e !== undefined)
-    .map((e) => `  $ vrrp-lab ${e.args}\n      ${e.explain}`)
-    .join('\n');
+function exampleText(e: CommandExample): string {
+  return `  $ vrrp-lab ${e.args}\n      ${e.explain}`;
 }

@@ -14,6 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,6 @@ export const NODE_IMAGE_REPO = 'vrrp-lab/node';
 export const UPSTREAM_BASE = 'debian:bookworm-slim';
 export const LOCAL_BASE = 'vrrp-lab/base:bookworm';
 const DAEMON_MODULES = ['core', 'vrrp', 'ipvs', 'runtime'];
-/** raw-socket (with the nan it pins, in its own node_modules) and the top-level nan. */
-const ADDON_PACKAGES = ['raw-socket', 'nan'];
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 
 export type Progress = (line: string) => void;
@@ -49,6 +48,30 @@ function walk(dir: string): string[] {
     });
 }
 
+/**
+ * The folders of raw-socket and of the nan it builds with, found by module
+ * resolution as Node would find them: in this project's node_modules, or — when
+ * vrrp-lab is a dependency — wherever npm hoisted them in the user's project.
+ * nan inside raw-socket's own node_modules comes along with raw-socket.
+ */
+export function addonSources(require: NodeRequire = createRequire(import.meta.url)): Map<string, string> {
+  let rawSocket: string;
+  try {
+    rawSocket = require.resolve('raw-socket/package.json');
+  } catch (cause) {
+    throw new ImageBuildError(
+      'daemon-not-built',
+      'the node image compiles the native addon raw-socket from its sources, and it is not installed: it is an optional dependency of vrrp-lab ' +
+        '(skipped where it cannot build); install it with `npm install raw-socket` (it needs python3, make and a C++ compiler)',
+      { cause },
+    );
+  }
+  const out = new Map([['raw-socket', dirname(rawSocket)]]);
+  const nan = dirname(createRequire(rawSocket).resolve('nan/package.json'));
+  if (relative(dirname(rawSocket), nan).startsWith('..')) out.set('nan', nan);
+  return out;
+}
+
 /** Build-context path → file on disk, in a fixed order. */
 export function imageInputs(root: string): Map<string, string> {
   const files = new Map<string, string>([['Dockerfile.node', join(root, 'Dockerfile.node')]]);
@@ -57,10 +80,8 @@ export function imageInputs(root: string): Map<string, string> {
   if (!existsSync(join(dist, 'core'))) {
     throw new ImageBuildError('daemon-not-built', 'the node daemon is not compiled yet: run `npm run build` first (the image carries dist/src/{core,vrrp,ipvs,runtime})');
   }
-  // The native addon's sources, as package-lock pinned them; compiled in the image.
-  for (const pkg of ADDON_PACKAGES) {
-    const dir = join(root, 'node_modules', pkg);
-    if (!existsSync(join(dir, 'package.json'))) throw new ImageBuildError('daemon-not-built', `node_modules/${pkg} is missing: run \`npm ci\` first`);
+  // The native addon's sources, wherever npm put them; compiled in the image.
+  for (const [pkg, dir] of addonSources()) {
     for (const f of walk(dir).filter((p) => !relative(dir, p).split(/[\\/]/).some((part) => part === 'build' || part === 'example'))) {
       files.set(join('addon', pkg, relative(dir, f)), f);
     }

@@ -18,8 +18,10 @@
  * - `secure_tcp` swaps in `tcp_states_dos`, which holds a connection in SYNACK
  *   until the handshake really completes.
  * - Active states (`tcp_state_active_table`): ESTABLISHED, SYN_SENT, SYN_RECV and
- *   SYNACK. Kernels before 4.7 counted only ESTABLISHED; this model follows the
- *   current table.
+ *   SYNACK. Mainline kernels before 4.8 ("ipvs: count pre-established TCP states
+ *   as active", 2016) counted only ESTABLISHED, so a connect that never completed
+ *   (SYN_RECV) was inactive; some distribution kernels took the change earlier.
+ *   This model follows the 4.8 and later table.
  * - Timeouts (`tcp_timeouts[]`), seconds: NONE 2, ESTABLISHED 900, SYN_SENT 120,
  *   SYN_RECV 60, FIN_WAIT 120, TIME_WAIT 120, CLOSE 10, CLOSE_WAIT 60, LAST_ACK 30,
  *   LISTEN 120, SYNACK 120. `ipvsadm --set` changes ESTABLISHED and FIN_WAIT.

@@ -8,10 +8,13 @@ import { createSimBackend } from '../sim/sim-backend.js';
 import { freshSeed } from './seed.js';
 import { runScenario, type ScenarioRun } from '../scenario/run.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { keepalivedParser } from '../scenario/keepalived-parser.js';
+import { loadScenarioFile } from '../scenario/scenario-file.js';
 import { prepareScenario, type ConfigParser, type PreparedScenario } from '../scenario/topology.js';
 
 export interface SimulateOptions {
-  readonly parse: ConfigParser;
+  /** How node configurations are read (default: keepalived's parser with its checks). */
+  readonly parse?: ConfigParser;
   /** Overrides SEED and the scenario's own seed. */
   readonly seed?: number;
   /** Keep every frame for a pcap. */
@@ -25,9 +28,13 @@ export interface SimulateResult {
   readonly pcap?: Uint8Array;
 }
 
-/** Prepare (may throw ScenarioFileError with every located mistake) and run on the simulator. */
-export async function simulate(scenario: Scenario | PreparedScenario, options: SimulateOptions): Promise<SimulateResult> {
-  const prepared = 'timelineNodes' in scenario ? scenario : prepareScenario(scenario, { parse: options.parse, ...(options.readFile ? { readFile: options.readFile } : {}) });
+/**
+ * Prepare (may throw ScenarioFileError with every located mistake) and run on
+ * the simulator. A string is the path of a `.scenario` file.
+ */
+export async function simulate(input: string | Scenario | PreparedScenario, options: SimulateOptions = {}): Promise<SimulateResult> {
+  const scenario = typeof input === 'string' ? loadScenarioFile(input) : input;
+  const prepared = 'timelineNodes' in scenario ? scenario : prepareScenario(scenario, { parse: options.parse ?? keepalivedParser, ...(options.readFile ? { readFile: options.readFile } : {}) });
   const backend = createSimBackend({ capture: options.capture === true });
   let pcap: Uint8Array | undefined;
   const run = await runScenario(prepared, backend, {

@@ -16,9 +16,39 @@
  * left (measured: 19 ARPs and 40 ms to 0.38 s after SIGCONT). So each send is
  * flushed at once (onSendReady sends the oldest queued request with a plain
  * sendto); a failed sendto is reported as a socket error, the advert lost.
+ *
+ * raw-socket is an optional dependency (a native addon: a user who only
+ * simulates installs without a compiler), so it is loaded when the first socket
+ * opens, and its absence is an error that says so rather than a module trace.
  */
 import { createSocket as createUdpSocket, type Socket as UdpSocket } from 'node:dgram';
-import raw, { type RawSocket } from 'raw-socket';
+import { createRequire } from 'node:module';
+import type { RawSocket } from 'raw-socket';
+import { VrrpLabError } from '../core/errors.js';
+
+type RawSocketModule = typeof import('raw-socket').default;
+
+export class RawSocketMissingError extends VrrpLabError {
+  readonly code = 'raw-socket-missing';
+}
+
+let loaded: RawSocketModule | undefined;
+
+/** raw-socket, or RawSocketMissingError naming what to install. */
+export function loadRawSocket(require = createRequire(import.meta.url)): RawSocketModule {
+  if (loaded) return loaded;
+  try {
+    loaded = require('raw-socket') as RawSocketModule;
+    return loaded;
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new RawSocketMissingError(
+      `the ts engine needs the native addon raw-socket, an optional dependency of vrrp-lab that is not installed or did not build (${why}): ` +
+        'install it with `npm install raw-socket` (it needs python3, make and a C++ compiler), or run keepalived instead (--engine keepalived)',
+      { cause },
+    );
+  }
+}
 
 export const VRRP_PROTOCOL = 112;
 export const VRRP_GROUP = '224.0.0.18';
@@ -29,6 +59,7 @@ export interface VrrpSocket {
 }
 
 export function openVrrpSocket(ifname: string, address: string, onPacket: (bytes: Uint8Array) => void, onError: (e: Error) => void): Promise<VrrpSocket> {
+  const raw = loadRawSocket();
   const socket: RawSocket = raw.createSocket({ protocol: VRRP_PROTOCOL, addressFamily: raw.AddressFamily.IPv4, bufferSize: 65535 });
   const on = Buffer.alloc(4);
   on.writeUInt32LE(1, 0);

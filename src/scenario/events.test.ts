@@ -26,6 +26,27 @@ describe('event words', () => {
     expect(parseSeconds('6s')).toBeUndefined();
   });
 
+  it('reads scientific notation from its digits, exactly, as plain seconds', () => {
+    expect(parseSeconds('1e3')).toBe(1_000_000_000);
+    expect(parseSeconds('2.5e1')).toBe(25_000_000);
+    expect(parseSeconds('1.234567e1')).toBe(12_345_670);
+    expect(parseSeconds('1.2345678e1')).toBe(12_345_678);
+    expect(parseSeconds('1.23456789e1')).toBeUndefined(); // 7 decimals left
+    expect(parseSeconds('1e-3')).toBeUndefined();
+    expect(parseSeconds('1e9')).toBe(parseSeconds('1000000000'));
+  });
+
+  it('names the longest run when a time is too large to be one, and the form otherwise', () => {
+    expect(errors('99999999999999999999 kill lb1')[0]?.message).toBe("time '99999999999999999999' is beyond the longest run, 604800 s (7 days)");
+    expect(errors('1e30 kill lb1')[0]?.message).toContain('beyond the longest run');
+    expect(errors('1x kill lb1')[0]?.message).toContain("bad time '1x'");
+  });
+
+  it('refuses a client rate above the limit, naming it', () => {
+    expect(errors('5 clients 100000 10')[0]).toMatchObject({ code: 'event-rate-too-high', column: 11, message: 'rate 100000 is above the limit of 1000 new connections a second' });
+    expect(parsed('5 clients 1000 10').event).toMatchObject({ kind: 'clients', rate: 1000 });
+  });
+
   it.each([
     ['6 kill lb1', { kind: 'kill', node: 'lb1' }],
     ['11 start lb1', { kind: 'start', node: 'lb1' }],

@@ -20,6 +20,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
 import { formatSeconds, instant, type Instant } from '../core/time.js';
 import type { SourceLocation } from '../core/errors.js';
+import { MAX_CLIENT_RATE, MAX_RUN_US, RUN_LIMIT_TEXT } from './bounds.js';
 
 /** A timed event plus where it was written, so later checks can point at it. */
 export interface ScenarioEvent extends TimedEvent {
@@ -69,15 +70,53 @@ export type EventWord = keyof typeof EVENT_WORDS;
 export const isEventWord = (w: string): w is EventWord => Object.prototype.hasOwnProperty.call(EVENT_WORDS, w);
 
 const TIME_RE = /^(\d+)(?:\.(\d{1,6}))?$/;
+/** Scientific notation ("1e9", "2.5e3"): read from its digits too, so it is exact or refused. */
+const EXP_TIME_RE = /^(\d+)(?:\.(\d+))?[eE]\+?(\d{1,3})$/;
 
-/** Seconds as written ("6", "3.5", "0.000001") to microseconds; undefined when malformed. */
+/** Seconds as written ("6", "3.5", "0.000001", "1e3") to microseconds; undefined when malformed or not a safe integer. */
 export function parseSeconds(text: string): Instant | undefined {
-  const m = TIME_RE.exec(text);
-  if (m === null) return undefined;
-  const whole = Number(m[1]);
-  const frac = Number((m[2] ?? '').padEnd(6, '0'));
+  const plain = TIME_RE.exec(text) ?? exponentToPlain(text);
+  if (plain === null) return undefined;
+  const whole = Number(plain[1]);
+  const frac = Number((plain[2] ?? '').padEnd(6, '0'));
   const us = whole * 1_000_000 + frac;
   return Number.isSafeInteger(us) ? instant(us) : undefined;
+}
+
+/** "2.5e3" → the match "2500" would give; null when not an exponent form or below a microsecond. */
+function exponentToPlain(text: string): [string, string, string | undefined] | null {
+  const m = EXP_TIME_RE.exec(text);
+  if (m === null) return null;
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  const point = (m[1] as string).length + Number(m[3]);
+  const whole = (point >= digits.length ? digits.padEnd(point, '0') : digits.slice(0, point)).replace(/^0+(?=\d)/, '');
+  const frac = point >= digits.length ? '' : digits.slice(point).replace(/0+$/, '');
+  if (frac.length > 6 || whole.length > 20) return null;
+  return [text, whole, frac === '' ? undefined : frac];
+}
+
+/** Written like a time but too large to be one (parseSeconds refused it for its size, not its form). */
+export function isOversizedTime(text: string): boolean {
+  if (parseSeconds(text) !== undefined) return false;
+  const m = TIME_RE.exec(text) ?? EXP_TIME_RE.exec(text);
+  return m !== null && Number(text) >= Number.MAX_SAFE_INTEGER / 1_000_000;
+}
+
+/** Why a time was refused: its size (naming the longest run) or its form. */
+export function badTimeMessage(text: string, expected: string): string {
+  return isOversizedTime(text) ? `time '${text}' is beyond the longest run, ${RUN_LIMIT_TEXT}` : `bad time '${text}': expected ${expected}`;
+}
+
+/**
+ * A run's end as written (`until 20`, `--until 1e3`): at most the longest run.
+ * The error names the limit whether the number is merely large or too large to be a time.
+ */
+export function parseRunEnd(text: string): Instant | { readonly error: string; readonly tooLong: boolean } {
+  const t = parseSeconds(text);
+  const tooLong = (t !== undefined && t > MAX_RUN_US) || isOversizedTime(text);
+  if (tooLong) return { error: `the end ${text} s is beyond the longest run, ${RUN_LIMIT_TEXT}`, tooLong };
+  if (t === undefined) return { error: badTimeMessage(text, 'seconds such as 20 or 12.5'), tooLong };
+  return t;
 }
 
 export interface ParseContext {
@@ -99,9 +138,7 @@ export function parseEventTokens(tokens: readonly Token[], ctx: ParseContext, en
   const [timeTok, wordTok, ...args] = tokens;
   if (timeTok === undefined) return fail(ctx, endColumn, 'event-missing-time', 'expected an event: T WORD NODE [ARG]');
   const at = parseSeconds(timeTok.text);
-  if (at === undefined) {
-    return fail(ctx, timeTok.column, 'event-bad-time', `bad time '${timeTok.text}': expected seconds such as 6 or 3.5 (at most 6 decimals)`);
-  }
+  if (at === undefined) return fail(ctx, timeTok.column, 'event-bad-time', badTimeMessage(timeTok.text, 'seconds such as 6 or 3.5 (at most 6 decimals)'));
   if (wordTok === undefined) return fail(ctx, endColumn, 'event-missing-word', `expected an event word after the time (${wordList()})`);
   if (!isEventWord(wordTok.text)) {
     return fail(ctx, wordTok.column, 'event-unknown-word', `unknown event word '${wordTok.text}'`, `known words: ${wordList()}`);
@@ -198,6 +235,9 @@ function parseClients(args: readonly Token[], ctx: ParseContext): Parsed<Cluster
   const [rateTok, ...rest] = args as [Token, ...Token[]];
   if (!RATE_RE.test(rateTok.text) || !Number.isFinite(Number(rateTok.text))) {
     return fail(ctx, rateTok.column, 'event-bad-rate', `bad rate '${rateTok.text}': expected connections per second, e.g. 10 or 0.5 (0 stops new connections)`);
+  }
+  if (Number(rateTok.text) > MAX_CLIENT_RATE) {
+    return fail(ctx, rateTok.column, 'event-rate-too-high', `rate ${rateTok.text} is above the limit of ${MAX_CLIENT_RATE} new connections a second`, 'the simulator keeps every connection: a lower rate shows the same behaviour');
   }
   const event: { -readonly [K in keyof Extract<ClusterEvent, { kind: 'clients' }>]: Extract<ClusterEvent, { kind: 'clients' }>[K] } = { kind: 'clients', rate: Number(rateTok.text) };
   for (let i = 0; i < rest.length; i++) {

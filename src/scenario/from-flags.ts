@@ -11,7 +11,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { instant, type Instant } from '../core/time.js';
-import { diagnosticAt, END_GRACE_US, endEvents, parseEventLine, parseSeconds, sortEvents, splitAtEnd, tokenize, type ScenarioEvent } from './events.js';
+import { diagnosticAt, END_GRACE_US, endEvents, parseEventLine, parseRunEnd, sortEvents, splitAtEnd, tokenize, type ScenarioEvent } from './events.js';
 import { defaultUntil, ScenarioFileError, type Scenario, type ScenarioNode } from './scenario.js';
 
 export interface SimulateFlags {
@@ -28,6 +28,9 @@ export interface FlagIo {
 
 const NODE_RE = /^([A-Za-z][\w.-]*)=(.+?)(?:@([^@]*))?$/;
 const ADDRESS_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** Where `--until`'s value is, for errors about the end. */
+export const UNTIL_FLAG = { file: '--until', line: 1, column: 1 } as const;
 
 /** The label a flag's diagnostics carry: `--node #1`, `--event #3`. */
 export const flagLabel = (flag: string, index: number): string => `${flag} #${index + 1}`;
@@ -57,14 +60,15 @@ export function scenarioFromFlags(flags: SimulateFlags, io: FlagIo): Scenario {
   if (split.endAt !== undefined) events.push(...endEvents(split.endAt, ids));
   let until: Instant | undefined;
   if (flags.until !== undefined) {
-    until = parseSeconds(flags.until);
-    if (until === undefined) diagnostics.push(diagnosticAt({ file: '--until', line: 1 }, 1, 'flag-bad-time', `bad time '${flags.until}': expected seconds such as 20 or 12.5`));
+    const end = parseRunEnd(flags.until);
+    if (typeof end === 'number') until = end;
+    else diagnostics.push(diagnosticAt({ file: '--until', line: 1 }, 1, end.tooLong ? 'flag-run-too-long' : 'flag-bad-time', end.error));
   }
   if (diagnostics.length > 0) throw new ScenarioFileError(diagnostics);
   const sorted = sortEvents(events);
   const name = flags.name ?? `simulate ${flags.nodes.join(' ')}`;
   const endUntil = split.endAt === undefined ? undefined : instant(split.endAt + END_GRACE_US);
-  return { name, nodes, events: sorted, until: until ?? endUntil ?? defaultUntil(sorted, []), expectations: [] };
+  return { name, nodes, events: sorted, until: until ?? endUntil ?? defaultUntil(sorted, []), ...(until === undefined ? {} : { untilLocation: UNTIL_FLAG }), expectations: [] };
 }
 
 function parseNodeFlag(text: string, i: number, io: FlagIo): ScenarioNode[] | { diagnostic: Diagnostic } {

@@ -59,8 +59,15 @@ describe('keepalived model → engine config', () => {
     const auth = (p: object) => first(model({ vrrpInstances: [instance({ name: 'VI_1', authentication: { loc: v(0).loc, ...p } })] })).auth;
     expect(auth({ type: v('PASS'), pass: v('password1') })).toEqual({ type: 'pass', password: 'password' });
     expect(auth({ type: v('PASS') })).toEqual({ type: 'none' });
-    const v3 = first(model({ vrrpInstances: [instance({ name: 'VI_1', version: v(3), authentication: { loc: v(0).loc, type: v('PASS'), pass: v('x') } })] }));
-    expect(v3.auth).toEqual({ type: 'none' });
+  });
+
+  it('refuses a VRRPv3 instance at the `version` line, or at global_defs\' vrrp_version', () => {
+    const own = mapped(model({ vrrpInstances: [instance({ name: 'VI_1', version: v(3) })] }));
+    expect(own.value.instances).toEqual([]);
+    expect(own.diagnostics.filter((d) => d.severity === 'error')).toMatchObject([{ code: 'simulate-vrrp-v3-unsupported', line: v(3).loc.line }]);
+    const global = mapped(model({ globalDefs: { notificationEmail: [], statements: [], vrrpVersion: v(3) }, vrrpInstances: [instance({ name: 'VI_1' })] }));
+    expect(global.diagnostics.map((d) => d.code)).toContain('simulate-vrrp-v3-unsupported');
+    expect(global.value.instances).toEqual([]);
   });
 
   it('refuses AH with a reason, and forces a non-owner MASTER to BACKUP as keepalived does', () => {

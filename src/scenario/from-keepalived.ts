@@ -33,7 +33,7 @@
  *
  * Rules:
  * - Nothing here reads files or the clock; the model comes parsed.
- * - What the engine cannot run (IPv6, AH, track_file, …) is a diagnostic:
+ * - What the engine cannot run (IPv6, VRRPv3, AH, track_file, …) is a diagnostic:
  *   an error when it changes who becomes master, a warning when it is ignored.
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
@@ -193,6 +193,11 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
     return undefined;
   }
   const e = effectiveOf(model, inst, groups);
+  if (e.version !== 2) {
+    const where = inst.version?.loc ?? model.globalDefs.vrrpVersion?.loc ?? inst.loc;
+    notes.add('error', 'simulate-vrrp-v3-unsupported', where, `(${inst.name}) VRRP version 3 is not simulated; the engine implements version 2 (RFC 3768)`, 'remove `version 3` (and `vrrp_version 3` in global_defs) to simulate this instance as VRRPv2');
+    return undefined;
+  }
   const priority = e.priority;
   const group = groups.groupOf.get(inst.name);
   const trackers = trackersOf(model, inst, e, table, { group, members: groups.members }, notes);

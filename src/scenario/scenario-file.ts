@@ -40,7 +40,7 @@ import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { ScenarioError, type SourceLocation } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type Instant } from '../core/time.js';
-import { diagnosticAt, END_GRACE_US, endEvents, splitAtEnd, parseEventTokens, parseSeconds, sortEvents, tokenize, type ParseContext, type ScenarioEvent, type Token } from './events.js';
+import { diagnosticAt, END_GRACE_US, endEvents, splitAtEnd, parseEventTokens, parseRunEnd, parseSeconds, sortEvents, tokenize, type ParseContext, type ScenarioEvent, type Token } from './events.js';
 import type { Expectation, Predicate } from './expectations.js';
 import { defaultUntil, ScenarioFileError, type NodeConfigSource, type Scenario, type ScenarioNode, type ScenarioRealServer } from './scenario.js';
 import type { LaneState } from './timeline.js';
@@ -62,6 +62,7 @@ interface Draft {
   name?: string;
   seed?: number;
   until?: Instant;
+  untilLocation?: SourceLocation;
   nodes: ScenarioNode[];
   realServers: ScenarioRealServer[];
   eventLines: Line[];
@@ -111,6 +112,7 @@ export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo
     nodes: draft.nodes,
     events: sorted,
     until: draft.until ?? (split.endAt === undefined ? defaultUntil(sorted, expectations) : instant(split.endAt + END_GRACE_US)),
+    ...(draft.untilLocation === undefined ? {} : { untilLocation: draft.untilLocation }),
     ...(draft.seed === undefined ? {} : { seed: draft.seed }),
     ...(draft.realServers.length === 0 ? {} : { realServers: draft.realServers }),
     expectations,
@@ -145,9 +147,11 @@ function statement(draft: Draft, line: Line, lines: readonly string[], index: nu
       return index;
     case 'seed': return seedStatement(draft, line, rest, index, err);
     case 'until': {
-      const t = rest[0] ? parseSeconds(rest[0].text) : undefined;
+      const t = rest[0] ? parseRunEnd(rest[0].text) : undefined;
       if (rest.length !== 1 || t === undefined) return err(rest[0]?.column ?? line.end, 'scenario-bad-time', 'until needs one time in seconds, e.g. until 20');
+      if (typeof t !== 'number') return err((rest[0] as Token).column, t.tooLong ? 'scenario-run-too-long' : 'scenario-bad-time', t.error);
       draft.until = t;
+      draft.untilLocation = { file: line.ctx.file, line: line.ctx.line, column: (rest[0] as Token).column };
       return index;
     }
     case 'node': return nodeStatement(draft, line, rest, lines, index, io);

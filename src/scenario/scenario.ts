@@ -48,6 +48,8 @@ export interface Scenario {
   /** In time order; equal times in the order written. */
   readonly events: readonly ScenarioEvent[];
   readonly until: Instant;
+  /** Where the end was written (`until 20`, `--until`), for errors about it. */
+  readonly untilLocation?: SourceLocation;
   /** Fixed seed; when absent the runner takes SEED from the environment or a random one. */
   readonly seed?: number;
   readonly expectations: readonly Expectation[];

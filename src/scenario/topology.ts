@@ -30,6 +30,7 @@ import type { TimelineInstance, TimelineNode } from './timeline.js';
 import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import { prepareLvs, type PreparedLvs } from './lvs/topology.js';
 import { lvsProblems } from './lvs/checks.js';
+import { boundsProblems } from './bounds.js';
 
 export interface ConfigText {
   /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
@@ -78,7 +79,7 @@ export interface PreparedScenario {
 }
 
 export function prepareScenario(scenario: Scenario, options: PrepareOptions): PreparedScenario {
-  const errors: Diagnostic[] = [];
+  const errors: Diagnostic[] = boundsProblems(scenario);
   const notes: Diagnostic[] = [];
   const loaded = scenario.nodes.map((n) => loadNode(n, options, errors, notes));
   if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));

@@ -8,15 +8,16 @@
  * Exit status: 0 every expectation held, 1 one failed (each printed with its
  * file:line), 2 a bad scenario, configuration or flag (printed file:line:col).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ScenarioError } from '../../core/errors.js';
+import { ScenarioError, UsageError } from '../../core/errors.js';
 import { renderClusterSvg } from '../../lab/cluster/timeline-svg.js';
 import { runClusterScenario, type ClusterRun } from '../../lab/cluster/index.js';
 import { parseClusterScenario, type ClusterScenario } from '../../scenario/cluster/index.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { outputFlagsProblem, writeOutput } from '../output-path.js';
 import { renderClusterText } from './cluster.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -30,6 +31,8 @@ function readSmall(path: string, what: string): string {
 }
 
 function runIt(file: string, options: Readonly<Record<string, unknown>>, ctx: CommandContext): number {
+  const unwritable = outputFlagsProblem(options, { svg: '--svg' }, ctx.io.cwd);
+  if (unwritable !== undefined) throw new ScenarioError('output-unwritable', unwritable);
   const path = resolve(ctx.io.cwd, file);
   const scn: ClusterScenario = parseClusterScenario(readSmall(path, 'the scenario'), file, (p) => resolve(dirname(path), p));
   const run: ClusterRun = runClusterScenario(scn, readSmall(scn.configPath, 'the configuration'));
@@ -37,7 +40,7 @@ function runIt(file: string, options: Readonly<Record<string, unknown>>, ctx: Co
   else ctx.io.stdout.write(`# ${scn.name ?? file} · ${run.inputs.kind} · seed ${scn.seed}\n${renderClusterText({ events: run.events, notes: run.notes }, ctx.style)}`);
   const svgPath = options['svg'] as string | undefined;
   if (svgPath !== undefined) {
-    writeFileSync(resolve(ctx.io.cwd, svgPath), renderClusterSvg({
+    writeOutput('--svg', svgPath, ctx.io.cwd, renderClusterSvg({
       nodes: run.inputs.spec.nodes.map((n) => n.name), events: run.events, notes: run.notes, until: scn.untilS,
       script: scn.events.map((e) => ({ t: Number(e.text.split(/\s+/)[0]), text: e.text.split(/\s+/).slice(1).join(' ') })),
       title: `${scn.name ?? file} · seed ${scn.seed}`,
@@ -73,6 +76,10 @@ Exit status: 0 every expectation held, 1 one failed, 2 bad input (file:line:col)
     } catch (e) {
       if (e instanceof ScenarioError) {
         ctx.io.stderr.write(`vrrp-lab cluster scenario: error[${e.code}]: ${e.message}\n`);
+        return EXIT_USAGE;
+      }
+      if (e instanceof UsageError) {
+        ctx.io.stderr.write(`vrrp-lab cluster scenario: error: ${e.message}\n`);
         return EXIT_USAGE;
       }
       throw e;

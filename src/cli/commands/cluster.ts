@@ -12,11 +12,12 @@
  * simulator run in virtual time with the agents the inputs call for. Output is
  * a text timeline, or `{"events":[…]}` with --json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ScenarioError, UsageError } from '../../core/errors.js';
 import { readInputFile } from '../read-input.js';
+import { outputFlagsProblem, writeOutput } from '../output-path.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, readRecorderCase } from '../../scenario/cluster/index.js';
@@ -170,6 +171,8 @@ export function renderClusterText(run: ClusterRunResult, style: Style): string {
 }
 
 function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandContext): number {
+  const unwritable = outputFlagsProblem(options, { svg: '--svg' }, ctx.io.cwd);
+  if (unwritable !== undefined) throw new UsageError(unwritable);
   const prepared = prepare(options, ctx);
   const lines = (file: string): string[] | undefined => {
     try {
@@ -199,7 +202,7 @@ function runSimulate(options: Readonly<Record<string, unknown>>, ctx: CommandCon
   const run = { ...raw, events: withDataSafety(raw.events) };
   const svgPath = options['svg'] as string | undefined;
   if (svgPath !== undefined) {
-    writeFileSync(resolve(ctx.io.cwd, svgPath), renderClusterSvg({
+    writeOutput('--svg', svgPath, ctx.io.cwd, renderClusterSvg({
       nodes: prepared.inputs.spec.nodes.map((n) => n.name), events: run.events, notes: run.notes, until: prepared.until,
       script: prepared.events.map((e) => ({ t: e.at / 1e6, text: e.text.split(' ').slice(1).join(' ') })),
       title: `${prepared.inputs.kind} ${prepared.inputs.configPath} · seed ${seed}`,

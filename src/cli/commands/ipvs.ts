@@ -286,6 +286,14 @@ with its counters, as ipvsadm -a of the same address does.
 Each connection stays open and counts as active unless --close (then it counts
 as inactive, as a closed connection waiting out TIME_WAIT does).
 
+Kernel generation: connection counting follows Linux 4.8 and later, where a
+connection still in SYN_RECV (a connect the real server never completed, or
+one whose SYN-ACK the director does not see, as in DR) counts as active. Before
+4.8 only ESTABLISHED counted as active and SYN_RECV as inactive, so a server
+refusing connects weighed far less to lc/wlc (inactive counts 1, active 256)
+and drew more of them. EL6 and EL7 ship 2.6.32- and 3.10-based kernels: check
+whether yours carries the change.
+
 Addresses hashed: sh and mh hash the client (--client ADDR; default a new
 client per connection: 198.51.100.1, .2, …); dh, lblc and lblcr hash the
 destination address (--dest ADDR; default the same per-connection sequence).

@@ -9,7 +9,7 @@
  * the same JSON document with `backend`, `engine`, `comparison` and `vipCheck`
  * added), followed by the per-transition comparison.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { requireCapability, type ConfigRewrite, type VipCheck } from '../../core/backend.js';
@@ -33,7 +33,8 @@ import type { CliCommand, CommandContext } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 import { reportEnvironmentError } from './image.js';
-import { simulateCommand } from './simulate.js';
+import { OUTPUT_FLAGS, simulateCommand } from './simulate.js';
+import { outputFlagsProblem, writeOutput } from '../output-path.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -106,6 +107,8 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     const engines = nodeEngines((options['nodeEngine'] as string[] | undefined) ?? []);
     const slackS = options['slack'] === undefined ? undefined : Number(options['slack']);
     if (slackS !== undefined && !(Number.isFinite(slackS) && slackS >= 0 && slackS <= 3600)) throw new UsageError(`--slack expects seconds from 0 to 3600, got '${String(options['slack'])}'`);
+    const unwritable = outputFlagsProblem(options, OUTPUT_FLAGS, ctx.io.cwd);
+    if (unwritable !== undefined) throw new UsageError(unwritable);
     let scenario: Scenario;
     try {
       scenario = file !== undefined ? loadScenarioFile(resolve(ctx.io.cwd, file)) : scenarioFromFlags({ nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) }, { resolve: (p) => resolve(ctx.io.cwd, p), exists: existsSync });
@@ -133,17 +136,18 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
           rewrites = cluster.capability('config-rewrites')?.rewrites() ?? [];
           if (pcapPath === undefined) return;
           const { pcap, frames } = await requireCapability(cluster, 'capture', chosen.name, '--pcap').collect();
-          writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
+          writeOutput('--pcap', pcapPath, ctx.io.cwd, pcap);
           log(`wrote ${pcapPath} (${frames} frames the nodes sent: VRRP and ARP, on the run's clock)`);
         },
       });
       if (typeof options['svg'] === 'string') {
-        writeFileSync(resolve(ctx.io.cwd, options['svg']), renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
+        writeOutput('--svg', options['svg'], ctx.io.cwd, renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
       return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
+      if (e instanceof UsageError) throw e;
       return reportEnvironmentError(e, (s) => ctx.io.stderr.write(s), ctx.json, (s) => ctx.io.stdout.write(s));
     }
   },

@@ -12,10 +12,10 @@
  * SVG and captured as pcap. Every mistake in the input is printed at its
  * file:line:column (a flag's value counts as a one-line file) and exits 2.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, ScenarioError } from '../../core/errors.js';
+import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { EVENT_WORDS } from '../../scenario/events.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
@@ -27,10 +27,16 @@ import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
+import { computeImpact } from '../../scenario/impact.js';
+import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
+import { outputFlagsProblem, writeOutput } from '../output-path.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
 import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
+
+/** The files simulate writes, by commander's option name. */
+export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg' } as const;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -96,11 +102,13 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     const nodes = (options['node'] as string[] | undefined) ?? [];
     const events = (options['event'] as string[] | undefined) ?? [];
     if (file !== undefined && nodes.length > 0) return usage(ctx, 'give either a .scenario file or --node flags, not both');
+    const unwritable = outputFlagsProblem(options, OUTPUT_FLAGS, ctx.io.cwd);
+    if (unwritable !== undefined) return usage(ctx, unwritable);
     let scenario: Scenario;
     try {
       scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file)), events, options, ctx) : fromFlags(nodes, events, options, ctx);
     } catch (e) {
-      return reportInputError(e, ctx, { nodes, events });
+      return reportInputError(e, ctx, { nodes, events, until: options['until'] });
     }
     let seed: number;
     try {
@@ -114,7 +122,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       print(run, ctx);
       return run.passed ? EXIT_OK : EXIT_FINDINGS;
     } catch (e) {
-      return reportInputError(e, ctx, { nodes, events });
+      return reportInputError(e, ctx, { nodes, events, until: options['until'] });
     }
   },
 };
@@ -134,18 +142,18 @@ function withExtraEvents(scenario: Scenario, events: string[], options: Readonly
     { resolve: (p) => resolve(ctx.io.cwd, p), exists: () => true },
   );
   const merged = [...scenario.events, ...extra.events].sort((a, b) => a.at - b.at);
-  return { ...scenario, events: merged, until: typeof options['until'] === 'string' ? extra.until : scenario.until };
+  return typeof options['until'] === 'string' ? { ...scenario, events: merged, until: extra.until, ...(extra.untilLocation ? { untilLocation: extra.untilLocation } : {}) } : { ...scenario, events: merged };
 }
 
 function writeArtifacts(run: ScenarioRun, pcap: Uint8Array | undefined, options: Readonly<Record<string, unknown>>, ctx: CommandContext): void {
   const pcapPath = options['pcap'] as string | undefined;
   const svgPath = options['svg'] as string | undefined;
   if (pcapPath !== undefined && pcap !== undefined) {
-    writeFileSync(resolve(ctx.io.cwd, pcapPath), pcap);
+    writeOutput('--pcap', pcapPath, ctx.io.cwd, pcap);
     ctx.io.stderr.write(`vrrp-lab simulate: wrote ${pcapPath} (${pcap.length} bytes)\n`);
   }
   if (svgPath !== undefined) {
-    writeFileSync(resolve(ctx.io.cwd, svgPath), renderTimelineSvg(run.timeline, { title: `${run.prepared.scenario.name} · seed ${run.seed}` }));
+    writeOutput('--svg', svgPath, ctx.io.cwd, renderTimelineSvg(run.timeline, { title: `${run.prepared.scenario.name} · seed ${run.seed}` }));
     ctx.io.stderr.write(`vrrp-lab simulate: wrote ${svgPath}\n`);
   }
 }
@@ -156,6 +164,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
   if (json) {
     const body = {
       ...timelineToJson(run.timeline),
+      impact: impactToJson(computeImpact(run.timeline)),
       scenario: run.prepared.scenario.name,
       expectations: run.results.map((r) => ({ description: r.description, ok: r.ok, ...(r.at === undefined ? {} : { t: r.at / 1_000_000 }), ...(r.message ? { message: r.message } : {}) })),
       passed: run.passed,
@@ -170,6 +179,8 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
     for (const d of notes) io.stderr.write(`${formatDiagnostic(d, display(d.file, io.cwd), fileLines, style)}\n`);
   }
   io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}` }));
+  const impact = renderImpactText(computeImpact(run.timeline), run.timeline.until);
+  if (impact.length > 0) io.stdout.write(`\n${impact.join('\n')}\n`);
   if (run.results.length > 0) {
     const failed = run.results.filter((r) => !r.ok);
     io.stdout.write(`\nexpectations: ${run.results.length - failed.length} passed, ${failed.length} failed\n`);
@@ -187,7 +198,7 @@ function usage(ctx: CommandContext, message: string): number {
   return EXIT_USAGE;
 }
 
-function reportInputError(e: unknown, ctx: CommandContext, flags: { nodes: string[]; events: string[] }): number {
+function reportInputError(e: unknown, ctx: CommandContext, flags: FlagValues): number {
   if (e instanceof ScenarioFileError) {
     const lines: SourceLines = (file) => flagLines(file, flags) ?? fileLines(file);
     for (const d of e.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d, display(d.file, ctx.io.cwd), lines, ctx.style)}\n`);
@@ -196,6 +207,7 @@ function reportInputError(e: unknown, ctx: CommandContext, flags: { nodes: strin
     if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: 'the scenario has errors', diagnostics: e.diagnostics } })}\n`);
     return EXIT_USAGE;
   }
+  if (e instanceof UsageError) return usage(ctx, e.message);
   if (e instanceof ScenarioError || e instanceof ConfigError) {
     ctx.io.stderr.write(`vrrp-lab simulate: error[${e.code}]: ${e.message}\n`);
     if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
@@ -205,7 +217,10 @@ function reportInputError(e: unknown, ctx: CommandContext, flags: { nodes: strin
 }
 
 /** A flag's value is its own one-line "file", so the caret can point into it. */
-function flagLines(file: string, flags: { nodes: string[]; events: string[] }): string[] | undefined {
+interface FlagValues { readonly nodes: string[]; readonly events: string[]; readonly until?: unknown }
+
+function flagLines(file: string, flags: FlagValues): string[] | undefined {
+  if (file === '--until' && typeof flags.until === 'string') return [flags.until];
   for (const [flag, values] of [['--node', flags.nodes], ['--event', flags.events]] as const) {
     const i = values.findIndex((_, k) => flagLabel(flag, k) === file);
     if (i !== -1) return [values[i] as string];

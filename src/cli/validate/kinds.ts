@@ -7,20 +7,21 @@
  * keepalived.conf (the validator's original business, with includes, cluster
  * checks and the election table, see run-validation.ts).
  *
+ * A kind's reader is imported only when a file of that kind is met, so checking
+ * keepalived.conf files loads none of them (start-up time, issue 11.5).
+ *
  * To add a kind: append a `FileKind` here (or replace a placeholder's
  * `validate` with the real reader's checks).
  */
-import { readCorosyncConf, looksLikeCorosyncConf } from '../../config/corosync/index.js';
-import { readClusterConf } from '../../config/cluster-conf/index.js';
+import { looksLikeCorosyncConf } from '../../config/corosync/detect.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
-import { validateCib } from '../../config/cib/index.js';
 
 export interface FileKind {
   /** The kind's usual name, shown in reports: `corosync.conf`, `cluster.conf`, `cib.xml`. */
   readonly kind: string;
   detect(path: string, head: string): boolean;
   /** Located diagnostics for the file; absent: recognised, but no reader in this build. */
-  readonly validate?: (path: string, text: string, context?: KindContext) => readonly Diagnostic[];
+  readonly validate?: (path: string, text: string, context?: KindContext) => Promise<readonly Diagnostic[]>;
 }
 
 /** What a reader may compare the file with. */
@@ -35,17 +36,18 @@ export const fileKinds: FileKind[] = [
   {
     kind: 'corosync.conf',
     detect: (path, head) => /(^|\/)corosync[^/]*\.conf$/.test(path) || looksLikeCorosyncConf(head),
-    validate: (path, text) => readCorosyncConf(text, path).diagnostics,
+    validate: async (path, text) => (await import('../../config/corosync/index.js')).readCorosyncConf(text, path).diagnostics,
   },
   {
     kind: 'cluster.conf',
     detect: (path, head) => xmlRoot(head) === 'cluster' || (/(^|\/)cluster\.conf$/.test(path) && head.trimStart().startsWith('<')),
-    validate: (path, text, context) => readClusterConf(text, path, context?.previous ? { previous: context.previous } : {}).diagnostics,
+    validate: async (path, text, context) =>
+      (await import('../../config/cluster-conf/index.js')).readClusterConf(text, path, context?.previous ? { previous: context.previous } : {}).diagnostics,
   },
   {
     kind: 'cib.xml',
     detect: (path, head) => xmlRoot(head) === 'cib' || /(^|\/)cib[^/]*\.xml$/.test(path),
-    validate: (path, text) => validateCib(text, path),
+    validate: async (path, text) => (await import('../../config/cib/index.js')).validateCib(text, path),
   },
 ];
 

@@ -43,7 +43,7 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
   const all: Array<{ target: Target; result?: LoadedConfig }> = [];
   const otherKinds: FileReport[] = [];
   for (const target of targets) {
-    const other = target.problem ? undefined : otherKindReport(target.display, options);
+    const other = target.problem ? undefined : await otherKindReport(target.display, options);
     if (other) otherKinds.push(other);
     else all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
   }
@@ -84,7 +84,7 @@ const MAX_OTHER_KIND_BYTES = 4 * 1024 * 1024;
  * A file of another kind (corosync.conf, cluster.conf, cib.xml; see kinds.ts):
  * its own reader's diagnostics. Undefined for a keepalived.conf.
  */
-function otherKindReport(path: string, options: ValidateOptions): FileReport | undefined {
+async function otherKindReport(path: string, options: ValidateOptions): Promise<FileReport | undefined> {
   let text: string;
   try {
     if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
@@ -99,7 +99,7 @@ function otherKindReport(path: string, options: ValidateOptions): FileReport | u
   }
   const kind = fileKindOf(path, text.slice(0, KIND_HEAD_BYTES));
   if (!kind) return undefined;
-  const diagnostics = kind.validate ? [...kind.validate(path, text, options.previous ? { previous: options.previous } : {})].sort(compareDiagnostics) : [noReaderDiagnostic(kind, path)];
+  const diagnostics = kind.validate ? [...(await kind.validate(path, text, options.previous ? { previous: options.previous } : {}))].sort(compareDiagnostics) : [noReaderDiagnostic(kind, path)];
   return otherReport(path, diagnostics, false);
 }
 

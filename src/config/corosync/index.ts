@@ -10,6 +10,7 @@ import { corosyncFindings } from './checks.js';
 import type { CorosyncConf } from './model.js';
 import { parseCorosyncText } from './parse.js';
 
+export { looksLikeCorosyncConf } from './detect.js';
 export type * from './model.js';
 export { nodeName } from './model.js';
 export { corosyncFindings, fenceTimeoutFindings, nodelistVotes, parseAtbNode, MAX_NODES } from './checks.js';
@@ -26,9 +27,4 @@ export function readCorosyncConf(text: string, file: string): CorosyncRead {
   const built = buildCorosyncConf(parsed.root, file);
   const diagnostics = [...built.diagnostics, ...corosyncFindings(built.conf)].sort(compareDiagnostics);
   return { conf: built.conf, diagnostics };
-}
-
-/** corosync.conf opens `totem {`, `quorum {`, `nodelist {` or `logging {` sections at the top. */
-export function looksLikeCorosyncConf(text: string): boolean {
-  return /^[ \t]*(totem|nodelist|quorum)[ \t]*\{[ \t]*$/m.test(text.slice(0, 65536));
 }

@@ -1,0 +1,40 @@
+/**
+ * The new-user trial's F3: "what happens if …" answered after the timeline —
+ * per fault, who took over and when, how long nobody held the VIP, and the
+ * client connections lost; per VIP, availability and failovers (in --json always).
+ */
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+async function run(...argv: string[]) {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('vrrp-lab simulate: impact of each fault', () => {
+  it('seed 000: the outside link dies and the summary says gw1 took over after 0.609475 s', async () => {
+    const r = await run('simulate', 'scenarios/seed-000-gateway/gateway.scenario');
+    expect(r.code, r.err).toBe(0);
+    const block = r.out.slice(r.out.indexOf('impact of each fault'));
+    expect(block.split('\n').slice(0, 4)).toEqual([
+      'impact of each fault (measured until the next one):',
+      '   1  start gw1 → VI_1 master nobody → gw2 after 2.609375 s; 2.609375 s without a master or VIP holder; 1 transition',
+      '   6  linkdown gw2 eth0 → VI_1 master gw2 → gw1 after 0.609475 s; 0.609475 s without a master or VIP holder; 2 transitions',
+      '  12  linkup gw2 eth0 → VI_1 master gw1 kept; 1 transition',
+    ]);
+  });
+
+  it('seed 003 in JSON: connections lost per fault, and availability of the VIP', async () => {
+    const r = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario', '--json');
+    expect(r.code, r.err).toBe(0);
+    const { impact } = JSON.parse(r.out) as { impact: { faults: Record<string, unknown>[]; availability: Record<string, unknown>[] } };
+    expect(impact.faults.map((f) => f['events'])).toEqual([['rsdown rs1'], ['rsup rs1'], ['kill lb1'], ['start lb1']]);
+    expect(impact.faults[0]).toMatchObject({ t: 20, until: 45, clients: { broken: 30, refused: 16, timedOut: 0, servers: { rs1: 30 } } });
+    expect(impact.faults[2]).toMatchObject({ t: 60, instances: [{ instance: 'VI_gridftp', before: ['lb1'], after: ['lb2'], settledAfter: 3.414162, none: 3.414162 }] });
+    expect(impact.availability).toEqual([
+      expect.objectContaining({ address: '192.0.2.80', instance: 'VI_gridftp', total: 100, failovers: 2 }),
+    ]);
+  });
+});
