@@ -31,12 +31,13 @@ import { computeImpact } from '../../scenario/impact.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
 import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 
 /** The files simulate writes, by commander's option name. */
-export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg' } as const;
+export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg', junit: '--junit' } as const;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -95,7 +96,8 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
       .option('--pcap <file>', 'write every simulated frame to a pcap file')
-      .option('--svg <file>', 'draw the timeline as an SVG picture');
+      .option('--svg <file>', 'draw the timeline as an SVG picture')
+      .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
   async run({ args, options }, ctx) {
     const file = args[0] as string | undefined;
@@ -117,8 +119,10 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       return usage(ctx, (e as Error).message);
     }
     try {
+      const started = performance.now();
       const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
       writeArtifacts(run, pcap, options, ctx);
+      writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
       print(run, ctx);
       return run.passed ? EXIT_OK : EXIT_FINDINGS;
     } catch (e) {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../exit-codes.js';
+import { validationToJunit, writeJunit } from '../junit-report.js';
 import { renderJson, renderText } from '../validate/render.js';
 import { validatePaths } from '../validate/run-validation.js';
 
@@ -50,7 +51,8 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
       .option('--previous <cluster.conf>', 'the cluster.conf running now: the new one must raise config_version (as ccs_config_validate and cman require)')
       .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
       .option('--no-table', 'do not print the election table')
-      .option('-q, --quiet', 'print errors only');
+      .option('-q, --quiet', 'print errors only')
+      .option('--junit <file>', 'write JUnit XML: a testcase per file, a failure per error');
   },
   async run({ args, options }, { io, style, json }) {
     const paths = (args[0] as string[] | undefined) ?? [];
@@ -78,6 +80,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
     });
     const render = { quiet: options['quiet'] === true, table: options['table'] !== false };
     io.stdout.write(json ? renderJson(report, render) : renderText(report, style, render));
+    if (typeof options['junit'] === 'string') writeJunit(options['junit'], io.cwd, [validationToJunit(report.files)]);
     return report.exitCode;
   },
 };
