@@ -64,13 +64,14 @@ function rows(tl: Timeline): Row[] {
  * The engine reports a takeover's VIP changes before the transition that
  * caused them (effects first, then the notification); a reader wants the cause
  * first, so a state change moves ahead of the VIP rows of the same node,
- * instance and instant that directly precede it.
+ * instance and instant (and the clients' ARP rows of that instant) that
+ * directly precede it.
  */
 function transitionsFirst(rs: Row[]): Row[] {
   const out = [...rs];
   for (let i = 0; i < out.length; i++) {
     const row = out[i] as Row;
-    if (!row.what.includes(' → ') || row.what.startsWith('priority')) continue;
+    if (!row.what.includes(' → ') || row.what.startsWith('priority') || isArpRow(row)) continue;
     let j = i;
     while (j > 0 && isVipRowOf(out[j - 1] as Row, row)) j--;
     if (j < i) out.splice(j, 0, ...out.splice(i, 1));
@@ -78,7 +79,10 @@ function transitionsFirst(rs: Row[]): Row[] {
   return out;
 }
 
-const isVipRowOf = (r: Row, t: Row): boolean => (r.what.startsWith('+ ') || r.what.startsWith('- ')) && r.at === t.at && r.node === t.node && r.instance === t.instance;
+/** The takeover's effects: its VIP rows, and what the clients' router's ARP cache made of its gratuitous ARPs. */
+const isVipRowOf = (r: Row, t: Row): boolean =>
+  r.at === t.at && (((r.what.startsWith('+ ') || r.what.startsWith('- ')) && r.node === t.node && r.instance === t.instance) || isArpRow(r));
+const isArpRow = (r: Row): boolean => r.what.startsWith('ARP ');
 
 /** The rows between `from` and `to` (inclusive), as table lines: the "around t" of a failure message. */
 export function renderExcerpt(tl: Timeline, from: Instant, to: Instant, maxRows = 16): string[] {

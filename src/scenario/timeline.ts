@@ -244,7 +244,7 @@ function collectRecords(entries: readonly Entry[]): Records {
       case 'garp': r.garps.push({ seq, at: e.at, node: e.node, instance: e.instance, interface: e.interface, address: e.address }); break;
       case 'script-status': r.scripts.push({ seq, at: e.at, node: e.node, script: e.script, ok: e.ok }); break;
       case 'sent': case 'dropped': break;
-      case 'lvs-conns': case 'lvs-check': case 'lvs-client': break; // lvs/timeline.ts reads these
+      case 'lvs-conns': case 'lvs-check': case 'lvs-client': case 'lvs-arp': break; // lvs/timeline.ts reads these
     }
   });
   return r;

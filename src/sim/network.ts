@@ -122,6 +122,8 @@ export class Segment {
   byVrid = new Map<number, readonly Attachment[]>();
   /** The segment's ARP view: who answers for an address. */
   readonly arp = new Map<string, Attachment>();
+  /** Hosts with an ARP cache of their own hear every gratuitous ARP on the segment (lvs/neighbour.ts). */
+  readonly garpListeners: ((from: Attachment, address: string) => void)[] = [];
 
   constructor(
     readonly id: SegmentId,
@@ -225,6 +227,7 @@ export class SimNetwork {
   announce(at: Attachment, address: string): void {
     if (!at.up) return;
     at.segment.arp.set(address, at);
+    for (const hear of at.segment.garpListeners) hear(at, address);
     this.ports.capture?.({ at: this.ports.now(), frame: gratuitousArpFrame(at.mac, address) });
   }
 

@@ -23,6 +23,7 @@ export const OBSERVATION_KINDS: readonly ObservationKind[] = [
   'lvs-conns',
   'lvs-check',
   'lvs-client',
+  'lvs-arp',
 ];
 
 /** Everything but `sent`: one line per advert is rarely what a reader wants. */

@@ -31,3 +31,39 @@ describe('simulate refuses what it cannot run, at the line that asks for it', ()
     expect(r.err).toContain(`${FIX}/v6.conf:2:1: error[simulate-ipv6-unsupported]`);
   });
 });
+
+describe('a paused LVS director resumed (trial W1): the clients\' router\'s ARP cache as Linux keeps it', () => {
+  const SEED003 = 'scenarios/seed-003-lvs-directors';
+  const w1 = (lb1: string, ...more: string[]) =>
+    run('simulate', '--node', `lb1=${lb1}`, '--node', `lb2=${SEED003}/lb2.conf`, '--event', '5 clients 4 50 hold 5', '--event', '20 pause lb1', '--event', '30 resume lb1', '--until', '70', '--seed', '1', ...more);
+
+  it('lb1 reads lb2\'s kept adverts on resume and sends its lower-priority GARPs: the router follows at once, nothing times out', async () => {
+    const r = await w1(`${SEED003}/lb1.conf`);
+    expect(r.code).toBe(0);
+    const arp = r.out.split('\n').filter((l) => l.includes(' ARP '));
+    expect(arp.map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
+      '5.000200 clients ARP 192.0.2.80 → lb1 lb1 answered the broadcast',
+      '23.414162 clients ARP 192.0.2.80 → lb2 gratuitous ARP from lb2',
+      '30.000000 clients ARP 192.0.2.80 → lb1 gratuitous ARP from lb1',
+    ]);
+    expect(r.out).toContain('client connections: 200 opened, 160 completed, 40 broken, 0 refused, 0 timed-out');
+  });
+
+  it('without those GARPs (garp_lower_prio_repeat 0) the outage ends when the cache gives up on lb2, not never', async () => {
+    const r = await w1(`${FIX}/lb1-no-lower-garp.conf`, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as { lvs: { arp: { t: number; address: string; owner?: string; reason: string }[]; clients: { totals: Record<string, number>; outcomes: { t: number; outcome: string }[] } } };
+    // lb2 answered the router's probe at 28.5 s while it still held the VIP; REACHABLE for the seeded
+    // reachable_time, then DELAY 5 s, then three unanswered probes 1 s apart: FAILED, and lb1 answers the broadcast.
+    expect(json.lvs.arp).toEqual([
+      { t: 5.0002, address: '192.0.2.80', owner: 'lb1', reason: 'lb1 answered the broadcast' },
+      { t: 23.414162, address: '192.0.2.80', owner: 'lb2', reason: 'gratuitous ARP from lb2' },
+      { t: 59.967834, address: '192.0.2.80', reason: 'no answer to 3 probes to lb2; the next packet asks again' },
+      { t: 60.0002, address: '192.0.2.80', owner: 'lb1', reason: 'lb1 answered the broadcast' },
+    ]);
+    const timedOut = json.lvs.clients.outcomes.filter((o) => o.outcome === 'timed-out');
+    expect(timedOut.length).toBe(92);
+    expect(Math.max(...timedOut.map((o) => o.t - 15))).toBeLessThan(60.0002); // every lost connect began before lb1 was found
+    expect(json.lvs.clients.totals['opened']).toBe(108);
+  });
+});
