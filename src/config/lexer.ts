@@ -209,7 +209,7 @@ export function tokenize(t: Text, reporter?: Reporter): Token[] {
       const close = s.indexOf('"', i + 1);
       if (close < 0) {
         reporter?.report('unmatched-quote', 'error', at(t, i), `unmatched quote: '${s}'; keepalived drops the rest of the line`, {
-          hint: 'keepalived 2.2.7 -t crashes on this line; close the quote',
+          hint: 'close the quote',
         });
         break;
       }
@@ -345,8 +345,8 @@ export class LineReader {
 
   private noteLong(file: string, line: number): void {
     this.reporter.report('line-too-long', 'warning', { file, line, column: MAX_LINE_BYTES + 1 },
-      `line longer than ${MAX_LINE_BYTES} bytes: keepalived splits it into separate lines`, {
-        hint: 'keepalived also numbers the following lines one higher per split in its messages',
+      `line longer than ${MAX_LINE_BYTES} bytes: keepalived splits it into separate lines, a comment's later pieces included`, {
+        hint: "keepalived's own messages name the pieces before the last with the previous line's number, and its VRRP and checker processes number every later line one higher per split",
       });
   }
 

@@ -32,7 +32,7 @@ import { faultsInstance, trackerDelta, weightMultiplier } from '../core/rfc3768.
 import { checkAdvertisement } from './receive.js';
 import { armTimer, countDrop, downIntervalUs, group, inst, setGroup, setInstance, type Draft, type GarpBurst, type InstanceRecord } from './state.js';
 import { afterTransition } from './sync-group.js';
-import { skewTimeUs } from '../core/rfc3768.js';
+import { preemptTimeUs, skewTimeUs } from '../core/rfc3768.js';
 import {
   downInstance,
   garpBurst,
@@ -229,7 +229,8 @@ function nextPreemptAt(d: Draft, i: number, adv: Advertisement): ReturnType<type
   const r = inst(d, i);
   if (!c || c.preemptDelayUs === 0) return r.preemptAt;
   if (adv.priority >= r.effectivePriority) return undefined; // "stop preempt delay"
-  return r.preemptAt ?? later(d.now, c.preemptDelayUs); // "start preempt delay"
+  // "start preempt delay": from a fresh clock reading, which can let the advert that ends the delay in
+  return r.preemptAt ?? preemptTimeUs(d.now, c.preemptDelayUs, c.adverIntUs);
 }
 
 /** RFC 3768 §6.4.3 Master: "If an ADVERTISEMENT is received" (keepalived vrrp_state_master_rx). */

@@ -8,6 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 import { renderJson, renderText } from '../validate/render.js';
+import { keepalivedExitOf } from '../validate/report.js';
 import { validatePaths } from '../validate/run-validation.js';
 
 const INTERFACE_NAME = /^[A-Za-z0-9_.:@-]{1,15}$/;
@@ -35,12 +36,20 @@ check unrelated files independently.
 The election table shows, for every combination of track_script /
 track_interface outcomes, each node's effective priority and who becomes master.
 
-Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
+Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.
+With --keepalived-exit: the status keepalived -t would exit with (the highest of
+the files'): 0 nothing keepalived reports, 2 keepalived stops at a keyword
+missing its parameter, 4 only "cannot run" findings (a missing include), 5 any
+other finding keepalived reports (warnings and deprecations included, as
+keepalived 2.2.7 counts them), 6 never (script security depends on the host),
+139 a line keepalived 2.2.7 crashes on. This project's own checks (cross-node,
+LVS advice) do not count.`,
   examples: [
     { args: 'validate lb1.conf lb2.conf', explain: 'check two nodes of one cluster, with the cross-node checks and the election table' },
     { args: 'validate --separate /etc/keepalived/', explain: 'check every config in a folder, each on its own' },
     { args: 'validate --host-interfaces eth0,eth1 --check-scripts /etc/keepalived/keepalived.conf', explain: 'also check interfaces and script files as on this host' },
     { args: 'validate --json lb1.conf lb2.conf', explain: 'the same as one JSON document' },
+    { args: 'validate --keepalived-exit --host-interfaces eth0 keepalived.conf', explain: 'fail (or pass) exactly where keepalived -t would on this host' },
   ],
   define(cmd: Command) {
     cmd
@@ -50,7 +59,8 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
       .option('--previous <cluster.conf>', 'the cluster.conf running now: the new one must raise config_version (as ccs_config_validate and cman require)')
       .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
       .option('--no-table', 'do not print the election table')
-      .option('-q, --quiet', 'print errors only');
+      .option('-q, --quiet', 'print errors only')
+      .option('--keepalived-exit', 'exit with the status keepalived -t would (0, 2, 4, 5 or 139), for CI gates that follow keepalived');
   },
   async run({ args, options }, { io, style, json }) {
     const paths = (args[0] as string[] | undefined) ?? [];
@@ -78,6 +88,9 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
     });
     const render = { quiet: options['quiet'] === true, table: options['table'] !== false };
     io.stdout.write(json ? renderJson(report, render) : renderText(report, style, render));
-    return report.exitCode;
+    if (options['keepalivedExit'] !== true) return report.exitCode;
+    const code = keepalivedExitOf(report);
+    if (!json) io.stdout.write(`exit status ${code}: what keepalived -t would exit with (--keepalived-exit)\n`);
+    return code;
   },
 };

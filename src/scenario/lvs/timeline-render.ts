@@ -25,12 +25,23 @@ const FAILED: ReadonlySet<LvsClientOutcome> = new Set(['broken', 'refused', 'tim
 
 /** Check verdicts, the clients' router's ARP changes, and failed client connections grouped by outcome and reason within a second. */
 export function lvsRows(lvs: TimelineLvs): LvsRow[] {
+  return [...lvsCheckRows(lvs), ...lvsClientRows(lvs)];
+}
+
+/** Each health-check verdict, and each change of the clients' router's ARP view of a VIP, as a row: what explains the clients' failures. */
+export function lvsCheckRows(lvs: TimelineLvs): LvsRow[] {
   const rows: LvsRow[] = lvs.checks.map((c) => ({
     seq: c.seq, at: c.at, node: c.director, instance: c.server, what: `${c.server} ${c.up ? 'in service' : 'out of service'} (${c.service})`, priority: '', why: c.reason,
   }));
   for (const a of lvs.arp) {
     rows.push({ seq: a.seq, at: a.at, node: lvs.clients, instance: '', what: a.owner === undefined ? `ARP ${a.address} failed` : `ARP ${a.address} → ${a.owner}`, priority: '', why: a.reason });
   }
+  return rows;
+}
+
+/** Failed client connections, one row per outcome and reason within a second. */
+export function lvsClientRows(lvs: TimelineLvs): LvsRow[] {
+  const rows: LvsRow[] = [];
   let group: { first: TimelineClientOutcome; n: number } | undefined;
   const flush = (): void => {
     if (group === undefined) return;
