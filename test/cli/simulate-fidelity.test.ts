@@ -6,11 +6,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { captureIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 const FIX = 'test/cli/fixtures/fidelity';
+// Whole runs of the command: generous on a loaded machine (virtual time keeps the results exact).
+vi.setConfig({ testTimeout: 60_000 });
 
 async function run(...argv: string[]) {
   const io = captureIo();
