@@ -25,9 +25,7 @@ describe('robustness', () => {
     );
   });
 
-  // 200 parses take about 4 s on an idle 2-core machine, over vitest's 5 s default
-  // when the machine is busy: this is a correctness property, not a timing one.
   it('never throws on arbitrary unicode text', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 2000 }), (s) => void parse(s)), { numRuns: 200, seed: 7 });
-  }, 60_000);
+  }, 30_000); // 200 parses: about 4 s on a loaded 2-core machine; the test is about throwing, not speed (npm run bench times the parser)
 });

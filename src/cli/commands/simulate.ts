@@ -106,7 +106,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--event <"T WORD ARGS">', 'something that happens at T seconds, e.g. "6 kill lb1" (repeatable)', collect)
       .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
-      .option('--pcap <file>', 'write every simulated frame to a pcap file')
+      .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
       .option('--svg <file>', 'draw the timeline as an SVG picture')
       .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
       .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
