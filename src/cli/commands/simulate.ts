@@ -32,6 +32,7 @@ import type { ClientRows } from '../../scenario/lvs/client-groups.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { progressReporter } from '../progress.js';
 import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
@@ -108,6 +109,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
       .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
       .option('--svg <file>', 'draw the timeline as an SVG picture')
+      .option('--progress', 'print how far a long run has got on stderr (default: at a terminal only)')
       .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
       .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
@@ -132,7 +134,9 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     }
     try {
       const started = performance.now();
-      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
+      const progress = progressReporter(ctx.io, 'vrrp-lab simulate', options['progress'] === true);
+      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined, ...(progress ? { onProgress: progress.report } : {}) });
+      progress?.done();
       writeArtifacts(run, pcap, options, ctx);
       writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
       print(run, ctx, options);
