@@ -12,8 +12,10 @@ import { holdersAt, mastersAt, stateAt, priorityAt, type Timeline } from './time
 import { formatSeconds, type Instant } from '../core/time.js';
 import { lvsCheckRows, lvsClientRows, lvsConnTable, lvsSummary } from './lvs/timeline-render.js';
 import { groupedClientRows, type ClientRows } from './lvs/client-groups.js';
+import { explanationRows } from './timeline-explain.js';
 
-interface Row {
+/** One line of the table; other modules (lvs, timeline-explain.ts) add rows of this shape. */
+export interface Row {
   readonly seq: number;
   readonly at: Instant;
   readonly node: string;
@@ -57,6 +59,7 @@ function rows(tl: Timeline, clients: ClientRows = 'grouped'): Row[] {
     const sign = v.action === 'add' ? '+' : '-';
     r.push({ seq: v.seq, at: v.at, node: v.node, instance: v.instance, what: `${sign} ${v.address}/${v.prefixLength} ${v.interface}`, priority: '', why: '' });
   }
+  r.push(...explanationRows(tl));
   if (tl.lvs !== undefined) r.push(...lvsRowsFor(tl.lvs, r, clients));
   return transitionsFirst(r.sort((a, b) => a.seq - b.seq));
 }

@@ -18,6 +18,7 @@ export const OBSERVATION_KINDS: readonly ObservationKind[] = [
   'garp',
   'sent',
   'dropped',
+  'sync-group-wait',
   'script-status',
   'event',
   'lvs-conns',

@@ -174,7 +174,14 @@ export type VrrpOutput =
     }
   | { readonly kind: 'priority-changed'; readonly instance: string; readonly from: number; readonly to: number; readonly reason: string }
   | { readonly kind: 'script-status'; readonly script: string; readonly ok: boolean; readonly exitCode: number }
-  | { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: DropReason };
+  /** A received packet not used; `from` is the sender's address once the packet decoded as an advert. */
+  | { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly from?: string; readonly reason: DropReason }
+  /**
+   * An instance's Master_Down_Timer expired (it wants MASTER), but its sync
+   * group holds it in BACKUP until every other member wants MASTER too
+   * (keepalived vrrp_sync_can_goto_master). `reason` says why it wants MASTER.
+   */
+  | { readonly kind: 'sync-group-wait'; readonly instance: string; readonly group: string; readonly waitingFor: readonly string[]; readonly reason: string };
 
 // ---------------------------------------------------------------- drop reasons
 
