@@ -35,6 +35,7 @@ import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 import { reportEnvironmentError } from './image.js';
 import { OUTPUT_FLAGS, simulateCommand } from './simulate.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { writeRunJunit } from '../junit-report.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -119,7 +120,10 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     try {
       const prepared = prepareScenario(scenario, { parse: keepalivedParser });
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
-      if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
+      if (backend === 'sim') {
+        writeRunJunit(options, ctx.io.cwd, predicted.run, 'run --backend sim', 0);
+        return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
+      }
       let vips: VipCheck[] = [];
       let rewrites: readonly ConfigRewrite[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
@@ -144,6 +148,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         writeOutput('--svg', options['svg'], ctx.io.cwd, renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
+      writeRunJunit(options, ctx.io.cwd, real, `run --backend docker --engine ${engine}`, 0);
       return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
