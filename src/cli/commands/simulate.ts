@@ -125,7 +125,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--event <"T WORD ARGS">', 'something that happens at T seconds, e.g. "6 kill lb1" (repeatable)', collect)
       .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
-      .option('--pcap <file>', 'write every simulated frame to a pcap file')
+      .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
       .option('--svg <file>', 'draw the timeline as an SVG picture')
       .option('--from <seconds>', 'the SVG shows the run from this time (zoom)', secondsArg)
       .option('--to <seconds>', 'the SVG shows the run up to this time (zoom)', secondsArg)
