@@ -33,6 +33,7 @@ import type { ClientRows } from '../../scenario/lvs/client-groups.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { progressReporter } from '../progress.js';
 import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
@@ -129,6 +130,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--svg <file>', 'draw the timeline as an SVG picture')
       .option('--from <seconds>', 'the SVG shows the run from this time (zoom)', secondsArg)
       .option('--to <seconds>', 'the SVG shows the run up to this time (zoom)', secondsArg)
+      .option('--progress', 'print how far a long run has got on stderr (default: at a terminal only)')
       .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
       .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
@@ -155,7 +157,9 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     }
     try {
       const started = performance.now();
-      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
+      const progress = progressReporter(ctx.io, 'vrrp-lab simulate', options['progress'] === true);
+      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined, ...(progress ? { onProgress: progress.report } : {}) });
+      progress?.done();
       writeArtifacts(run, pcap, options, ctx);
       writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
       print(run, ctx, options);
