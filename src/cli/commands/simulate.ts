@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { EVENT_WORDS } from '../../scenario/events.js';
+import { EVENT_WORD_USAGE } from '../../scenario/events.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import type { ScenarioRun } from '../../scenario/run.js';
@@ -45,7 +45,7 @@ function seedArg(value: string): number {
   return Number(value);
 }
 
-const EVENT_HELP = Object.entries(EVENT_WORDS)
+const EVENT_HELP = Object.entries(EVENT_WORD_USAGE)
   .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
   .join('\n');
 
