@@ -10,6 +10,8 @@
 //        ← sim, runtime, docker (backends: siblings that never import each other)
 //        ← scenario (talks to a backend only through core's Backend port)
 //        ← lab (the one registry below the CLI that names backends)
+//        ← testing (what users' test suites import: matchers, the vitest setup,
+//          the testcontainers module; a host: its waits run on real time)
 //        ← cli, tui
 //
 // Clocks and randomness (Date, performance, timers, Math.random, crypto's
@@ -38,12 +40,13 @@ export const LAYERS = {
   docker: ['core', 'config', ...ENGINES, 'check', 'spec'],
   scenario: ['core', 'config', ...ENGINES, 'check', 'spec'],
   lab: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario'],
+  testing: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab'],
   tui: ['core', 'config', ...ENGINES, 'check', 'spec', 'scenario'],
-  cli: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab', 'tui'],
+  cli: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab', 'testing', 'tui'],
 };
 
 /** Folders that run on a real clock: the only ones that may read it or draw unseeded randomness. */
-export const HOSTS = ['runtime', 'docker', 'cli'];
+export const HOSTS = ['runtime', 'docker', 'testing', 'cli'];
 /** Besides the hosts, the registry may draw a fresh seed for a run nobody seeded (src/lab/seed.ts). */
 const SEEDERS = [...HOSTS, 'lab'];
 

@@ -9,7 +9,7 @@ import {
 } from './build-context.js';
 import { familyOf, parseAddress } from './ip.js';
 import { readUnsigned } from './numbers.js';
-import { notifyScript } from './build-vrrp.js';
+import { commandWords, notifyScript } from './build-vrrp.js';
 import { IFNAMSIZ } from './build-address.js';
 import type { BlockNode, Statement } from './parser.js';
 import { readSockaddr } from './parse-hooks.js';
@@ -393,9 +393,9 @@ const CHECKER_HANDLERS: Readonly<Record<string, (c: CK, stmt: Statement, ctx: Bu
     const v = stringArg(ctx, stmt);
     if (v) c.virtualhost = v;
   },
-  misc_path: (c, stmt) => {
+  misc_path: (c, stmt, ctx) => {
     const t = stmt.args[0];
-    if (t) c.miscPath = valueOf(stmt.args.map((a) => a.text).join(' '), t.loc);
+    if (commandWords(ctx, stmt, { crashes: true }) && t) c.miscPath = valueOf(stmt.args.map((a) => a.text).join(' '), t.loc);
   },
   misc_timeout: (c, stmt, ctx) => {
     const v = unsignedArg(ctx, stmt, 1, 0, Math.floor(UINT_MAX / TIMER_HZ), { code: 'misc-timeout-invalid' });

@@ -64,16 +64,21 @@ export function notifyScript(ctx: BuildContext, stmt: Statement): NotifyScript |
 /**
  * The line re-read shell-style, and its word 1 (the command) split again the
  * same way, as keepalived does before running it. Undefined (reported) when
- * either has an unterminated quote: keepalived then has no command.
+ * either has an unterminated quote: keepalived then has no command. `crashes`:
+ * keepalived 2.2.7 -t dies of a segmentation fault on such a line (checked on the
+ * real binary: vrrp_script's `script` and MISC_CHECK's `misc_path` do; the
+ * notify scripts, router_id and a stray quote exit 5 normally).
  */
-export function commandWords(ctx: BuildContext, stmt: Statement): { words: string[]; argv: string[] } | undefined {
+export function commandWords(ctx: BuildContext, stmt: Statement, options: { crashes?: boolean } = {}): { words: string[]; argv: string[] } | undefined {
   const line = tokenizeShell(stmt.text);
   const cmd = line.ok ? line.words[1] : undefined;
   const argv: ShellWords = cmd !== undefined ? tokenizeShell(cmd) : { ok: true, words: [] };
   const failed = !line.ok ? line : !argv.ok ? argv : undefined;
   if (failed && !failed.ok) {
-    report(ctx, 'unmatched-quote', 'error', stmt.args[0]?.loc ?? stmt.loc, `${failed.error}: keepalived ignores the ${stmt.keyword.text} command`,
-      "quote the command with double quotes and balance any single quotes inside it");
+    const crashes = options.crashes === true;
+    ctx.reporter.report('unmatched-quote', 'error', stmt.args[0]?.loc ?? stmt.loc,
+      `${failed.error}: keepalived ${crashes ? '2.2.7 -t crashes on this line (segmentation fault, exit status 139)' : `ignores the ${stmt.keyword.text} command`}`,
+      { hint: 'quote the command with double quotes and balance any single quotes inside it', ...(crashes ? { data: { keepalivedCrashes: true } } : {}) });
     return undefined;
   }
   return { words: line.ok ? line.words : [], argv: argv.ok ? argv.words : [] };
@@ -648,7 +653,7 @@ type S = Draft<VrrpScript>;
 
 export const SCRIPT_HANDLERS: Readonly<Record<string, Handler<S>>> = {
   script: (s, stmt, ctx) => {
-    const words = commandWords(ctx, stmt);
+    const words = commandWords(ctx, stmt, { crashes: true });
     if (!words) return;
     const cmd = words.words[1];
     if (cmd === undefined || cmd === '') return;

@@ -96,6 +96,19 @@ describe('line endings and odd input', () => {
     expect(codesAt(r, 2)).toContain('unknown-keyword');
   });
 
+  it('cuts a character at the byte keepalived cuts it, comment lines included (real keepalived -t: test/fixtures/keepalived-t)', () => {
+    // '# ' + 1020 x is 1022 bytes: the first é (2 bytes) straddles byte 1023
+    const chunks = splitPhysical(`# ${'x'.repeat(1020)}${'é'.repeat(10)} router_id\n`);
+    expect(chunks.map((c) => c.text)).toEqual([`# ${'x'.repeat(1020)}\uFFFD`, `\uFFFD${'é'.repeat(9)} router_id`]);
+    // keepalived -t: (Line 2) Unknown keyword '\uFFFDééééééééé' — the comment's second piece is live text
+    const r = parse(`global_defs {\n# ${'x'.repeat(1020)}${'é'.repeat(10)} router_id\n}\n`);
+    expect(r.diagnostics.find((d) => d.code === 'unknown-keyword')?.message).toContain(`'\uFFFD${'é'.repeat(9)}'`);
+    // a 3-byte character cut after its first byte leaves two orphaned bytes
+    expect(splitPhysical(`${'x'.repeat(1022)}€\n`).map((c) => c.text)).toEqual([`${'x'.repeat(1022)}\uFFFD`, '\uFFFD\uFFFD']);
+    // a boundary between characters cuts nothing
+    expect(splitPhysical(`${'x'.repeat(1021)}éy\n`).map((c) => c.text)).toEqual([`${'x'.repeat(1021)}é`, 'y']);
+  });
+
   it('ends a line at a NUL byte and never throws on binary noise', () => {
     expect(lines('state MASTER\u0000junk\n').words).toEqual([['state', 'MASTER']]);
     let seed = 7;

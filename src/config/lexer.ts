@@ -112,7 +112,14 @@ const sliceText = (t: Text, from: number, to?: number): Text => ({
   line: t.line,
 });
 
-/** Splits a file's text into fgets-sized chunks. */
+/**
+ * Splits a file's text into fgets-sized chunks: every MAX_LINE_BYTES bytes of
+ * UTF-8, comment lines included (keepalived decomments each piece on its own).
+ * A character cut by the boundary is cut as fgets cuts its bytes: its lead
+ * bytes end one piece and its remaining bytes begin the next, each an invalid
+ * sequence, shown as U+FFFD (one for the lead, one per orphaned byte) as a
+ * terminal shows keepalived's message about that piece.
+ */
 export function splitPhysical(text: string): Chunk[] {
   const chunks: Chunk[] = [];
   const lines = text.split('\n');
@@ -123,18 +130,26 @@ export function splitPhysical(text: string): Chunk[] {
     const line = nul >= 0 ? raw.slice(0, nul) : raw;
     let start = 0;
     let bytes = 0;
+    let carried = '';
     for (let j = 0; j < line.length; j++) {
       const code = line.codePointAt(j) ?? 0;
       const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      const width = code >= 0x10000 ? 2 : 1;
       if (bytes + size > MAX_LINE_BYTES) {
-        chunks.push({ text: line.slice(start, j), line: i + 1, startCol: start + 1 });
-        start = j;
-        bytes = 0;
+        const cut = MAX_LINE_BYTES - bytes;
+        chunks.push({ text: carried + line.slice(start, j) + (cut > 0 ? '\uFFFD' : ''), line: i + 1, startCol: start + 1 });
+        carried = cut > 0 ? '\uFFFD'.repeat(size - cut) : '';
+        start = cut > 0 ? j + width : j;
+        bytes = cut > 0 ? size - cut : 0;
+        if (cut > 0) {
+          j += width - 1;
+          continue;
+        }
       }
       bytes += size;
-      if (code >= 0x10000) j++;
+      j += width - 1;
     }
-    chunks.push({ text: line.slice(start), line: i + 1, startCol: start + 1 });
+    chunks.push({ text: carried + line.slice(start), line: i + 1, startCol: start + 1 - carried.length });
   });
   return chunks;
 }
@@ -209,7 +224,7 @@ export function tokenize(t: Text, reporter?: Reporter): Token[] {
       const close = s.indexOf('"', i + 1);
       if (close < 0) {
         reporter?.report('unmatched-quote', 'error', at(t, i), `unmatched quote: '${s}'; keepalived drops the rest of the line`, {
-          hint: 'keepalived 2.2.7 -t crashes on this line; close the quote',
+          hint: 'close the quote',
         });
         break;
       }
@@ -345,8 +360,8 @@ export class LineReader {
 
   private noteLong(file: string, line: number): void {
     this.reporter.report('line-too-long', 'warning', { file, line, column: MAX_LINE_BYTES + 1 },
-      `line longer than ${MAX_LINE_BYTES} bytes: keepalived splits it into separate lines`, {
-        hint: 'keepalived also numbers the following lines one higher per split in its messages',
+      `line longer than ${MAX_LINE_BYTES} bytes: keepalived splits it into separate lines, a comment's later pieces included`, {
+        hint: "keepalived's own messages name the pieces before the last with the previous line's number, and its VRRP and checker processes number every later line one higher per split",
       });
   }
 

@@ -198,7 +198,10 @@ export class Parser {
       this.skipSublevel = -1;
       return { keyword, args, loc: keyword.loc, text: line.text, known: true, skipped: true };
     }
-    if (args.length === 0 && REQUIRES_ARGUMENT[kind]?.has(keyword.text)) {
+    // After an unmatched quote the words are gone but keepalived's handler still
+    // sees a parameter: it reports the quote, not a missing parameter, and goes on
+    // (real keepalived -t: notify_master "/bin/true exits 5, not 2).
+    if (args.length === 0 && REQUIRES_ARGUMENT[kind]?.has(keyword.text) && !line.text.includes('"')) {
       this.reporter.report('missing-parameter', 'error', keyword.loc, missingParameterMessage(keyword.text, keyword.text, 2), {
         hint: 'give the value this keyword needs',
       });

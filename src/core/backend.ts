@@ -152,7 +152,10 @@ export type VrrpObservation =
   | (ObservationBase & { readonly kind: 'address-added' | 'address-removed'; readonly instance: string; readonly interface: string; readonly address: string; readonly prefixLength: number; readonly reason?: string })
   | (ObservationBase & { readonly kind: 'garp'; readonly instance: string; readonly interface: string; readonly address: string })
   | (ObservationBase & { readonly kind: 'sent'; readonly instance: string; readonly interface: string; readonly destination: string; readonly priority: number })
-  | (ObservationBase & { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: { readonly code: string } })
+  /** `from`: the sender's address; `why`: a peer mismatch's reason in words (src/vrrp explain.ts), when the node runs that engine. */
+  | (ObservationBase & { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly from?: string; readonly why?: string; readonly reason: { readonly code: string } })
+  /** An instance wants MASTER; its sync group holds it until `waitingFor` want MASTER too. */
+  | (ObservationBase & { readonly kind: 'sync-group-wait'; readonly instance: string; readonly group: string; readonly waitingFor: readonly string[]; readonly reason: string })
   | (ObservationBase & { readonly kind: 'script-status'; readonly script: string; readonly ok: boolean })
   | (ObservationBase & { readonly kind: 'event'; readonly event: ClusterEvent });
 

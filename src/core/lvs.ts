@@ -57,7 +57,13 @@ export type LvsObservation =
       /** The real server that answered, when one did. */
       readonly server?: string;
       readonly reason: string;
-    });
+    })
+  /**
+   * The clients' router's ARP cache (`node` is the clients' node) sends
+   * `address` to a new `owner`, or gave up on it (no `owner`: FAILED, the next
+   * packet asks again). Why: a gratuitous ARP, a reply, or probes unanswered.
+   */
+  | (ObservationBase & { readonly kind: 'lvs-arp'; readonly address: string; readonly owner?: NodeId; readonly reason: string });
 
 /**
  * A client connection's fate: `opened` (handshake done), then one of

@@ -29,10 +29,14 @@
  *   both are multicast on one interface and one multicast group, or both are
  *   unicast from one source address with a peer in common (interfaces, when
  *   both are named, must match). A multicast and a unicast one never do.
+ * - preempt_delay (keepalived): preempt_time = the first lower advert's time
+ *   + delay, plus a short stand-in lag when the delay spans at most two 1 s
+ *   intervals, so the advert landing as the delay ends is still accepted —
+ *   a race on real keepalived, measured; see preemptTimeUs.
  * - advert_int: VRRPv2 carries whole seconds (keepalived rounds to the nearest,
  *   at least 1, at most 255), VRRPv3 centiseconds (at most 40.95 s).
  */
-import { US_PER_SECOND, type DurationUs } from './time.js';
+import { later, US_PER_SECOND, type DurationUs, type Instant } from './time.js';
 
 // ---------------------------------------------------------------- wire (§5)
 
@@ -104,6 +108,46 @@ export function skewMinUs(version: 2 | 3 = 2, masterAdverIntUs: DurationUs = US_
 /** §6.1 Master_Down_Interval: priority 100, 1 s, 3 adverts → 3 609 375 µs. */
 export function masterDownIntervalUs(priority: number, adverIntUs: DurationUs, downTimerAdverts: number = DEFAULT_DOWN_TIMER_ADVERTS, version: 2 | 3 = 2): DurationUs {
   return downTimerAdverts * adverIntUs + skewTimeUs(priority, version, adverIntUs);
+}
+
+// ---------------------------------------------------------------- preempt_delay (keepalived)
+
+/**
+ * keepalived's preempt_time, and the advert that arrives just as the delay
+ * ends. keepalived (vrrp.c vrrp_state_backup) sets preempt_time = timer_now()
+ * + delay while it handles the first lower advert — a fresh clock reading,
+ * later than the wake-up that delivered that advert by however late the
+ * process was — and compares it, for each later advert, with time_now, the
+ * reading it cached when it woke for that advert. A master's adverts slip a
+ * little every interval (it re-arms from a fresh reading after sending), and
+ * a lot once when its delayed GARP burst (garp_master_delay, 5 s after it
+ * became master) comes due with an advert: that burst's timer did not slip,
+ * so it goes first and the advert waits for it. So when the delay is a whole
+ * number of intervals, the advert that lands as it ends is accepted (down
+ * timer reset: the takeover one interval later) when the first one was
+ * handled later than the master has slipped since.
+ *
+ * Recorded on keepalived 2.2.7 (fixtures 05, 31, 36–47 and 17 runs more), at
+ * advert_int 1 with no GARP burst between the two adverts: accepted in 9 of
+ * 17 runs with a delay of one or two intervals — a toss-up — and in 1 of 6
+ * with three; with the burst delaying the last advert or one before it (43,
+ * 05, 31, four or five intervals) in 0 of 12; at advert_int 2 in 0 of 4. The
+ * simulator's adverts do not slip and it handles them in no time, so it must
+ * take a side: with at most two 1 s intervals it accepts that advert (this
+ * lag, shorter than any interval, is a stand-in), otherwise it discards it.
+ * It does not move a master's advert behind its GARP burst, which would
+ * shift every later advert of every run.
+ */
+export const PREEMPT_TIME_LAG_US = 1_000;
+/** The lag applies when the delay spans at most this many advert intervals… */
+export const PREEMPT_TIME_LAG_MAX_ADVERTS = 2;
+/** …of at most this length. */
+export const PREEMPT_TIME_LAG_MAX_ADVERT_INT_US = US_PER_SECOND;
+
+/** keepalived's preempt_time for a delay that starts `now` (at the first lower advert). */
+export function preemptTimeUs(now: Instant, delayUs: DurationUs, adverIntUs: DurationUs): Instant {
+  const lagged = adverIntUs <= PREEMPT_TIME_LAG_MAX_ADVERT_INT_US && delayUs <= PREEMPT_TIME_LAG_MAX_ADVERTS * adverIntUs;
+  return later(now, delayUs + (lagged ? PREEMPT_TIME_LAG_US : 0));
 }
 
 const CENTI_US = 10_000;

@@ -4,7 +4,9 @@
  *
  * Theory of operation:
  * - create → start: connect to the engine, require the node image, remove what
- *   dead runs left, plan the networks off the host's routes (lab-plan.ts),
+ *   dead runs left, plan the networks off the host's routes and the engine's
+ *   other networks, planning again if a parallel lab took the subnet first
+ *   (lab-plan.ts, lab-networks.ts),
  *   create one network per segment and one container per node, write each
  *   node's config, start its observer (docker/observe.sh), then take the start
  *   time t0 and start the engines of the nodes that start at 0.
@@ -26,11 +28,12 @@ import { instant, type DurationUs, type Instant } from '../core/time.js';
 import { CAPTURE_FILTER, captureFile, mergeCaptures } from './capture.js';
 import { cleanupOnSignal } from './cleanup.js';
 import { connectDocker, type Docker } from './docker-client.js';
-import { formatSubnet, readHostRoutes } from './host-routes.js';
+import { formatSubnet } from './host-routes.js';
 import { requireNodeImage } from './image.js';
 import { KeepalivedRunner, type NodeEngineRunner } from './keepalived-node.js';
 import { labelsFor, newRunId, removeRun, removeStale } from './labels.js';
-import { planLab, type LabPlan } from './lab-plan.js';
+import type { LabPlan } from './lab-plan.js';
+import { planAndCreateNetworks } from './lab-networks.js';
 import { applyNetworkFault } from './faults.js';
 import { dockerNodeConfig, type DockerNodeConfig, type NodeEngineKind } from './node-config.js';
 import type { NodeBackend, NodeSpec } from '../spec/node-spec.js';
@@ -155,12 +158,13 @@ async function startCluster(spec: ClusterSpec<DockerNodeConfig>, options: Docker
   if (stale.containers + stale.networks > 0) log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier run that was killed`);
   checkLvsRunnable(spec.nodes.map((n) => ({ id: n.id, ...(n.config.lvs === undefined ? {} : { lvs: n.config.lvs }) })));
   const directors = spec.nodes.map((n) => ({ id: n.id, interfaces: n.config.interfaces }));
-  const plan = planLab([...directors, ...(spec.lvs === undefined ? [] : lvsPlanNodes(spec.lvs, directors))], spec.nodes.flatMap((n) => n.config.vips.map((v) => v.address)), readHostRoutes());
-  for (const s of plan.segments) if (s.movedFrom) log(`segment ${s.name}: ${formatSubnet(s.movedFrom)} ${s.movedBecause}; the lab runs it on ${formatSubnet(s.subnet)} (VIPs unchanged)`);
   const runId = newRunId();
   const unregister = cleanupOnSignal(async () => void (await removeRun(docker, runId)));
   try {
-    const networks = await createNetworks(docker, runId, plan);
+    const planNodes = [...directors, ...(spec.lvs === undefined ? [] : lvsPlanNodes(spec.lvs, directors))];
+    const vips = spec.nodes.flatMap((n) => n.config.vips.map((v) => v.address));
+    const { plan, networks } = await planAndCreateNetworks(docker, planNodes, vips, (p) => createNetworks(docker, runId, p), async () => void (await removeRun(docker, runId)));
+    for (const s of plan.segments) if (s.movedFrom) log(`segment ${s.name}: ${formatSubnet(s.movedFrom)} ${s.movedBecause}; the lab runs it on ${formatSubnet(s.subnet)} (VIPs unchanged)`);
     const nodes = await Promise.all(spec.nodes.map((n) => startNode(docker, image, runId, plan, networks, n, options, spec.seed)));
     const lvs = spec.lvs === undefined ? undefined : await startLvsHosts(docker, image, runId, plan, networks, spec.lvs);
     const cluster = new RunningDockerCluster(docker, runId, plan, nodes, unregister, lvs, options.capture === true);

@@ -230,7 +230,35 @@ function checkFailover(tl: Timeline, e: Expectation & { kind: 'failover' }, desc
     ...(e.to === undefined ? {} : { to: e.to }),
   });
   const v = firstViolation(tl, checker);
-  return v === undefined ? pass(e, description, checker.outcome().at) : failure(tl, e, description, v.at, v.message);
+  return v === undefined ? pass(e, description, checker.outcome().at) : failure(tl, e, description, v.at, failoverStory(tl, e));
+}
+
+/**
+ * A failed failover in words: who was master just before the fault, then each
+ * change of master from the fault on until a new master is in place (or the
+ * end): "the master of VI_IN was r2 before 18 s; nobody from 18 s until
+ * 21.359574 s (3.359574 s), then r1".
+ */
+function failoverStory(tl: Timeline, e: Expectation & { kind: 'failover' }): string {
+  const label = instanceName(e.instance);
+  const before = e.after > 0 ? mastersAt(tl, e.instance, (e.after - 1) as Instant) : [];
+  const same = (a: readonly NodeId[], b: readonly NodeId[]): boolean => a.join() === b.join();
+  const done = (m: readonly NodeId[]): boolean => m.length === 1 && (e.to !== undefined ? m[0] === e.to : !before.includes(m[0] as NodeId));
+  const steps: string[] = [];
+  let current = mastersAt(tl, e.instance, e.after);
+  let since = e.after;
+  for (const t of changePoints(tl)) {
+    if (t <= e.after) continue;
+    const m = mastersAt(tl, e.instance, t);
+    if (same(m, current)) continue;
+    steps.push(`${list(current)} from ${formatSeconds(since)} s until ${formatSeconds(t)} s (${formatSeconds(t - since)} s)`);
+    current = m;
+    since = t;
+    if (done(m)) break;
+    if (steps.length === 4) return `the master of ${label} was ${list(before)} before ${formatSeconds(e.after)} s; ${steps.join(', ')}, …`;
+  }
+  steps.push(done(current) && since > e.after ? `then ${list(current)}` : `${list(current)} from ${formatSeconds(since)} s to the end (${formatSeconds(tl.until)} s)`);
+  return `the master of ${label} was ${list(before)} before ${formatSeconds(e.after)} s; ${steps.join(', ')}`;
 }
 
 function checkNeverTwoMasters(tl: Timeline, e: Expectation & { kind: 'never-two-masters' }, description: string): ExpectationResult {

@@ -10,6 +10,7 @@ import { formatEvent } from './events.js';
 import type { Timeline } from './timeline.js';
 import { usToSeconds } from '../core/time.js';
 import { lvsToJson, type LvsJson } from './lvs/timeline-render.js';
+import { explanationsToJson, type ExplanationsJson } from './timeline-explain.js';
 
 export interface TimelineJson {
   readonly transitions: readonly { t: number; node: string; instance: string; state: 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP'; priority: number; reason: string }[];
@@ -20,6 +21,10 @@ export interface TimelineJson {
   readonly events: readonly { t: number; event: string }[];
   readonly priorities: readonly { t: number; node: string; instance: string; from: number; to: number; reason: string }[];
   readonly garps: readonly { t: number; node: string; instance: string; interface: string; address: string }[];
+  /** Adverts dropped for a peer mismatch, one entry per run (timeline-explain.ts). */
+  readonly drops: ExplanationsJson['drops'];
+  /** Instances a sync group held in BACKUP while they wanted MASTER. */
+  readonly syncWaits: ExplanationsJson['syncWaits'];
   /** Load balancing: real servers, counters, check verdicts, client outcomes (only when the cluster has virtual servers). */
   readonly lvs?: LvsJson;
 }
@@ -43,6 +48,7 @@ export function timelineToJson(tl: Timeline): TimelineJson {
     events: tl.events.map((e) => ({ t: t(e.at), event: formatEvent(e.event) })),
     priorities: tl.priorities.map((p) => ({ t: t(p.at), node: p.node, instance: p.instance, from: p.from, to: p.to, reason: p.reason })),
     garps: tl.garps.map((g) => ({ t: t(g.at), node: g.node, instance: g.instance, interface: g.interface, address: g.address })),
+    ...explanationsToJson(tl),
     ...(tl.lvs === undefined ? {} : { lvs: lvsToJson(tl, tl.lvs) }),
   };
 }

@@ -10,9 +10,12 @@
 import { formatEvent } from './events.js';
 import { holdersAt, mastersAt, stateAt, priorityAt, type Timeline } from './timeline.js';
 import { formatSeconds, type Instant } from '../core/time.js';
-import { lvsConnTable, lvsRows, lvsSummary } from './lvs/timeline-render.js';
+import { lvsCheckRows, lvsClientRows, lvsConnTable, lvsSummary } from './lvs/timeline-render.js';
+import { groupedClientRows, type ClientRows } from './lvs/client-groups.js';
+import { explanationRows } from './timeline-explain.js';
 
-interface Row {
+/** One line of the table; other modules (lvs, timeline-explain.ts) add rows of this shape. */
+export interface Row {
   readonly seq: number;
   readonly at: Instant;
   readonly node: string;
@@ -27,7 +30,7 @@ const SOURCE_WORDS = { given: 'address given', config: 'address from the config'
 /** Seconds with six decimals, so the column lines up: "   3.414062". */
 export const fixedSeconds = (us: number): string => (us / 1_000_000).toFixed(6);
 
-export function renderTimelineText(tl: Timeline, options: { readonly title?: string } = {}): string {
+export function renderTimelineText(tl: Timeline, options: { readonly title?: string; readonly clients?: ClientRows } = {}): string {
   const out: string[] = [];
   if (options.title) out.push(options.title);
   out.push(`seed ${tl.seed} · until ${formatSeconds(tl.until)} s`);
@@ -41,13 +44,13 @@ export function renderTimelineText(tl: Timeline, options: { readonly title?: str
     for (const r of tl.lvs.realServers) out.push(`  ${r.id}  ${r.address}  (real server of ${r.services.join(', ')})`);
     out.push(`  ${tl.lvs.clients}  (the clients, behind a router on the virtual services' network)`);
   }
-  out.push('', ...table(rows(tl)), '');
+  out.push('', ...table(rows(tl, options.clients)), '');
   if (tl.lvs !== undefined) out.push(...lvsConnTable(tl, tl.lvs), '');
   out.push(...summary(tl));
   return out.join('\n') + '\n';
 }
 
-function rows(tl: Timeline): Row[] {
+function rows(tl: Timeline, clients: ClientRows = 'grouped'): Row[] {
   const r: Row[] = [];
   for (const e of tl.events) r.push({ seq: e.seq, at: e.at, node: '', instance: '', what: `event: ${formatEvent(e.event)}`, priority: '', why: '' });
   for (const x of tl.transitions) r.push({ seq: x.seq, at: x.at, node: x.node, instance: x.instance, what: `${x.from} → ${x.to}`, priority: String(x.priority), why: x.reason });
@@ -56,21 +59,30 @@ function rows(tl: Timeline): Row[] {
     const sign = v.action === 'add' ? '+' : '-';
     r.push({ seq: v.seq, at: v.at, node: v.node, instance: v.instance, what: `${sign} ${v.address}/${v.prefixLength} ${v.interface}`, priority: '', why: '' });
   }
-  if (tl.lvs !== undefined) r.push(...lvsRows(tl.lvs));
+  r.push(...explanationRows(tl));
+  if (tl.lvs !== undefined) r.push(...lvsRowsFor(tl.lvs, r, clients));
   return transitionsFirst(r.sort((a, b) => a.seq - b.seq));
+}
+
+/** Check verdicts, and the failed client connections as runs (between the other rows) or every one. */
+function lvsRowsFor(lvs: NonNullable<Timeline['lvs']>, others: readonly Row[], clients: ClientRows): Row[] {
+  const checks = lvsCheckRows(lvs);
+  if (clients === 'each') return [...checks, ...lvsClientRows(lvs)];
+  return [...checks, ...groupedClientRows(lvs, [...others, ...checks].map((o) => o.seq))];
 }
 
 /**
  * The engine reports a takeover's VIP changes before the transition that
  * caused them (effects first, then the notification); a reader wants the cause
  * first, so a state change moves ahead of the VIP rows of the same node,
- * instance and instant that directly precede it.
+ * instance and instant (and the clients' ARP rows of that instant) that
+ * directly precede it.
  */
 function transitionsFirst(rs: Row[]): Row[] {
   const out = [...rs];
   for (let i = 0; i < out.length; i++) {
     const row = out[i] as Row;
-    if (!row.what.includes(' → ') || row.what.startsWith('priority')) continue;
+    if (!row.what.includes(' → ') || row.what.startsWith('priority') || isArpRow(row)) continue;
     let j = i;
     while (j > 0 && isVipRowOf(out[j - 1] as Row, row)) j--;
     if (j < i) out.splice(j, 0, ...out.splice(i, 1));
@@ -78,7 +90,10 @@ function transitionsFirst(rs: Row[]): Row[] {
   return out;
 }
 
-const isVipRowOf = (r: Row, t: Row): boolean => (r.what.startsWith('+ ') || r.what.startsWith('- ')) && r.at === t.at && r.node === t.node && r.instance === t.instance;
+/** The takeover's effects: its VIP rows, and what the clients' router's ARP cache made of its gratuitous ARPs. */
+const isVipRowOf = (r: Row, t: Row): boolean =>
+  r.at === t.at && (((r.what.startsWith('+ ') || r.what.startsWith('- ')) && r.node === t.node && r.instance === t.instance) || isArpRow(r));
+const isArpRow = (r: Row): boolean => r.what.startsWith('ARP ');
 
 /** The rows between `from` and `to` (inclusive), as table lines: the "around t" of a failure message. */
 export function renderExcerpt(tl: Timeline, from: Instant, to: Instant, maxRows = 16): string[] {

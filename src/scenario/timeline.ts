@@ -22,6 +22,7 @@ import type { ClusterEvent, Observation, StateName } from '../core/backend.js';
 import type { NodeId } from '../core/ids.js';
 import type { Instant } from '../core/time.js';
 import { buildLvs, lvsChangePoints, type TimelineLvs, type TimelineLvsMeta } from './lvs/timeline.js';
+import { collectExplanations, type DropRun, type SyncWait } from './timeline-explain.js';
 
 // ---------------------------------------------------------------- model
 
@@ -158,6 +159,10 @@ export interface Timeline {
   readonly vips: readonly TimelineVipChange[];
   readonly garps: readonly TimelineGarp[];
   readonly scripts: readonly TimelineScriptStatus[];
+  /** Adverts dropped for a peer mismatch, folded into runs (timeline-explain.ts). */
+  readonly drops: readonly DropRun[];
+  /** Instances a sync group held in BACKUP while they wanted MASTER. */
+  readonly syncWaits: readonly SyncWait[];
   // derived
   readonly lanes: readonly Lane[];
   readonly holds: readonly VipHold[];
@@ -199,6 +204,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     nodes: input.nodes,
     instances: input.instances,
     ...records,
+    ...collectExplanations(entries, input.nodes, input.instances),
     lanes: buildLanes(input, entries),
     holds: buildHolds(records.vips, events, input.until),
     disturbances: buildDisturbances(events),
@@ -243,8 +249,8 @@ function collectRecords(entries: readonly Entry[]): Records {
         break;
       case 'garp': r.garps.push({ seq, at: e.at, node: e.node, instance: e.instance, interface: e.interface, address: e.address }); break;
       case 'script-status': r.scripts.push({ seq, at: e.at, node: e.node, script: e.script, ok: e.ok }); break;
-      case 'sent': case 'dropped': break;
-      case 'lvs-conns': case 'lvs-check': case 'lvs-client': break; // lvs/timeline.ts reads these
+      case 'sent': case 'dropped': case 'sync-group-wait': break; // timeline-explain.ts reads the last two
+      case 'lvs-conns': case 'lvs-check': case 'lvs-client': case 'lvs-arp': break; // lvs/timeline.ts reads these
     }
   });
   return r;

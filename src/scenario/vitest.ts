@@ -12,7 +12,6 @@
  *
  * Not exported from the package index: importing it needs vitest.
  */
-import { relative } from 'node:path';
 import { expect } from 'vitest';
 import type { NodeId } from '../core/ids.js';
 import type { Instant } from '../core/time.js';
@@ -32,6 +31,7 @@ import {
   type NeverTwoMastersOptions,
   type Predicate,
 } from './expectations.js';
+import { reproduceWith as reproduceLine } from './reproduce.js';
 import type { ScenarioRun } from './run.js';
 import type { InstanceSelector, LaneState, Timeline } from './timeline.js';
 
@@ -40,13 +40,8 @@ export class ScenarioAssertionError extends Error {
 }
 
 /** The command that reruns the current test file with this seed. */
-export function reproduceWith(seed: number, file = currentTestFile()): string {
-  return `reproduce with: SEED=${seed} npx vitest run ${file}`;
-}
-
-function currentTestFile(): string {
-  const path = expect.getState().testPath;
-  return path ? relative(process.cwd(), path) : '<test file>';
+export function reproduceWith(seed: number, file = expect.getState().testPath): string {
+  return reproduceLine(seed, file === undefined ? {} : { testFile: file });
 }
 
 const timelineOf = (r: ScenarioRun | Timeline): Timeline => ('timeline' in r ? r.timeline : r);

@@ -18,11 +18,13 @@ export const OBSERVATION_KINDS: readonly ObservationKind[] = [
   'garp',
   'sent',
   'dropped',
+  'sync-group-wait',
   'script-status',
   'event',
   'lvs-conns',
   'lvs-check',
   'lvs-client',
+  'lvs-arp',
 ];
 
 /** Everything but `sent`: one line per advert is rarely what a reader wants. */

@@ -44,6 +44,7 @@ import type { NodeId } from '../core/ids.js';
 import { assert, unreachable } from '../core/assert.js';
 import type { Instant } from '../core/time.js';
 import type { VrrpInput, VrrpNodeConfig, VrrpOutput } from '../vrrp/types.js';
+import { describeDrop, isPeerMismatch } from '../vrrp/explain.js';
 import type { EventQueue, Scheduled } from './event-queue.js';
 import type { Attachment, SimNetwork } from './network.js';
 import type { ObservationLog } from './observations.js';
@@ -83,6 +84,20 @@ export interface HeldAddress {
 
 /** An engine that keeps asking to be woken in the past would spin the queue forever. */
 const MAX_FIRES_PER_INSTANT = 10_000;
+
+/** The engine's `dropped` output as an observation; a peer mismatch gets its reason in words for the timeline. */
+function droppedObservation(output: Extract<VrrpOutput, { kind: 'dropped' }>, at: Instant, node: NodeId): Observation {
+  return {
+    kind: 'dropped',
+    at,
+    node,
+    interface: output.interface,
+    ...(output.instance === undefined ? {} : { instance: output.instance }),
+    ...(output.from === undefined ? {} : { from: output.from }),
+    ...(isPeerMismatch(output.reason.code) ? { why: describeDrop(output.reason) } : {}),
+    reason: output.reason,
+  };
+}
 
 export class SimNode {
   private currentStatus: NodeStatus = 'down';
@@ -330,11 +345,13 @@ export class SimNode {
         log.record({ kind: 'script-status', at: now, node: this.id, script: output.script, ok: output.ok });
         return;
       case 'dropped':
-        if (log.wants('dropped')) {
-          const o: Observation = { kind: 'dropped', at: now, node: this.id, interface: output.interface, reason: output.reason };
-          log.record(output.instance === undefined ? o : { ...o, instance: output.instance });
-        }
+        if (log.wants('dropped')) log.record(droppedObservation(output, now, this.id));
         return;
+      case 'sync-group-wait': {
+        const { instance, group, waitingFor, reason } = output;
+        log.record({ kind: 'sync-group-wait', at: now, node: this.id, instance, group, waitingFor, reason });
+        return;
+      }
       default:
         return unreachable(output, 'VRRP output');
     }

@@ -100,6 +100,9 @@ function initialState(node: CompiledNode): VrrpNodeState {
       lastHeardAddress: undefined,
       lastHeardPriority: undefined,
       lastHeardAt: undefined,
+      lastHeardDiscarded: false,
+      backupSince: undefined,
+      dropsSinceHeard: undefined,
       faultCount: 0,
       scriptsInInit: 0,
       vipSet: false,
@@ -161,7 +164,7 @@ function startInstance(d: Draft, i: number): void {
   const down = target === 'BACKUP' && r.wantState === 'MASTER' ? c.adverIntUs + skewMinUs() : downIntervalUs(d, i);
   setInstance(d, i, { msDownTimerUs: down });
   if (up && target !== 'FAULT' && ready) {
-    setInstance(d, i, { state: 'BACKUP' });
+    setInstance(d, i, { state: 'BACKUP', backupSince: d.now });
     armTimer(d, i);
     return emitStart(d, i, 'BACKUP', 'startup: entering BACKUP (init)');
   }

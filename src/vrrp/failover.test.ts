@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAdvertisement } from './packet.js';
 import { Cluster, lb, seconds } from './test-harness.test-utils.js';
-import { masterDownIntervalUs, skewTimeUs } from '../core/rfc3768.js';
+import { masterDownIntervalUs, PREEMPT_TIME_LAG_US, preemptTimeUs, skewTimeUs } from '../core/rfc3768.js';
+import { instant } from '../core/time.js';
 
 const DOWN = (p: number, adverIntUs = 1_000_000): number => masterDownIntervalUs(p, adverIntUs);
 const at = (c: Cluster, node: string, to: string): number[] => c.transitions(node).filter((t) => t.to === to).map((t) => t.at);
@@ -104,6 +105,34 @@ describe('failover', () => {
     // accepted at t, t+1 … t+4 (preempt_time = t+5 is not later than t+5), so MASTER at t+4 + down(150)
     expect(at(c, 'lb1', 'MASTER')).toEqual([DOWN(150), firstLower + seconds(4) + DOWN(150)]);
     expect(firstLower + seconds(4) + DOWN(150)).toBe(17_437_499);
+  });
+
+  // keepalived's preempt_time is a fresh clock reading + delay, compared with the reading cached at each
+  // later advert's wake-up (rfc3768.ts preemptTimeUs): within two 1 s intervals the advert that lands as the
+  // delay ends is still accepted, one interval later than the delay alone says (fixtures 36, 38, 40, 45)
+  it('preempt_delay of two advert intervals: the advert landing as the delay ends is still accepted', () => {
+    const c = pair({ preemptDelayUs: seconds(2) });
+    c.startAll().runUntil(seconds(5)).kill('lb1').runUntil(seconds(10)).start('lb1').runUntil(seconds(20));
+    const firstLower = DOWN(150) + seconds(1) + DOWN(100) + seconds(2);
+    // accepted at t, t+1 and t+2 (preempt_time = t+2 + lag), so MASTER at t+2 + down(150)
+    expect(at(c, 'lb1', 'MASTER')).toEqual([DOWN(150), firstLower + seconds(2) + DOWN(150)]);
+    expect(preemptTimeUs(instant(firstLower), seconds(2), seconds(1))).toBe(firstLower + seconds(2) + PREEMPT_TIME_LAG_US);
+  });
+
+  it('preempt_delay of one advert interval: the advert one second after the first is still accepted', () => {
+    const c = pair({ preemptDelayUs: seconds(1) });
+    c.startAll().runUntil(seconds(5)).kill('lb1').runUntil(seconds(10)).start('lb1').runUntil(seconds(20));
+    const firstLower = DOWN(150) + seconds(1) + DOWN(100) + seconds(2);
+    expect(at(c, 'lb1', 'MASTER').at(-1)).toBe(firstLower + seconds(1) + DOWN(150));
+  });
+
+  it('preempt_delay of three intervals, or of two at advert_int 2: the advert landing as the delay ends is discarded', () => {
+    const three = pair({ preemptDelayUs: seconds(3) });
+    three.startAll().runUntil(seconds(5)).kill('lb1').runUntil(seconds(10)).start('lb1').runUntil(seconds(20));
+    const firstLower = DOWN(150) + seconds(1) + DOWN(100) + seconds(2);
+    expect(at(three, 'lb1', 'MASTER').at(-1)).toBe(firstLower + seconds(2) + DOWN(150));
+    expect(preemptTimeUs(instant(0), seconds(4), seconds(2))).toBe(seconds(4));
+    expect(preemptTimeUs(instant(0), seconds(2), seconds(2))).toBe(seconds(2));
   });
 
   it('equal priorities started together: both go MASTER, the lower address yields on the first advert', () => {

@@ -34,6 +34,7 @@ export {
   type Ipv4,
 } from './packet.js';
 export { checkAdvertisement, type ReceiveContext } from './receive.js';
+export { describeDrop, isPeerMismatch } from './explain.js';
 export {
   skewTimeUs,
   skewMinUs,

@@ -18,6 +18,8 @@
  *   *every* packet for the VRID, valid or not, re-phases the Adver_Timer to
  *   now + Advertisement_Interval (keepalived quirk, §2.5; not with
  *   lower_prio_no_advert). In BACKUP an ignored packet leaves the deadline.
+ * - preempt_delay: a BACKUP accepts lower adverts until preempt_time, set at
+ *   the first one (core/rfc3768.ts preemptTimeUs says where it falls).
  *
  * Rules
  * - RFC text is quoted where it mandates the behaviour; keepalived departures
@@ -26,13 +28,14 @@
  */
 import { assert } from '../core/assert.js';
 import { formatSeconds, later } from '../core/time.js';
-import { decodeAdvertisement, formatIpv4, type Advertisement } from './packet.js';
+import { decodeAdvertisement, formatIpv4, type Advertisement, type Ipv4 } from './packet.js';
 import { scriptResult } from './script-counter.js';
 import { faultsInstance, trackerDelta, weightMultiplier } from '../core/rfc3768.js';
 import { checkAdvertisement } from './receive.js';
+import { describeDrop, isPeerMismatch } from './explain.js';
 import { armTimer, countDrop, downIntervalUs, group, inst, setGroup, setInstance, type Draft, type GarpBurst, type InstanceRecord } from './state.js';
-import { afterTransition } from './sync-group.js';
-import { skewTimeUs } from '../core/rfc3768.js';
+import { afterTransition, reportSyncWait } from './sync-group.js';
+import { preemptTimeUs, skewTimeUs } from '../core/rfc3768.js';
 import {
   downInstance,
   garpBurst,
@@ -100,18 +103,33 @@ function onInstanceTimer(d: Draft, i: number): void {
 
 /** RFC 3768 §6.4.2 "If the Master_Down_Timer fires": go MASTER (subject to the sync group). */
 function onMasterDownTimer(d: Draft, i: number): void {
+  const wanted = inst(d, i).wantState;
+  const because = masterDownBecause(d, i);
   setInstance(d, i, { wantState: 'MASTER' });
-  gotoMaster(d, i, masterDownBecause(d, i));
+  gotoMaster(d, i, because);
+  if (wanted !== 'MASTER' && inst(d, i).state !== 'MASTER') reportSyncWait(d, i, because.reason);
   afterTransition(d, i, 'BACKUP', syncActions);
   armTimer(d, i);
 }
 
+/**
+ * Why the Master_Down_Timer expired, in words. "X > Y wins" only for a real
+ * preemption: the last advert heard was a lower one this BACKUP discarded.
+ * Adverts that stopped read "no advert for …", and adverts dropped for a
+ * mismatch read "no valid advert for …; N adverts from A dropped: why".
+ */
 function masterDownBecause(d: Draft, i: number): Because {
   const r = inst(d, i);
   const ours = r.effectivePriority;
   const heard = r.lastHeardPriority;
   const from = r.lastHeardAddress === undefined ? '?' : formatIpv4(r.lastHeardAddress);
   const cause = { code: 'master-down-timer' as const, priority: ours, ...(heard === undefined ? {} : { lastMasterPriority: heard }) };
+  const quiet = formatSeconds(d.now - Math.max(r.lastHeardAt ?? 0, r.backupSince ?? 0));
+  const tally = r.dropsSinceHeard;
+  if (tally !== undefined) {
+    const n = `${tally.count} advert${tally.count === 1 ? '' : 's'}`;
+    return { cause, reason: `master down timer expired; no valid advert for ${quiet} s; ${n} from ${formatIpv4(tally.from)} dropped: ${describeDrop(tally.reason)}` };
+  }
   if (heard === undefined) return { cause, reason: `master down timer expired; no advert heard, ${ours} takes over` };
   if (heard === 0) {
     return {
@@ -119,9 +137,8 @@ function masterDownBecause(d: Draft, i: number): Because {
       reason: `priority 0 advert received from ${from} (master resigned); skew time ${formatSeconds(skewTimeUs(ours))} s expired`,
     };
   }
-  if (heard < ours) return { cause, reason: `master down timer expired; ${ours} > ${heard} wins` };
-  const age = formatSeconds(d.now - (r.lastHeardAt ?? d.now));
-  return { cause, reason: `master down timer expired; no advert for ${age} s (last: priority ${heard} from ${from})` };
+  if (r.lastHeardDiscarded && heard < ours) return { cause, reason: `master down timer expired; ${ours} > ${heard} wins` };
+  return { cause, reason: `master down timer expired; no advert for ${quiet} s (last: priority ${heard} from ${from})` };
 }
 
 /** RFC 3768 §6.4.3 "If the Adver_Timer fires": send an ADVERTISEMENT, reset the timer. */
@@ -148,10 +165,20 @@ function onScriptTimer(d: Draft, s: number): void {
 
 // ---------------------------------------------------------------- packets
 
-export function drop(d: Draft, i: number | undefined, interfaceName: string, reason: DropReason): void {
+/** A `dropped` output and its count; a peer mismatch also goes into the instance's tally (the words of a takeover it causes). */
+export function drop(d: Draft, i: number | undefined, interfaceName: string, reason: DropReason, from?: Ipv4): void {
   countDrop(d, reason.code);
   const instance = i === undefined ? undefined : d.node.instances[i]?.name;
-  d.outputs.push({ kind: 'dropped', ...(instance === undefined ? {} : { instance }), interface: interfaceName, reason });
+  if (i !== undefined && from !== undefined && isPeerMismatch(reason.code)) {
+    setInstance(d, i, { dropsSinceHeard: { count: (inst(d, i).dropsSinceHeard?.count ?? 0) + 1, from, reason } });
+  }
+  d.outputs.push({
+    kind: 'dropped',
+    ...(instance === undefined ? {} : { instance }),
+    interface: interfaceName,
+    ...(from === undefined ? {} : { from: formatIpv4(from) }),
+    reason,
+  });
 }
 
 /** keepalived's dispatcher: decode, route by interface + VRID, then the state's handler. */
@@ -160,13 +187,13 @@ export function onPacket(d: Draft, input: Extract<VrrpInput, { kind: 'packet' }>
   if (!decoded.ok) return drop(d, undefined, input.interface, decoded.error);
   const adv = decoded.value;
   const i = findInstance(d, input.interface, adv);
-  if (i === undefined) return drop(d, undefined, input.interface, { code: 'vrid-unknown', vrid: adv.vrid, rfc: '3768§7.1' });
+  if (i === undefined) return drop(d, undefined, input.interface, { code: 'vrid-unknown', vrid: adv.vrid, rfc: '3768§7.1' }, adv.source);
   const prev = inst(d, i).state;
   if (prev !== 'BACKUP' && prev !== 'MASTER') {
-    return drop(d, i, input.interface, { code: 'instance-not-listening', state: prev, rfc: 'keepalived' });
+    return drop(d, i, input.interface, { code: 'instance-not-listening', state: prev, rfc: 'keepalived' }, adv.source);
   }
   // keepalived turns multicast loopback off, so it never sees its own adverts; a host that loops them back gets them dropped
-  if (adv.source === d.node.instances[i]?.source) return drop(d, i, input.interface, { code: 'own-packet', rfc: 'keepalived' });
+  if (adv.source === d.node.instances[i]?.source) return drop(d, i, input.interface, { code: 'own-packet', rfc: 'keepalived' }, adv.source);
   if (prev === 'BACKUP') onAdvertisementInBackup(d, i, adv, input.interface);
   else onAdvertisementInMaster(d, i, adv, input.interface);
   afterTransition(d, i, prev, syncActions);
@@ -191,10 +218,17 @@ function onAdvertisementInBackup(d: Draft, i: number, adv: Advertisement, interf
   const invalid = checkAdvertisement(adv, c, true);
   const ours = r.effectivePriority;
   if (invalid) {
-    drop(d, i, interfaceName, invalid);
+    drop(d, i, interfaceName, invalid, adv.source);
   } else if (adv.priority === 0) {
     // "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer to Skew_Time"
-    setInstance(d, i, { lastHeardAddress: adv.source, lastHeardPriority: 0, lastHeardAt: d.now, msDownTimerUs: skewTimeUs(ours) });
+    setInstance(d, i, {
+      lastHeardAddress: adv.source,
+      lastHeardPriority: 0,
+      lastHeardAt: d.now,
+      lastHeardDiscarded: false,
+      dropsSinceHeard: undefined,
+      msDownTimerUs: skewTimeUs(ours),
+    });
     return;
   } else if (c.nopreempt || adv.priority >= ours || preemptDelayHolds(d, i)) {
     // "If Preempt_Mode is False, or if the Priority in the ADVERTISEMENT is greater than or equal to the local
@@ -203,6 +237,8 @@ function onAdvertisementInBackup(d: Draft, i: number, adv: Advertisement, interf
       lastHeardAddress: adv.source,
       lastHeardPriority: adv.priority,
       lastHeardAt: d.now,
+      lastHeardDiscarded: false,
+      dropsSinceHeard: undefined,
       msDownTimerUs: downIntervalUs(d, i),
       wantState: 'BACKUP',
       preemptAt: nextPreemptAt(d, i, adv),
@@ -210,11 +246,20 @@ function onAdvertisementInBackup(d: Draft, i: number, adv: Advertisement, interf
     return;
   } else {
     // "Otherwise: Discard the ADVERTISEMENT"; the timer keeps running
-    setInstance(d, i, { lastHeardAddress: adv.source, lastHeardPriority: adv.priority, lastHeardAt: d.now });
-    drop(d, i, interfaceName, { code: 'lower-priority', priority: adv.priority, ours, rfc: '3768§6.4.2' });
+    setInstance(d, i, heardFrom(d, adv, true));
+    drop(d, i, interfaceName, { code: 'lower-priority', priority: adv.priority, ours, rfc: '3768§6.4.2' }, adv.source);
   }
   // keepalived re-arms from ms_down_timer after every packet, so an ignored one sets it to the time left
   setInstance(d, i, { msDownTimerUs: Math.max(0, (r.timerAt ?? d.now) - d.now) });
+}
+
+/**
+ * A valid advert heard: who sent it, and whether a preempting BACKUP discarded
+ * it; the dropped tally starts over. (The hot BACKUP paths write the same
+ * fields in their own literal: a spread patch costs a third of a 24 h run.)
+ */
+function heardFrom(d: Draft, adv: Advertisement, discarded: boolean): Partial<InstanceRecord> {
+  return { lastHeardAddress: adv.source, lastHeardPriority: adv.priority, lastHeardAt: d.now, lastHeardDiscarded: discarded, dropsSinceHeard: undefined };
 }
 
 /** keepalived preempt_delay: lower adverts are still accepted until preempt_time has passed. */
@@ -229,7 +274,8 @@ function nextPreemptAt(d: Draft, i: number, adv: Advertisement): ReturnType<type
   const r = inst(d, i);
   if (!c || c.preemptDelayUs === 0) return r.preemptAt;
   if (adv.priority >= r.effectivePriority) return undefined; // "stop preempt delay"
-  return r.preemptAt ?? later(d.now, c.preemptDelayUs); // "start preempt delay"
+  // "start preempt delay": from a fresh clock reading, which can let the advert that ends the delay in
+  return r.preemptAt ?? preemptTimeUs(d.now, c.preemptDelayUs, c.adverIntUs);
 }
 
 /** RFC 3768 §6.4.3 Master: "If an ADVERTISEMENT is received" (keepalived vrrp_state_master_rx). */
@@ -237,8 +283,8 @@ function onAdvertisementInMaster(d: Draft, i: number, adv: Advertisement, interf
   const c = d.node.instances[i];
   if (!c) return;
   const invalid = checkAdvertisement(adv, c, true);
-  if (invalid) return drop(d, i, interfaceName, invalid);
-  setInstance(d, i, { lastHeardAddress: adv.source, lastHeardPriority: adv.priority, lastHeardAt: d.now });
+  if (invalid) return drop(d, i, interfaceName, invalid, adv.source);
+  setInstance(d, i, heardFrom(d, adv, false));
   // unsigned numeric comparison of the sender's address with our source address
   const cmp = adv.source === c.source ? 0 : adv.source > c.source ? 1 : -1;
   let ours = inst(d, i).effectivePriority;

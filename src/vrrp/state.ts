@@ -21,7 +21,7 @@ import type { CompiledNode } from './node-config.js';
 import type { Ipv4 } from './packet.js';
 import type { ScriptCounter } from './script-counter.js';
 import { masterDownIntervalUs } from '../core/rfc3768.js';
-import type { DropCode, VrrpOutput, VrrpStateName } from './types.js';
+import type { DropCode, DropReason, VrrpOutput, VrrpStateName } from './types.js';
 
 export type WantState = 'BACKUP' | 'MASTER' | 'FAULT';
 
@@ -50,6 +50,12 @@ export interface InstanceRecord {
   readonly lastHeardAddress: Ipv4 | undefined;
   readonly lastHeardPriority: number | undefined;
   readonly lastHeardAt: Instant | undefined;
+  /** The last advert heard was a lower priority one a preempting BACKUP discarded (its timer kept running). */
+  readonly lastHeardDiscarded: boolean;
+  /** When the instance last entered BACKUP: where "no advert for …" counts from when none was heard since. */
+  readonly backupSince: Instant | undefined;
+  /** Adverts dropped for a peer mismatch since the last valid one (explain.ts isPeerMismatch). */
+  readonly dropsSinceHeard: DropTally | undefined;
   /** num_script_if_fault: weight-0 trackers currently down. */
   readonly faultCount: number;
   /** num_script_init: weight-0 scripts that have not reported yet. */
@@ -60,6 +66,13 @@ export interface InstanceRecord {
   readonly ipId: number;
   /** Delayed GARP bursts (garp_master_delay, garp_lower_prio_delay), earliest first. */
   readonly garpBursts: readonly GarpBurst[];
+}
+
+/** How many adverts were dropped, the last one's sender and reason: the words of a takeover they cause. */
+export interface DropTally {
+  readonly count: number;
+  readonly from: Ipv4;
+  readonly reason: DropReason;
 }
 
 export interface ScriptRecord extends ScriptCounter {
@@ -164,6 +177,9 @@ function cloneInstance(r: InstanceRecord): Mutable<InstanceRecord> {
     lastHeardAddress: r.lastHeardAddress,
     lastHeardPriority: r.lastHeardPriority,
     lastHeardAt: r.lastHeardAt,
+    lastHeardDiscarded: r.lastHeardDiscarded,
+    backupSince: r.backupSince,
+    dropsSinceHeard: r.dropsSinceHeard,
     faultCount: r.faultCount,
     scriptsInInit: r.scriptsInInit,
     vipSet: r.vipSet,

@@ -67,6 +67,19 @@ export function canGoToMaster(d: Draft, i: number): boolean {
   return true;
 }
 
+/**
+ * After canGoToMaster said no: a `sync-group-wait` output naming the members
+ * that do not want MASTER yet, so a reader sees why nobody is master (the
+ * group waits for each member's own Master_Down_Timer; keepalived logs nothing).
+ */
+export function reportSyncWait(d: Draft, i: number, reason: string): void {
+  const c = d.node.instances[i];
+  const g = c && c.group >= 0 ? d.node.groups[c.group] : undefined;
+  if (!c || !g) return;
+  const waitingFor = g.members.filter((m) => m !== i && inst(d, m).wantState !== 'MASTER').map((m) => d.node.instances[m]?.name ?? '?');
+  d.outputs.push({ kind: 'sync-group-wait', instance: c.name, group: g.name, waitingFor, reason });
+}
+
 /** vrrp_sync_master: every other member follows `i` to MASTER. */
 export function syncMaster(d: Draft, i: number, act: SyncActions): void {
   const c = d.node.instances[i];

@@ -78,6 +78,7 @@ export function scheduleGarpBurst(d: Draft, i: number, delayUs: number, repeat: 
 function emitTransition(d: Draft, i: number, from: VrrpStateName, because: Because): void {
   const r = inst(d, i);
   if (from === r.state) return;
+  if (r.state === 'BACKUP') setInstance(d, i, { backupSince: d.now });
   const name = d.node.instances[i]?.name ?? '?';
   d.outputs.push({
     kind: 'transitioned',

@@ -8,6 +8,7 @@
  * Times are integer microseconds (core/time.ts); addresses are dotted-quad strings.
  */
 import type { Instant, DurationUs } from '../core/time.js';
+import type { SourceLocation } from '../core/errors.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -97,6 +98,24 @@ export interface VrrpInstanceConfig {
   readonly garpLowerPrioDelayUs?: DurationUs;
   /** keepalived's check_unicast_src: drop unicast adverts whose source is not a listed peer. Default false. */
   readonly checkUnicastSrc?: boolean;
+  /** keepalived's use_vmac. The engine ignores it; a host puts the instance's VIPs on the macvlan and sends from it. */
+  readonly vmac?: VirtualMacConfig;
+}
+
+/**
+ * keepalived's use_vmac: a macvlan interface `name` (default vrrp.VRID) on the
+ * instance's interface, with `mac` (default the virtual router MAC
+ * 00:00:5e:00:01:VRID, RFC 3768 §7.3). The VIPs that name no other device live on
+ * it, so their gratuitous ARPs and ARP replies carry that MAC; adverts leave
+ * from it too, unless `xmitBase` (vmac_xmit_base) sends them from the base
+ * interface with its own MAC.
+ */
+export interface VirtualMacConfig {
+  readonly name: string;
+  readonly mac: string;
+  readonly xmitBase: boolean;
+  /** Where the configuration asks for it, for hosts that cannot do it. */
+  readonly declaredAt?: SourceLocation;
 }
 
 export interface SyncGroupConfig {
@@ -174,7 +193,14 @@ export type VrrpOutput =
     }
   | { readonly kind: 'priority-changed'; readonly instance: string; readonly from: number; readonly to: number; readonly reason: string }
   | { readonly kind: 'script-status'; readonly script: string; readonly ok: boolean; readonly exitCode: number }
-  | { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly reason: DropReason };
+  /** A received packet not used; `from` is the sender's address once the packet decoded as an advert. */
+  | { readonly kind: 'dropped'; readonly instance?: string; readonly interface: string; readonly from?: string; readonly reason: DropReason }
+  /**
+   * An instance's Master_Down_Timer expired (it wants MASTER), but its sync
+   * group holds it in BACKUP until every other member wants MASTER too
+   * (keepalived vrrp_sync_can_goto_master). `reason` says why it wants MASTER.
+   */
+  | { readonly kind: 'sync-group-wait'; readonly instance: string; readonly group: string; readonly waitingFor: readonly string[]; readonly reason: string };
 
 // ---------------------------------------------------------------- drop reasons
 

@@ -37,4 +37,22 @@ describe('vrrp-lab simulate: impact of each fault', () => {
       expect.objectContaining({ address: '192.0.2.80', instance: 'VI_gridftp', total: 100, failovers: 2 }),
     ]);
   });
+
+  it('seed 003: failed connections come as runs between the check rows that explain them; --clients each lists them all', async () => {
+    const rowsOf = (out: string, re: RegExp): string[] => out.split('\n').filter((l) => re.test(l)).map((l) => l.replace(/ +/g, ' ').trim());
+    const grouped = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario');
+    expect(grouped.code, grouped.err).toBe(0);
+    expect(rowsOf(grouped.out, /^ *\d+\.\d+ {2}(clients +\d+ failed|lb\d +rs1 +rs1 out)/).slice(0, 4)).toEqual([
+      '20.000100 clients 35 failed to 22.2503 s: 30 broken, 5 refused 30 via rs1; reset by rs1',
+      '22.472690 lb2 rs1 rs1 out of service (192.0.2.80:2811) Removing service [192.0.2.31]:tcp:2811 from VS [192.0.2.80]:tcp:2811',
+      '22.750300 clients 11 failed to 30.0003 s: 11 refused reset by rs1',
+      '30.807216 lb1 rs1 rs1 out of service (192.0.2.80:2811) Removing service [192.0.2.31]:tcp:2811 from VS [192.0.2.80]:tcp:2811',
+    ]);
+    const each = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario', '--clients', 'each');
+    expect(rowsOf(each.out, /^ *\d+\.\d+ {2}clients +\d+ (failed|connections?) /)).toHaveLength(15);
+    expect(rowsOf(grouped.out, /^ *\d+\.\d+ {2}clients +\d+ (failed|connections?) /)).toHaveLength(4);
+    const bad = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario', '--clients', 'some');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('give grouped or each');
+  });
 });

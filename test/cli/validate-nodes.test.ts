@@ -82,8 +82,8 @@ describe('validate - (standard input)', () => {
   });
 
   it('refuses input over the bound with exit 2', async () => {
-    const r = await run(['validate', '-'], `! ${'x'.repeat(17 * 1024 * 1024)}\n`);
+    const r = await run(['validate', '-'], `! ${'x'.repeat(3 * 1024 * 1024)}\n`);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('standard input is over 16777216 bytes');
+    expect(r.err).toContain('standard input is over 2097152 bytes');
   });
 });

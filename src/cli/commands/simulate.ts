@@ -28,21 +28,29 @@ import { timelineToJson } from '../../scenario/timeline-json.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
 import { computeImpact } from '../../scenario/impact.js';
+import type { ClientRows } from '../../scenario/lvs/client-groups.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { progressReporter } from '../progress.js';
+import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
 import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 
 /** The files simulate writes, by commander's option name. */
-export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg' } as const;
+export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg', junit: '--junit' } as const;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function seedArg(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('the seed is a non-negative integer, e.g. --seed 7');
   return Number(value);
+}
+
+function clientsArg(value: string): ClientRows {
+  if (value !== 'grouped' && value !== 'each') throw new InvalidArgumentError('give grouped or each, e.g. --clients each');
+  return value;
 }
 
 const EVENT_HELP = Object.entries(EVENT_WORD_USAGE)
@@ -78,6 +86,11 @@ file's expect lines read the results (OP: >= <= = > <; no T: at the end; no
   expect [T] checkstate SERVER up|down [on DIRECTOR]
   expect [T] opened|completed|broken|refused|timed-out OP N
 
+After the timeline, the impact of each fault: who was master before and after it
+and when, time without a master or VIP holder (or with two), transitions, and
+client connections lost; for long runs the availability of each VIP and its
+failovers (all of it, always, as "impact" in --json).
+
 The seed (--seed, else SEED, else the scenario's, else random) is always printed;
 the same seed and inputs give the same run.
 
@@ -94,8 +107,11 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--event <"T WORD ARGS">', 'something that happens at T seconds, e.g. "6 kill lb1" (repeatable)', collect)
       .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
-      .option('--pcap <file>', 'write every simulated frame to a pcap file')
-      .option('--svg <file>', 'draw the timeline as an SVG picture');
+      .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
+      .option('--svg <file>', 'draw the timeline as an SVG picture')
+      .option('--progress', 'print how far a long run has got on stderr (default: at a terminal only)')
+      .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
+      .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
   async run({ args, options }, ctx) {
     const file = args[0] as string | undefined;
@@ -117,9 +133,13 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       return usage(ctx, (e as Error).message);
     }
     try {
-      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
+      const started = performance.now();
+      const progress = progressReporter(ctx.io, 'vrrp-lab simulate', options['progress'] === true);
+      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined, ...(progress ? { onProgress: progress.report } : {}) });
+      progress?.done();
       writeArtifacts(run, pcap, options, ctx);
-      print(run, ctx);
+      writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
+      print(run, ctx, options);
       return run.passed ? EXIT_OK : EXIT_FINDINGS;
     } catch (e) {
       return reportInputError(e, ctx, { nodes, events, until: options['until'] });
@@ -158,7 +178,7 @@ function writeArtifacts(run: ScenarioRun, pcap: Uint8Array | undefined, options:
   }
 }
 
-function print(run: ScenarioRun, ctx: CommandContext): void {
+function print(run: ScenarioRun, ctx: CommandContext, options: Readonly<Record<string, unknown>>): void {
   const { io, style, json } = ctx;
   const notes = run.prepared.diagnostics.filter((d) => d.severity !== 'info');
   if (json) {
@@ -178,7 +198,7 @@ function print(run: ScenarioRun, ctx: CommandContext): void {
     io.stderr.write(`${notes.length} finding${notes.length === 1 ? '' : 's'} in the configurations (keepalived runs them anyway; the simulation follows keepalived's corrections):\n`);
     for (const d of notes) io.stderr.write(`${formatDiagnostic(d, display(d.file, io.cwd), fileLines, style)}\n`);
   }
-  io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}` }));
+  io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}`, clients: options['clients'] as ClientRows }));
   const impact = renderImpactText(computeImpact(run.timeline), run.timeline.until);
   if (impact.length > 0) io.stdout.write(`\n${impact.join('\n')}\n`);
   if (run.results.length > 0) {

@@ -16,6 +16,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 import { fileLines, renderJson, renderText } from '../validate/render.js';
+import { keepalivedExitOf } from '../validate/report.js';
 import { STDIN_NAME, validatePaths, type NodeTarget } from '../validate/run-validation.js';
 
 const INTERFACE_NAME = /^[A-Za-z0-9_.:@-]{1,15}$/;
@@ -62,7 +63,14 @@ from standard input (shown as <stdin>).
 The election table shows, for every combination of track_script /
 track_interface outcomes, each node's effective priority and who becomes master.
 
-Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
+Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.
+With --keepalived-exit: the status keepalived -t would exit with (the highest of
+the files'): 0 nothing keepalived reports, 2 keepalived stops at a keyword
+missing its parameter, 4 only "cannot run" findings (a missing include), 5 any
+other finding keepalived reports (warnings and deprecations included, as
+keepalived 2.2.7 counts them), 6 never (script security depends on the host),
+139 a line keepalived 2.2.7 crashes on. This project's own checks (cross-node,
+LVS advice) do not count.`,
   examples: [
     { args: 'validate lb1.conf lb2.conf', explain: 'check two nodes of one cluster, with the cross-node checks and the election table' },
     { args: 'validate --node gw1=keepalived.conf --node gw2=keepalived.conf', explain: 'two routers running the same file: cross-node checks and a two-node election table' },
@@ -70,6 +78,7 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
     { args: 'validate - < keepalived.conf', explain: 'check the config on standard input' },
     { args: 'validate --host-interfaces eth0,eth1 --check-scripts /etc/keepalived/keepalived.conf', explain: 'also check interfaces and script files as on this host' },
     { args: 'validate --json lb1.conf lb2.conf', explain: 'the same as one JSON document' },
+    { args: 'validate --keepalived-exit --host-interfaces eth0 keepalived.conf', explain: 'fail (or pass) exactly where keepalived -t would on this host' },
   ],
   define(cmd: Command) {
     cmd
@@ -80,7 +89,9 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
       .option('--previous <cluster.conf>', 'the cluster.conf running now: the new one must raise config_version (as ccs_config_validate and cman require)')
       .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
       .option('--no-table', 'do not print the election table')
-      .option('-q, --quiet', 'print errors only');
+      .option('-q, --quiet', 'print errors only')
+      .option('--keepalived-exit', 'exit with the status keepalived -t would (0, 2, 4, 5 or 139), for CI gates that follow keepalived')
+      .option('--junit <file>', 'write JUnit XML: a testcase per file, a failure per error');
   },
   async run({ args, options }, { io, style, json }) {
     const paths = (args[0] as string[] | undefined) ?? [];
@@ -118,6 +129,13 @@ Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`,
     const files = fileLines();
     const lines = (file: string) => (file === STDIN_NAME && stdin !== undefined ? stdin.split('\n') : files(file));
     io.stdout.write(json ? renderJson(report, render) : renderText(report, style, render, lines));
-    return report.exitCode;
+    if (typeof options['junit'] === 'string') {
+      const { validationToJunit, writeJunit } = await import('../junit-report.js'); // only when asked: start-up
+      writeJunit(options['junit'], io.cwd, [validationToJunit(report.files)]);
+    }
+    if (options['keepalivedExit'] !== true) return report.exitCode;
+    const code = keepalivedExitOf(report);
+    if (!json) io.stdout.write(`exit status ${code}: what keepalived -t would exit with (--keepalived-exit)\n`);
+    return code;
   },
 };

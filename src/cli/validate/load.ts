@@ -43,7 +43,7 @@ export async function loadOne(path: string, options: LoadOptions, text?: string)
       : undefined;
   const parse = { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) };
   const result = text !== undefined ? parseConfig(text, { ...parse, file: path, fs: nodeFileSystem() }) : loadConfig(path, parse);
-  const unreadable = result.diagnostics.some((d) => d.code === 'file-unreadable' && d.file === path && !d.line);
+  const unreadable = result.diagnostics.some((d) => (d.code === 'file-unreadable' || d.code === 'input-too-large') && d.file === path && !d.line);
   const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
   return {
     ...(unreadable ? {} : { config: result.model }),

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../../core/diagnostic.js';
 import type { ElectionTable } from '../../config/rules/election-table.js';
+import { keepalivedTestExit } from '../../config/keepalived-exit.js';
 
 export interface FileReport {
   /** The file as the user named it (a directory argument joined with the relative path). */
@@ -88,6 +89,15 @@ export function summarize(files: readonly FileReport[], unlocated: readonly Diag
     infos: sum('infos'),
     unreadable: files.filter((f) => f.unreadable).length,
   };
+}
+
+/**
+ * `--keepalived-exit`: the status keepalived -t would exit with, file by file
+ * (the highest of them); an unreadable file is still a usage error (2).
+ */
+export function keepalivedExitOf(report: ValidationReport): number {
+  if (report.summary.unreadable > 0) return 2;
+  return Math.max(0, ...report.files.map((f) => keepalivedTestExit(f.diagnostics)));
 }
 
 export function exitCodeOf(summary: Summary): 0 | 1 | 2 {

@@ -16,8 +16,9 @@
  * node. The file `-` is standard input, shown as `<stdin>` and read once.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readHead } from '../read-input.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { findConfigs } from '../../config/index.js';
+import { findConfigs, MAX_CONFIG_BYTES } from '../../config/index.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { clusterNodeFromModel } from '../../config/rules/cluster-adapter.js';
 import { clusterFindings, virtualRouters, type VirtualRouter } from '../../config/rules/cluster.js';
@@ -35,9 +36,9 @@ export interface NodeTarget {
   readonly path: string;
 }
 
-/** How standard input is shown in reports, and the most of it that is read. */
+/** How standard input is shown in reports, and the most of it that is read (as for a file). */
 export const STDIN_NAME = '<stdin>';
-export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+export const MAX_STDIN_BYTES = MAX_CONFIG_BYTES;
 
 export interface ValidateOptions extends LoadOptions {
   /** Reads standard input (the file `-`); without it, `-` is an unreadable file. */
@@ -112,7 +113,7 @@ async function otherKindReport(path: string, options: ValidateOptions, given?: s
   try {
     if (given !== undefined) text = given;
     else if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
-      const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, KIND_HEAD_BYTES);
+      const head = readHead(path, KIND_HEAD_BYTES);
       const kind = fileKindOf(path, head);
       if (!kind) return undefined;
       return otherReport(path, [{ code: 'file-too-large', severity: 'error', message: `a ${kind.kind} above ${MAX_OTHER_KIND_BYTES} bytes is not read`, file: path, line: 1, column: 1 }], true);

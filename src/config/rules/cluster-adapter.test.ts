@@ -129,7 +129,7 @@ describe('clusterNodeFromModel: LVS timing inheritance', () => {
 
   it('inherits checker ← real server ← virtual server ← defaults', () => {
     const vs = lvs('        TCP_CHECK {\n        }');
-    expect(vs).toMatchObject({ label: '192.0.2.80 80', address: '192.0.2.80', port: 80, delayLoop: 6, lbKind: { value: 'DR' } });
+    expect(vs).toMatchObject({ label: '192.0.2.80:80', address: '192.0.2.80', port: 80, delayLoop: 6, lbKind: { value: 'DR' } });
     expect(vs.realServers[0]!.checkers[0]).toMatchObject({ kind: 'TCP_CHECK', connectTimeout: 4, retry: 2, delayBeforeRetry: 1, delayLoop: 6 });
     expect(vs.realServers[0]!.weight).toBe(1);
   });

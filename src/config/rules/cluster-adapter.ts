@@ -21,7 +21,7 @@ import type {
   VrrpScript,
 } from '../model.js';
 import type { Loc } from '../source.js';
-import type { CheckerView, ClusterNode, InstanceView, RealServerView, TrackerView, VirtualServerView } from './cluster-view.js';
+import { hostPort, type CheckerView, type ClusterNode, type InstanceView, type RealServerView, type TrackerView, type VirtualServerView } from './cluster-view.js';
 
 const US_PER_S = 1_000_000;
 
@@ -148,7 +148,7 @@ function secondsStatement(block: { readonly statements: readonly RawStatement[] 
 
 function virtualServerView(vs: VirtualServer): VirtualServerView {
   const t = vs.target;
-  const label = t.kind === 'address' ? `${t.address}${t.port !== undefined ? ` ${t.port}` : ''}` : t.kind === 'fwmark' ? `fwmark ${t.fwmark}` : `group ${t.group}`;
+  const label = t.kind === 'address' ? hostPort(t.address, t.port) : t.kind === 'fwmark' ? `fwmark ${t.fwmark}` : `group ${t.group}`;
   const delayLoop = vs.delayLoopUs ? vs.delayLoopUs.value / US_PER_S : VS_DELAY_LOOP_S;
   const inherited: Inherited = {
     delayLoop,

@@ -76,7 +76,7 @@ export interface RealServerView {
 }
 
 export interface VirtualServerView {
-  /** `192.0.2.80 80`, `fwmark 1`, `group web`: as written. */
+  /** `192.0.2.80:80` (see hostPort), `fwmark 1`, `group web`. */
   readonly label: string;
   readonly at: Loc;
   readonly address?: string;
@@ -114,4 +114,10 @@ export const AUTH_PASS_BYTES = 8;
 export function authKey(password: string): string {
   const bytes = new TextEncoder().encode(password).slice(0, AUTH_PASS_BYTES);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `10.10.1.50:2811` (`[2001:db8::1]:80` for IPv6), as ipvsadm and the simulator write a service; the address alone without a port. */
+export function hostPort(address: string, port?: number): string {
+  if (port === undefined) return address;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

@@ -32,7 +32,7 @@ describe('ports under DR and TUN (keepalived: "ports don\'t match - resetting")'
     for (const kind of ['DR', 'TUN']) {
       const ds = findings(vs('192.0.2.80 80', `    lb_kind ${kind}\n    protocol TCP\n`, rs('192.0.2.21 8080')), 'lvs-dr-port-mismatch');
       expect(codesLines(ds)).toEqual([['lvs-dr-port-mismatch', 4]]);
-      expect(ds[0]!.message).toContain(`${kind} cannot translate ports: packets for 192.0.2.80 80 arrive on port 80, and keepalived resets it to port 80`);
+      expect(ds[0]!.message).toContain(`${kind} cannot translate ports: packets for 192.0.2.80:80 arrive on port 80, and keepalived resets it to port 80`);
     }
   });
 
@@ -90,7 +90,7 @@ describe('weights and quorum (keepalived: "quorum … exceeds total weight …, 
     // weight 1 each (written), so quorum 5 > 2 is lowered to 2 first, then hysteresis 5 >= 2 → 1
     const ds = findings(text, 'lvs-quorum-unreachable', 'lvs-hysteresis-not-below-quorum');
     expect(codesLines(ds)).toEqual([['lvs-quorum-unreachable', 4], ['lvs-hysteresis-not-below-quorum', 5]]);
-    expect(ds[1]!.message).toBe('hysteresis 5 of 192.0.2.80 80 is not below quorum 2 (as lowered): keepalived sets it to 1');
+    expect(ds[1]!.message).toBe('hysteresis 5 of 192.0.2.80:80 is not below quorum 2 (as lowered): keepalived sets it to 1');
   });
 });
 
@@ -118,7 +118,7 @@ describe('persistence, scheduler flags and the forwarding method', () => {
     const text = vs('192.0.2.80 80', '    protocol TCP\n    lvs_method DR\n    lb_kind NAT\n', rs('192.0.2.21 80'));
     const ds = findings(text, 'lvs-forwarding-overridden');
     expect(codesLines(ds)).toEqual([['lvs-forwarding-overridden', 3]]);
-    expect(ds[0]!.message).toContain('lvs_method DR of 192.0.2.80 80 is overridden by lb_kind NAT on line 4');
+    expect(ds[0]!.message).toContain('lvs_method DR of 192.0.2.80:80 is overridden by lb_kind NAT on line 4');
     expect(findings(text.replace('lb_kind NAT', 'lb_kind DR'), 'lvs-forwarding-overridden')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lvsFindings, worstCaseDetectionSeconds } from './lvs.js';
+import { failingCheckSeconds, lvsFindings, worstCaseDetectionSeconds } from './lvs.js';
 import { at, clusterNode } from './cluster.test-utils.js';
 import type { CheckerView, RealServerView, VirtualServerView } from './cluster-view.js';
 
@@ -68,15 +68,21 @@ describe('lvsFindings', () => {
   });
 
   it('computes the worst-case time of a failing check from keepalived\'s retry loop', () => {
-    expect(worstCaseDetectionSeconds(tcp(1, { retry: 2, connectTimeout: 3, delayBeforeRetry: 1 }))).toBe(11);
-    expect(worstCaseDetectionSeconds(tcp(1, { kind: 'MISC_CHECK', retry: 0, miscTimeout: 4 }))).toBe(4);
+    expect(failingCheckSeconds(tcp(1, { retry: 2, connectTimeout: 3, delayBeforeRetry: 1 }))).toBe(11);
+    expect(failingCheckSeconds(tcp(1, { kind: 'MISC_CHECK', retry: 0, miscTimeout: 4 }))).toBe(4);
+    // delay_loop until the next check, then the failing check (trial W4: 6 + 21 = 27 s for keepalived.conf.sample's shape)
+    expect(worstCaseDetectionSeconds(tcp(1, { retry: 2, connectTimeout: 3, delayBeforeRetry: 1, delayLoop: 6 }))).toBe(17);
+    expect(worstCaseDetectionSeconds(tcp(1, { retry: 3, connectTimeout: 3, delayBeforeRetry: 3, delayLoop: 6 }))).toBe(6 + 21);
   });
 
   it('flags a check cycle longer than delay_loop', () => {
     const slow = rs('192.0.2.21', 80, 20, { checkers: [tcp(21, { retry: 2, connectTimeout: 3, delayLoop: 6 })] });
     const [d] = run(vs({ realServers: [slow] }));
     expect(d).toMatchObject({ code: 'lvs-check-slower-than-loop', line: 21 });
-    expect(d!.message).toContain('3 attempts × 3 s connect_timeout + 2 × 1 s delay_before_retry = 11 s, longer than delay_loop 6 s');
+    expect(d!.message).toContain('taken out only after up to 17 s — delay_loop 6 s until the next check, then 3 attempts × 3 s connect_timeout + 2 × 1 s delay_before_retry = 11 s of failing check');
+    // never the old advice: raising delay_loop makes detection slower
+    expect(d!.hint).not.toMatch(/raise delay_loop/);
+    expect(d!.hint).toContain('a larger delay_loop makes detection slower');
     const fast = rs('192.0.2.21', 80, 20, { checkers: [tcp(21, { retry: 1, connectTimeout: 2, delayLoop: 6 })] });
     expect(run(vs({ realServers: [fast] }))).toEqual([]);
   });

@@ -18,7 +18,7 @@
  */
 import type { Diagnostic, Severity } from '../../core/diagnostic.js';
 import type { Loc } from '../source.js';
-import type { CheckerView, ClusterNode, RealServerView, VirtualServerView } from './cluster-view.js';
+import { hostPort, type CheckerView, type ClusterNode, type RealServerView, type VirtualServerView } from './cluster-view.js';
 import type { LvsFacts, LvsMethod } from './lvs-facts.js';
 
 /** The view with the facts the cluster adapter attaches (see lvs-facts.ts). */
@@ -43,7 +43,7 @@ function diag(code: string, severity: Severity, at: Loc, message: string, hint?:
   return { code, severity, message, file: at.file, line: at.line, column: at.column, ...(hint ? { hint } : {}), ...(data ? { data } : {}) };
 }
 
-const rsName = (rs: RealServerView): string => `real server ${rs.address}${rs.port !== undefined ? ` ${rs.port}` : ''}`;
+const rsName = (rs: RealServerView): string => `real server ${hostPort(rs.address, rs.port)}`;
 
 const ARP_HINT =
   'on each real server: sysctl net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (or arptables DROP for the VIP), then ip addr add VIP/32 dev lo';
@@ -226,17 +226,31 @@ function sorryIsReal(vs: VirtualServerView): Diagnostic[] {
 }
 
 /**
- * A failing check tries retry + 1 times, each attempt waiting up to its timeout,
- * with delay_before_retry between attempts (keepalived check_tcp.c epilog).
+ * How long a failing check runs: retry + 1 attempts, each waiting up to its
+ * timeout, with delay_before_retry between them (keepalived 2.2.7 check_tcp.c
+ * tcp_epilog: a failure schedules the next attempt delay_before_retry after it
+ * ends, until retry attempts have failed).
  */
-export function worstCaseDetectionSeconds(c: CheckerView): number {
+export function failingCheckSeconds(c: CheckerView): number {
   const perAttempt = c.kind === 'MISC_CHECK' ? (c.miscTimeout ?? c.delayLoop) : c.connectTimeout;
   return (c.retry + 1) * perAttempt + c.retry * c.delayBeforeRetry;
 }
 
+/**
+ * The longest a dead server goes unnoticed: it dies just after a check passed,
+ * the next check starts delay_loop later (keepalived schedules it when the
+ * previous one ends, so checks never overlap), and then fails for
+ * failingCheckSeconds. Raising delay_loop lengthens it.
+ */
+export function worstCaseDetectionSeconds(c: CheckerView): number {
+  return c.delayLoop + failingCheckSeconds(c);
+}
+
+/** Worth saying when the retries more than double the detection time delay_loop suggests. */
 function slowCheck(vs: VirtualServerView, rs: RealServerView, c: CheckerView): Diagnostic[] {
-  const total = worstCaseDetectionSeconds(c);
-  if (total <= c.delayLoop) return [];
+  const failing = failingCheckSeconds(c);
+  if (failing <= c.delayLoop) return [];
+  const worst = worstCaseDetectionSeconds(c);
   const perAttempt = c.kind === 'MISC_CHECK' ? (c.miscTimeout ?? c.delayLoop) : c.connectTimeout;
   const timeoutName = c.kind === 'MISC_CHECK' ? 'misc_timeout' : 'connect_timeout';
   return [
@@ -244,11 +258,11 @@ function slowCheck(vs: VirtualServerView, rs: RealServerView, c: CheckerView): D
       'lvs-check-slower-than-loop',
       'warning',
       c.at,
-      `${c.kind} of ${rsName(rs)}: a failing check takes up to ${c.retry + 1} attempts × ${perAttempt} s ${timeoutName}` +
-        ` + ${c.retry} × ${c.delayBeforeRetry} s delay_before_retry = ${round(total)} s, longer than delay_loop ${c.delayLoop} s: ` +
-        `a dead server keeps receiving connections for up to ${round(total)} s`,
-      'lower retry, connect_timeout or delay_before_retry, or raise delay_loop so one check cycle fits in it',
-      { worstCaseSeconds: total, delayLoop: c.delayLoop },
+      `${c.kind} of ${rsName(rs)}: a dead server is taken out only after up to ${round(worst)} s — delay_loop ${c.delayLoop} s until the next check, ` +
+        `then ${c.retry + 1} attempts × ${perAttempt} s ${timeoutName} + ${c.retry} × ${c.delayBeforeRetry} s delay_before_retry = ${round(failing)} s of failing check ` +
+        `(keepalived starts the next check only when the previous one has ended, so the two add up); until then it keeps receiving new connections`,
+      `lower retry, ${timeoutName} or delay_before_retry to shorten the failing check; a larger delay_loop makes detection slower, not faster`,
+      { worstCaseSeconds: worst, failingCheckSeconds: failing, delayLoop: c.delayLoop },
     ),
   ];
 }

@@ -16,6 +16,10 @@ import { allClusterAgentFactories } from './agents.js';
 import { judgeAll, type ExpectationFailure } from './expect.js';
 
 export interface ClusterRun {
+  /** The scenario file, its seed and end time: what a failure message needs to say how to rerun it. */
+  readonly file: string;
+  readonly seed: number;
+  readonly untilS: number;
   readonly events: readonly ClusterOutEvent[];
   readonly notes: readonly ClusterNote[];
   readonly failures: readonly ExpectationFailure[];
@@ -45,7 +49,7 @@ export function runClusterScenario(scn: ClusterScenario, configText: string): Cl
   checkClusterEvents(inputs.spec, script, agents);
   const run = new ClusterSimulation(inputs.spec, script, { seed: scn.seed, until: secondsToUs(scn.untilS) as Instant, agents }).run();
   const events = withDataSafety(run.events);
-  return { events, notes: run.notes, failures: judgeAll(scn.expectations, events), diagnostics, inputs };
+  return { file: scn.file, seed: scn.seed, untilS: scn.untilS, events, notes: run.notes, failures: judgeAll(scn.expectations, events), diagnostics, inputs };
 }
 
 function readCibText(path: string): string {

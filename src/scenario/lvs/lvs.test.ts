@@ -240,7 +240,8 @@ describe('a load-balanced run', () => {
     const text = renderTimelineText(run.timeline);
     expect(text).toContain('  rs1  192.0.2.31  (real server of 192.0.2.80:2811)');
     expect(text).toMatch(/lb1 +rs1 +rs1 out of service \(192\.0\.2\.80:2811\) +Removing service \[192\.0\.2\.31\]:tcp:2811/);
-    expect(text).toMatch(/clients +\d+ connections? broken +reset by rs1/);
+    expect(text).toMatch(/clients +\d+ failed to [\d.]+ s: \d+ broken, \d+ refused +\d+ via rs1; reset by rs1/);
+    expect(renderTimelineText(run.timeline, { clients: 'each' })).toMatch(/clients +\d+ connections? broken +reset by rs1/);
     expect(text).toContain('connections to 192.0.2.80:2811 on its VIP holder (active/inactive, every 1 s):');
     expect(text).toMatch(/client connections: \d+ opened, \d+ completed, \d+ broken, \d+ refused, 0 timed-out/);
     const json = timelineToJson(run.timeline);

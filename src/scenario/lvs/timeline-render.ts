@@ -23,11 +23,25 @@ export interface LvsRow {
 
 const FAILED: ReadonlySet<LvsClientOutcome> = new Set(['broken', 'refused', 'timed-out']);
 
-/** Check verdicts, and failed client connections grouped by outcome and reason within a second. */
+/** Check verdicts, the clients' router's ARP changes, and failed client connections grouped by outcome and reason within a second. */
 export function lvsRows(lvs: TimelineLvs): LvsRow[] {
+  return [...lvsCheckRows(lvs), ...lvsClientRows(lvs)];
+}
+
+/** Each health-check verdict, and each change of the clients' router's ARP view of a VIP, as a row: what explains the clients' failures. */
+export function lvsCheckRows(lvs: TimelineLvs): LvsRow[] {
   const rows: LvsRow[] = lvs.checks.map((c) => ({
     seq: c.seq, at: c.at, node: c.director, instance: c.server, what: `${c.server} ${c.up ? 'in service' : 'out of service'} (${c.service})`, priority: '', why: c.reason,
   }));
+  for (const a of lvs.arp) {
+    rows.push({ seq: a.seq, at: a.at, node: lvs.clients, instance: '', what: a.owner === undefined ? `ARP ${a.address} failed` : `ARP ${a.address} → ${a.owner}`, priority: '', why: a.reason });
+  }
+  return rows;
+}
+
+/** Failed client connections, one row per outcome and reason within a second. */
+export function lvsClientRows(lvs: TimelineLvs): LvsRow[] {
+  const rows: LvsRow[] = [];
   let group: { first: TimelineClientOutcome; n: number } | undefined;
   const flush = (): void => {
     if (group === undefined) return;
@@ -114,6 +128,8 @@ export interface LvsJson {
     readonly totals: Readonly<Record<LvsClientOutcome, number>>;
     readonly outcomes: readonly { t: number; outcome: LvsClientOutcome; service: string; client: string; server?: string; reason: string }[];
   };
+  /** The clients' router's ARP cache: where each VIP went from `t` on (no `owner`: FAILED). */
+  readonly arp: readonly { t: number; address: string; owner?: string; reason: string }[];
 }
 
 export function lvsToJson(tl: Timeline, lvs: TimelineLvs): LvsJson {
@@ -128,6 +144,7 @@ export function lvsToJson(tl: Timeline, lvs: TimelineLvs): LvsJson {
       totals,
       outcomes: lvs.clientOutcomes.map((o) => ({ t: t(o.at), outcome: o.outcome, service: o.service, client: o.client, ...(o.server === undefined ? {} : { server: o.server }), reason: o.reason })),
     },
+    arp: lvs.arp.map((a) => ({ t: t(a.at), address: a.address, ...(a.owner === undefined ? {} : { owner: a.owner }), reason: a.reason })),
   };
 }
 

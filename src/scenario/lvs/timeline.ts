@@ -1,8 +1,8 @@
 /**
  * The load-balancing part of a timeline: each director's connection counters
  * per real server (sampled), its health checker's verdicts, and what happened
- * to every client connection — read from `lvs-conns`, `lvs-check` and
- * `lvs-client` observations.
+ * to every client connection, and where the clients' router sent each VIP —
+ * read from `lvs-conns`, `lvs-check`, `lvs-client` and `lvs-arp` observations.
  *
  * Theory of operation: the records are kept as they came, in sequence order,
  * and the questions assertions ask are answered from them at an instant t
@@ -73,10 +73,20 @@ export interface TimelineClientOutcome {
   readonly reason: string;
 }
 
+/** The clients' router's ARP cache sent `address` to `owner` from `at` on (no owner: it gave up, FAILED). */
+export interface TimelineArp {
+  readonly seq: number;
+  readonly at: Instant;
+  readonly address: string;
+  readonly owner?: NodeId;
+  readonly reason: string;
+}
+
 export interface TimelineLvs extends TimelineLvsMeta {
   readonly conns: readonly TimelineConnSample[];
   readonly checks: readonly TimelineCheck[];
   readonly clientOutcomes: readonly TimelineClientOutcome[];
+  readonly arp: readonly TimelineArp[];
   /** When each director's node went down (stop or kill): its check view ends there. */
   readonly directorDowns: readonly { readonly seq: number; readonly at: Instant; readonly node: NodeId }[];
 }
@@ -92,6 +102,7 @@ type Entry =
   | { readonly kind: 'lvs-conns'; readonly at: Instant; readonly node: NodeId; readonly service: string; readonly server: string; readonly active: number; readonly inactive: number }
   | { readonly kind: 'lvs-check'; readonly at: Instant; readonly node: NodeId; readonly service: string; readonly server: string; readonly up: boolean; readonly reason: string }
   | { readonly kind: 'lvs-client'; readonly at: Instant; readonly outcome: LvsClientOutcome; readonly service: string; readonly client: string; readonly server?: string; readonly reason: string }
+  | { readonly kind: 'lvs-arp'; readonly at: Instant; readonly address: string; readonly owner?: NodeId; readonly reason: string }
   | { readonly kind: 'applied' | 'event'; readonly at: Instant; readonly event: ClusterEvent }
   | { readonly kind: string; readonly at: Instant };
 
@@ -100,6 +111,7 @@ export function buildLvs(meta: TimelineLvsMeta, entries: readonly Entry[]): Time
   const conns: TimelineConnSample[] = [];
   const checks: TimelineCheck[] = [];
   const clientOutcomes: TimelineClientOutcome[] = [];
+  const arp: TimelineArp[] = [];
   const directorDowns: { seq: number; at: Instant; node: NodeId }[] = [];
   const directors = new Set(meta.services.flatMap((s) => s.directors));
   entries.forEach((e, seq) => {
@@ -107,12 +119,14 @@ export function buildLvs(meta: TimelineLvsMeta, entries: readonly Entry[]): Time
     else if (e.kind === 'lvs-check' && 'up' in e) checks.push({ seq, at: e.at, director: e.node, service: e.service, server: e.server, up: e.up, reason: e.reason });
     else if (e.kind === 'lvs-client' && 'outcome' in e) {
       clientOutcomes.push({ seq, at: e.at, outcome: e.outcome, service: e.service, client: e.client, ...(e.server === undefined ? {} : { server: e.server }), reason: e.reason });
+    } else if (e.kind === 'lvs-arp' && 'address' in e) {
+      arp.push({ seq, at: e.at, address: e.address, ...(e.owner === undefined ? {} : { owner: e.owner }), reason: e.reason });
     } else if ((e.kind === 'applied' || e.kind === 'event') && 'event' in e) {
       const ev = e.event;
       if ((ev.kind === 'stop' || ev.kind === 'kill') && directors.has(ev.node)) directorDowns.push({ seq, at: e.at, node: ev.node });
     }
   });
-  return { ...meta, conns, checks, clientOutcomes, directorDowns };
+  return { ...meta, conns, checks, clientOutcomes, arp, directorDowns };
 }
 
 // ---------------------------------------------------------------- queries

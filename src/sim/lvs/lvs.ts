@@ -32,6 +32,7 @@ import { parseIpv4, type Ipv4 } from '../../core/ipv4.js';
 import type { Rng } from '../../core/rng.js';
 import { US_PER_SECOND, type DurationUs, type Instant } from '../../core/time.js';
 import { DEFAULT_HOLD_US, SimClients, type ClientTarget } from './clients.js';
+import { NeighbourCache } from './neighbour.js';
 import type { EventQueue } from '../event-queue.js';
 import { interfaceMac } from '../../core/mac.js';
 import { SimDirector, type DirectorWorld } from './director.js';
@@ -129,12 +130,22 @@ export class SimLvs {
     const router = this.attachment(spec.clients.id, spec.clients.address, spec.clients.network, spec.realServers.length + 1);
     const pool = CLIENT_POOLS.map((p) => parseIpv4(p) as Ipv4).find((p) => Math.floor((parseIpv4(spec.clients.address) ?? 0) / 256) !== p / 256) as Ipv4;
     this.clientHost = new SimClients({ id: spec.clients.id, attachment: router, pool, wire: this.wire, queue: this.world.queue, log: this.world.log, rng: this.world.rng.fork('clients'), now: () => this.world.now() });
+    this.routerCache(spec.clients.id, router);
     for (const key of spec.services) {
       const [vipText = '', port = ''] = key.split(':');
       const target: ClientTarget = { key, vip: parseIpv4(vipText) ?? 0, vipText, port: Number(port) };
       this.targets.set(key, target);
       this.defaultTarget ??= target;
     }
+  }
+
+  /** The clients' router resolves the VIPs through a neighbour cache of its own, which hears the segment's gratuitous ARPs. */
+  private routerCache(id: NodeId, router: Attachment): void {
+    const cache = new NeighbourCache(id, router, this.world.queue, () => this.world.now(), this.world.rng.fork('neighbour'), this.world.log, {
+      transmit: (to, nextHop, packet) => void this.wire.transmit(router, to, nextHop, packet),
+    });
+    this.wire.resolveWith(router, cache);
+    router.segment.garpListeners.push((from, address) => cache.heardGratuitous(from, address));
   }
 
   private attachment(id: NodeId, address: string, network: string, number: number): Attachment {

@@ -6,9 +6,10 @@
  * Theory of operation
  * -------------------
  * A packet is sent to a *next hop* on the sender's segment: the interface the
- * segment's ARP view maps that address to — so a client's segment to the VIP
- * reaches whichever director last announced the VIP (its gratuitous ARP), the
- * same way the VRRP bytes do. It arrives after the segment's latency; on arrival
+ * segment's ARP view maps that address to (the last to announce it, the same
+ * way the VRRP bytes go) — except from an interface with a neighbour cache of
+ * its own (the clients' router, neighbour.ts), which resolves, ages and
+ * re-resolves its entries as Linux does. It arrives after the segment's latency; on arrival
  * the interface must be up and still answer for the next hop (a VIP moved away
  * is dropped, as `address-not-local` is for VRRP), and is handed to the
  * endpoint registered for that interface.
@@ -29,6 +30,7 @@ import type { Rng } from '../../core/rng.js';
 import type { Instant } from '../../core/time.js';
 import type { EventQueue, Scheduled } from '../event-queue.js';
 import type { Attachment, Segment, SimNetwork } from '../network.js';
+import type { NeighbourCache } from './neighbour.js';
 import type { LvsPacket } from './packet.js';
 
 /** Something plugged into a segment that takes LVS packets: a director's node, a real server, the clients. */
@@ -46,6 +48,7 @@ export interface LvsWireStats {
 export class LvsWire {
   readonly stats: LvsWireStats = { sent: 0, delivered: 0, lost: 0 };
   private readonly endpoints = new Map<Attachment, LvsEndpoint>();
+  private readonly caches = new Map<Attachment, NeighbourCache>();
 
   constructor(
     private readonly network: SimNetwork,
@@ -70,10 +73,24 @@ export class LvsWire {
     return from.segment.arp.has(address);
   }
 
+  /** `from` resolves next hops through its own neighbour cache (the clients' router), not the segment's ARP view. */
+  resolveWith(from: Attachment, cache: NeighbourCache): void {
+    this.caches.set(from, cache);
+  }
+
   /** Send to the interface answering for `nextHop` on `from`'s segment; false when nobody does or the link is down. */
   send(from: Attachment, nextHop: string, packet: LvsPacket): boolean {
+    const cache = this.caches.get(from);
+    if (cache !== undefined) {
+      cache.output(nextHop, packet);
+      return true;
+    }
+    return this.transmit(from, from.segment.arp.get(nextHop), nextHop, packet);
+  }
+
+  /** Put `packet` on the wire from `from` to the interface `to` (resolved already) for `nextHop`. */
+  transmit(from: Attachment, to: Attachment | undefined, nextHop: string, packet: LvsPacket): boolean {
     this.stats.sent++;
-    const to = from.segment.arp.get(nextHop);
     if (!from.up || to === undefined || to === from || !this.admit(from, to)) {
       this.stats.lost++;
       return false;
