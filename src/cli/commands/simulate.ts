@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { EVENT_WORDS, parseSeconds } from '../../scenario/events.js';
+import { EVENT_WORD_USAGE, parseSeconds } from '../../scenario/events.js';
 import { formatSeconds, type Instant } from '../../core/time.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
@@ -72,7 +72,7 @@ const zoomOf = (options: Readonly<Record<string, unknown>>): { from?: Instant; t
   ...(options['to'] === undefined ? {} : { to: options['to'] as Instant }),
 });
 
-const EVENT_HELP = Object.entries(EVENT_WORDS)
+const EVENT_HELP = Object.entries(EVENT_WORD_USAGE)
   .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
   .join('\n');
 
@@ -118,7 +118,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 kill lb1" --event "11 start lb1" --until 20', explain: 'crash the master at 6 s and restart it at 11 s' },
     { args: 'simulate scenarios/classic/partition.scenario --svg partition.svg', explain: 'run a scenario file, check its expectations and draw the timeline' },
     { args: 'simulate --node lb1=lb1.conf@192.0.2.11 --node lb2=lb2.conf@192.0.2.12 --event "5 fail lb1 chk" --json', explain: 'fixed addresses, a failing check script, the timeline as JSON' },
-    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 linkdown lb1 eth0" --pcap run.pcap', explain: 'write every simulated frame to a pcap file (open it in Wireshark)' },
+    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 linkdown lb1 eth0" --pcap run.pcap', explain: 'write the VRRP adverts and gratuitous ARPs to a pcap file (open it in Wireshark)' },
   ],
   define(cmd: Command) {
     cmd
