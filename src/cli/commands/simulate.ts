@@ -16,13 +16,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { EVENT_WORDS, parseSeconds } from '../../scenario/events.js';
+import { EVENT_WORD_USAGE, parseSeconds } from '../../scenario/events.js';
 import { formatSeconds, type Instant } from '../../core/time.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import type { ScenarioRun } from '../../scenario/run.js';
 import { chooseRunSeed } from '../../lab/seed.js';
-import { loadScenarioFile } from '../../scenario/scenario-file.js';
+import { diskIo, loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
@@ -45,7 +45,7 @@ export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg', junit: '--junit' } a
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function seedArg(value: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('the seed is a non-negative integer, e.g. --seed 7');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`the seed is an integer from 0 to ${Number.MAX_SAFE_INTEGER}, e.g. --seed 7`);
   return Number(value);
 }
 
@@ -72,7 +72,7 @@ const zoomOf = (options: Readonly<Record<string, unknown>>): { from?: Instant; t
   ...(options['to'] === undefined ? {} : { to: options['to'] as Instant }),
 });
 
-const EVENT_HELP = Object.entries(EVENT_WORDS)
+const EVENT_HELP = Object.entries(EVENT_WORD_USAGE)
   .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
   .join('\n');
 
@@ -145,7 +145,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     if (unwritable !== undefined) return usage(ctx, unwritable);
     let scenario: Scenario;
     try {
-      scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file)), events, options, ctx) : fromFlags(nodes, events, options, ctx);
+      scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file), diskIo, file), events, options, ctx) : fromFlags(nodes, events, options, ctx);
     } catch (e) {
       return reportInputError(e, ctx, { nodes, events, until: options['until'] });
     }
