@@ -11,6 +11,7 @@
  */
 import { accessSync, constants, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { describeErrno } from '../core/errno.js';
 import { UsageError } from '../core/errors.js';
 
 /** Why `shown` (as the user wrote it, relative to `cwd`) cannot be written, or undefined when it can. */
@@ -65,19 +66,5 @@ function writable(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** An fs error's code in words. */
-export function describeErrno(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'it is a folder';
-    case 'ENOTDIR': return 'a part of the path is not a folder';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EROFS': return 'read-only file system';
-    default: return code ?? String(e);
   }
 }

@@ -8,7 +8,7 @@
  * listed in `notChecked`.
  */
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
-import { buildModel } from './build.js';
+import { buildModel, emptyModel } from './build.js';
 import type { BuildContext, HostDescription } from './build-context.js';
 import type { FileSystemView } from './glob.js';
 import { LineReader, type FileRecord } from './lexer.js';
@@ -112,6 +112,12 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   if (typeof text !== 'string') throw new TypeError('parseConfig: text must be a string');
   const file = options.file ?? 'keepalived.conf';
   const sink = new DiagnosticSink();
+  const binary = binaryVerdict(text);
+  if (binary !== undefined) {
+    sink.report('binary-file', 'error', { file, line: 0, column: 0 }, `this looks like a binary file, not a keepalived configuration (${binary}); not read`, { hint: 'is this the right file?' });
+    const model = { ...emptyModel(), files: [file] };
+    return { model, diagnostics: sink.diagnostics, notChecked: [], files: model.files };
+  }
   const fs = options.fs ?? (options.readFile ? viewFromReadFile(options.readFile) : undefined);
   const reader = new LineReader(file, text, {
     reporter: sink,
@@ -128,4 +134,24 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   lastLineNotes(reader.files, sink);
   const diagnostics = [...sink.diagnostics].sort(compareDiagnostics);
   return { model, diagnostics, notChecked: sink.notCheckedList, files: model.files };
+}
+
+/** Bytes looked at to tell text from binary, as file(1) and git look at a head. */
+const BINARY_HEAD = 8192;
+/** Share of the head that may be neither text nor whitespace before a file counts as binary. */
+const MAX_NON_TEXT_RATIO = 0.1;
+
+/**
+ * Why the text is binary (mostly NUL bytes, control characters and invalid
+ * UTF-8), or undefined for text. keepalived would read such a file line by
+ * line and report noise; saying "binary file?" first is the answer. A stray
+ * NUL in a text file is read as keepalived reads it (it ends the line).
+ */
+export function binaryVerdict(text: string): string | undefined {
+  const head = text.slice(0, BINARY_HEAD);
+  // eslint-disable-next-line no-control-regex
+  const odd = head.match(/[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (head.length === 0 || odd / head.length <= MAX_NON_TEXT_RATIO) return undefined;
+  const nul = head.indexOf('\u0000');
+  return `${Math.round((100 * odd) / head.length)}% of its first ${head.length} characters are not text${nul === -1 ? '' : `, the first NUL byte at offset ${nul}`}`;
 }

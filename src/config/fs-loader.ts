@@ -8,13 +8,37 @@ import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node
 import { join, resolve } from 'node:path';
 import { parseConfig, type FileSystemView, type FileKind, type ParseOptions, type ParseResult } from './config.js';
 import { emptyModel } from './build.js';
+import { ConfigError } from '../core/errors.js';
+import { describeBytes } from '../core/errno.js';
 
-/** A FileSystemView over node:fs (paths relative to the process cwd). */
+/**
+ * The largest configuration file read (root or included). The largest real
+ * keepalived configurations are a few hundred KB; a bigger file is the wrong
+ * file or a generated one gone wrong, and reading it would take seconds and
+ * hundreds of MB before saying so. The size is checked before reading.
+ */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/** Why a file of `size` bytes is not read, or undefined when it is small enough. */
+export function configTooLarge(size: number): string | undefined {
+  if (size <= MAX_CONFIG_BYTES) return undefined;
+  return `is ${describeBytes(size)}; configuration files above ${describeBytes(MAX_CONFIG_BYTES)} are not read (the largest real keepalived configurations are a few hundred KB)`;
+}
+
+/** Read a configuration file whose size is checked first; a too-large file is a ConfigError saying its size and the limit. */
+export function readConfigFile(path: string): string {
+  const size = statSync(path).size;
+  const tooLarge = configTooLarge(size);
+  if (tooLarge !== undefined) throw new ConfigError('input-too-large', `the configuration ${tooLarge}`);
+  return readFileSync(path, 'utf8');
+}
+
+/** A FileSystemView over node:fs (paths relative to the process cwd); files above MAX_CONFIG_BYTES read as unreadable. */
 export function nodeFileSystem(): FileSystemView {
   return {
     readFile(path: string): string | undefined {
       try {
-        return readFileSync(path, 'utf8');
+        return configTooLarge(statSync(path).size) === undefined ? readFileSync(path, 'utf8') : undefined;
       } catch {
         return undefined;
       }
@@ -48,6 +72,15 @@ export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'fs'>;
 export function loadConfig(path: string, options: LoadOptions = {}): ParseResult {
   const fs = nodeFileSystem();
   const kind = fs.kind(path);
+  const tooLarge = kind === 'file' || kind === 'executable' ? configTooLarge(statSync(path).size) : undefined;
+  if (tooLarge !== undefined) {
+    return {
+      model: { ...emptyModel(), files: [path] },
+      diagnostics: [{ code: 'input-too-large', severity: 'error', message: `configuration file '${path}' ${tooLarge}`, file: path, line: 0, column: 0, hint: 'is this the right file?' }],
+      notChecked: [],
+      files: [path],
+    };
+  }
   const text = kind === 'directory' ? undefined : fs.readFile(path);
   if (text === undefined) {
     const why = kind === 'missing' ? 'does not exist' : kind === 'directory' ? 'is a directory' : 'cannot be read';

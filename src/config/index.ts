@@ -6,7 +6,7 @@
  *   findConfigs(dir)                                               → paths of keepalived configs under dir
  */
 export { parseConfig, type ParseOptions, type ParseResult, type HostDescription, type FileSystemView, type FileKind, type NotChecked } from './config.js';
-export { loadConfig, findConfigs, looksLikeKeepalived, nodeFileSystem, type LoadOptions } from './fs-loader.js';
+export { loadConfig, findConfigs, looksLikeKeepalived, nodeFileSystem, readConfigFile, MAX_CONFIG_BYTES, type LoadOptions } from './fs-loader.js';
 export type * from './model.js';
 export type { Statement, BlockNode, ValueBlockNode, ValueItem } from './parser.js';
 export type { Token, LogicalLine } from './source.js';

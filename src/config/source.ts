@@ -57,18 +57,29 @@ export interface Reporter {
   notChecked(check: string, loc: Loc, what: string, why: string): void;
 }
 
-/** Collects diagnostics; drops exact duplicates (keepalived repeats messages per pass). */
 /**
- * More findings than anyone reads: past this many, a file is reported as hopeless
- * rather than listed, so a pathological input (a megabyte of braces) stays fast
- * and small instead of producing millions of diagnostics.
+ * More findings than anyone reads: past this many distinct ones, a file is
+ * reported as hopeless rather than listed, so a pathological input (a megabyte
+ * of braces) stays fast and small instead of producing millions of diagnostics.
  */
 export const MAX_DIAGNOSTICS = 10_000;
 
+/**
+ * Collects diagnostics. Exact duplicates are dropped (keepalived repeats
+ * messages per pass); the same finding again on the same line at another
+ * column is folded into the first, which counts them in `data.repeated`
+ * ("100000 × unexpected '{'"), so memory stays bounded by distinct findings.
+ * Past MAX_DIAGNOSTICS findings the verdict "is this a keepalived file?" is
+ * put first, with no line, so it sorts before everything else.
+ */
 export class DiagnosticSink implements Reporter {
   readonly diagnostics: Diagnostic[] = [];
   readonly notCheckedList: NotChecked[] = [];
   private readonly seen = new Set<string>();
+  /** Per finding and line: its index in `diagnostics` and the columns seen (exact repeats are dropped). */
+  private readonly byLine = new Map<string, { index: number; columns: Set<number> }>();
+  /** Every finding reported, repeats included. */
+  reported = 0;
   /** Findings dropped after MAX_DIAGNOSTICS. */
   suppressed = 0;
 
@@ -79,22 +90,24 @@ export class DiagnosticSink implements Reporter {
     message: string,
     extra?: { hint?: string; data?: Readonly<Record<string, unknown>>; rfc?: string },
   ): void {
-    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
-      if (this.suppressed++ === 0) {
-        this.diagnostics.push({
-          code: 'too-many-diagnostics',
-          severity: 'error',
-          message: `more than ${MAX_DIAGNOSTICS} problems; the rest are not reported`,
-          ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
-          hint: 'is this really a keepalived configuration file?',
-        });
-      }
+    const lineKey = `${code}\u0000${loc?.file ?? ''}\u0000${loc?.line ?? 0}\u0000${message}`;
+    const key = `${lineKey}\u0000${loc?.column ?? 0}`;
+    const folded = loc?.line ? this.byLine.get(lineKey) : undefined;
+    if (folded?.columns.has(loc?.column ?? 0) || this.seen.has(key)) return;
+    if (++this.reported === MAX_DIAGNOSTICS + 1) this.verdict(loc);
+    if (folded !== undefined) {
+      folded.columns.add(loc?.column ?? 0);
+      const d = this.diagnostics[folded.index] as Diagnostic;
+      this.diagnostics[folded.index] = { ...d, data: { ...d.data, repeated: folded.columns.size } };
       return;
     }
-    const key = `${code}\u0000${loc?.file ?? ''}\u0000${loc?.line ?? 0}\u0000${loc?.column ?? 0}\u0000${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    const d: Diagnostic = {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.suppressed++;
+      return;
+    }
+    if (loc?.line) this.byLine.set(lineKey, { index: this.diagnostics.length, columns: new Set([loc.column]) });
+    else this.seen.add(key);
+    this.diagnostics.push({
       code,
       severity,
       message,
@@ -102,8 +115,18 @@ export class DiagnosticSink implements Reporter {
       ...(extra?.hint !== undefined ? { hint: extra.hint } : {}),
       ...(extra?.rfc !== undefined ? { rfc: extra.rfc } : {}),
       ...(extra?.data !== undefined ? { data: extra.data } : {}),
-    };
-    this.diagnostics.push(d);
+    });
+  }
+
+  private verdict(loc: Loc | undefined): void {
+    this.diagnostics.unshift({
+      code: 'too-many-diagnostics',
+      severity: 'error',
+      message: `more than ${MAX_DIAGNOSTICS} problems: is this really a keepalived configuration file?`,
+      ...(loc ? { file: loc.file, line: 0, column: 0 } : {}),
+      hint: 'the same problem on one line is counted once (N ×); past the limit, new problems are not listed',
+    });
+    for (const entry of this.byLine.values()) entry.index++;
   }
 
   notChecked(check: string, loc: Loc, what: string, why: string): void {

@@ -31,6 +31,11 @@ export function multicastMac(group: string): Mac {
   return Uint8Array.of(0x01, 0x00, 0x5e, (value >>> 16) & 0x7f, (value >>> 8) & 255, value & 255);
 }
 
+/** "00:00:5e:00:01:33" → its six bytes (the caller has checked the text; keepalived's parser does for use_vmac). */
+export function parseMac(text: string): Mac {
+  return Uint8Array.from(text.split(':'), (h) => Number.parseInt(h, 16) & 255);
+}
+
 export function formatMac(mac: Mac): string {
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join(':');
 }

@@ -29,6 +29,10 @@
  *   both are multicast on one interface and one multicast group, or both are
  *   unicast from one source address with a peer in common (interfaces, when
  *   both are named, must match). A multicast and a unicast one never do.
+ * - preempt_delay (keepalived): preempt_time = the first lower advert's time
+ *   + delay, plus a short stand-in lag when the delay spans at most two 1 s
+ *   intervals, so the advert landing as the delay ends is still accepted —
+ *   a race on real keepalived, measured; see preemptTimeUs.
  * - advert_int: VRRPv2 carries whole seconds (keepalived rounds to the nearest,
  *   at least 1, at most 255), VRRPv3 centiseconds (at most 40.95 s).
  */

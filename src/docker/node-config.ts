@@ -3,6 +3,7 @@
  * from the backend-neutral NodeSpec (src/spec/node-spec.ts) and the engine the
  * backend was asked to run on that node.
  */
+import { ConfigError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import type { KeepalivedSource, NodeSpec } from '../spec/node-spec.js';
@@ -31,6 +32,7 @@ export const ENGINE_KINDS: readonly NodeEngineKind[] = ['keepalived', 'ts'];
 
 /** One node's Docker config: `engines` picks per node (mixed clusters), else `engine`. */
 export function dockerNodeConfig(id: NodeId, node: NodeSpec, engine: NodeEngineKind, engines: Readonly<Record<string, NodeEngineKind>> = {}): DockerNodeConfig {
+  refuseWhatTheEngineCannotRun(id, node, engines[id] ?? engine);
   return {
     engine: engines[id] ?? engine,
     keepalived: node.keepalived,
@@ -41,4 +43,21 @@ export function dockerNodeConfig(id: NodeId, node: NodeSpec, engine: NodeEngineK
     vrrp: node.vrrp,
     ...(node.lvs === undefined ? {} : { lvs: node.lvs }),
   };
+}
+
+/**
+ * This project's daemon (`--engine ts`) sends from the instance's interface and
+ * adds VIPs there: it creates no macvlan, so an instance with use_vmac would
+ * run with the wrong MAC. Refused before anything starts, at the use_vmac line.
+ * (keepalived itself creates the macvlan in the container: NET_ADMIN suffices.)
+ */
+export function refuseWhatTheEngineCannotRun(id: NodeId, node: NodeSpec, engine: NodeEngineKind): void {
+  if (engine !== 'ts') return;
+  const inst = node.vrrp.instances.find((i) => i.vmac !== undefined);
+  if (inst?.vmac === undefined) return;
+  throw new ConfigError(
+    'ts-engine-vmac-unsupported',
+    `(${inst.name}) use_vmac is not implemented by --engine ts (node ${id}): its daemon creates no ${inst.vmac.name} macvlan with ${inst.vmac.mac}; run this node with --engine keepalived, or remove use_vmac`,
+    inst.vmac.declaredAt,
+  );
 }

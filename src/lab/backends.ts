@@ -14,13 +14,13 @@ import type { NodeId } from '../core/ids.js';
 import { createDockerBackend } from '../docker/docker-backend.js';
 import { connectDocker } from '../docker/docker-client.js';
 import { buildNodeImage } from '../docker/image.js';
-import { ENGINE_KINDS, type NodeEngineKind } from '../docker/node-config.js';
+import { ENGINE_KINDS, refuseWhatTheEngineCannotRun, type NodeEngineKind } from '../docker/node-config.js';
 import { createSimBackend } from '../sim/sim-backend.js';
 import type { NodeBackend } from '../spec/node-spec.js';
 
 export const BACKEND_NAMES = ['sim', 'docker'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export { ENGINE_KINDS, type NodeEngineKind };
+export { ENGINE_KINDS, refuseWhatTheEngineCannotRun, type NodeEngineKind };
 
 export interface BackendChoice {
   readonly name: BackendName;

@@ -51,7 +51,9 @@ import type {
   VrrpNodeConfig,
   VrrpScriptConfig,
   SyncGroupConfig,
+  VirtualMacConfig,
 } from '../vrrp/types.js';
+import { formatMac, parseMac, virtualRouterMac } from '../core/mac.js';
 import type { AddressNeeds, AssignedInterface } from './addresses.js';
 
 const US = 1_000_000;
@@ -108,6 +110,22 @@ function virtualAddresses(inst: VrrpInstance, primary: string, notes: Notes): Vi
     notes.add('warning', 'simulate-excluded-vips-ignored', inst.virtualIpaddressesExcluded[0]?.loc, `(${inst.name}) virtual_ipaddress_excluded is not simulated (those addresses are never advertised)`);
   }
   return v4.map((a) => ({ address: a.address, prefixLength: a.prefixLength, ...(a.dev && a.dev.value !== primary ? { interface: a.dev.value } : {}) }));
+}
+
+/**
+ * use_vmac [NAME] [MAC]: keepalived names the macvlan vrrp.VRID and gives it the
+ * virtual router MAC unless told otherwise; a MAC of five octets gets the VRID as its sixth.
+ */
+function vmacOf(inst: VrrpInstance, vrid: number): VirtualMacConfig {
+  const v = inst.useVmac;
+  const octets = v?.value.mac?.split(':').filter((o) => o !== '');
+  const mac = octets === undefined ? virtualRouterMac(vrid) : parseMac([...octets, ...(octets.length === 5 ? [vrid.toString(16)] : [])].join(':'));
+  return {
+    name: v?.value.name ?? `vrrp.${vrid}`,
+    mac: formatMac(mac),
+    xmitBase: inst.vmacXmitBase?.value ?? false,
+    ...(v === undefined ? {} : { declaredAt: { file: v.loc.file, line: v.loc.line, column: v.loc.column } }),
+  };
 }
 
 // ---------------------------------------------------------------- trackers
@@ -225,6 +243,7 @@ function resolveInstance(model: KeepalivedConfig, inst: VrrpInstance, table: Scr
     downTimerAdverts: e.downTimerAdverts,
     lowerPrioNoAdvert: e.lowerPrioNoAdvert,
     higherPrioSendAdvert: e.higherPrioSendAdvert,
+    ...(inst.useVmac === undefined ? {} : { vmac: vmacOf(inst, vrid) }),
   };
   for (const what of ['trackFiles', 'trackProcesses', 'trackBfds'] as const) {
     const first = inst[what][0];

@@ -15,7 +15,9 @@
  * - A `fail`/`ok` written before a node starts sets what its script returns at
  *   start (at 0 s for the nodes that start at 0).
  */
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/index.js';
+import { ConfigError } from '../core/errors.js';
+import { describeErrno } from '../core/errno.js';
 import type { ClusterEvent } from '../core/backend.js';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { NodeId } from '../core/ids.js';
@@ -31,6 +33,7 @@ import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import { prepareLvs, type PreparedLvs } from './lvs/topology.js';
 import { lvsProblems } from './lvs/checks.js';
 import { boundsProblems } from './bounds.js';
+import { namesProblems } from './names.js';
 
 export interface ConfigText {
   /** What diagnostics call it: the file path, or `scenario-file:line` for inline text. */
@@ -110,7 +113,7 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
     const director = lvs?.directors.get(n.id);
     return director === undefined ? n : { ...n, lvs: director };
   });
-  errors.push(...checkEvents(scenario.events, withLvs), ...lvsProblems(scenario, lvs?.directors.size ? lvs : undefined));
+  errors.push(...checkEvents(scenario.events, withLvs), ...lvsProblems(scenario, lvs?.directors.size ? lvs : undefined), ...namesProblems(scenario, withLvs));
   if (errors.length > 0) throw new ScenarioFileError(errors.sort(compareDiagnostics));
   return {
     scenario,
@@ -135,10 +138,11 @@ function loadNode(node: ScenarioNode, options: PrepareOptions, errors: Diagnosti
   else {
     const path = node.config.path;
     try {
-      text = { file: path, text: (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path) };
+      text = { file: path, text: (options.readFile ?? readConfigFile)(path) };
     } catch (cause) {
       const where = node.location ? { file: node.location.file, line: node.location.line, column: node.location.column } : {};
-      errors.push({ code: 'scenario-config-unreadable', severity: 'error', message: `node ${node.id}: cannot read '${path}' (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, ...where });
+      const [code, why] = cause instanceof ConfigError ? [cause.code, cause.message] : ['scenario-config-unreadable', `cannot read '${path}' (${describeErrno(cause)})`];
+      errors.push({ code, severity: 'error', message: `node ${node.id}: ${why}`, ...where });
       return undefined;
     }
   }

@@ -36,6 +36,9 @@
  *   both ways (core's ClusterEvent says why all traffic, not only VRRP). A node
  *   named in no group keeps talking to everyone, as real keepalived's recordings
  *   were made (test/fixtures/keepalived-cases/26-partition-unnamed-node).
+ * - An instance with use_vmac sends its adverts (unless vmac_xmit_base) and its
+ *   VIPs' gratuitous ARPs from the virtual router MAC, as keepalived's macvlan
+ *   does; the capture shows that MAC, the ARP view still names the interface.
  * - The ARP view is not cleaned when an address is removed, as real caches are
  *   not: a unicast to a moved address reaches the old holder, who drops it
  *   ('address-not-local') until a gratuitous ARP points the segment elsewhere.
@@ -99,6 +102,10 @@ export class Attachment {
   up: boolean;
   /** Addresses this interface answers for: its primary and the VIPs added to it. */
   readonly local = new Set<string>();
+  /** use_vmac: the MAC an instance's adverts leave with, by VRID (absent: `mac`). */
+  readonly vmacByVrid = new Map<number, Mac>();
+  /** use_vmac: the MAC a VIP's gratuitous ARPs carry, by address (absent: `mac`). */
+  readonly vmacByAddress = new Map<string, Mac>();
 
   constructor(
     readonly node: NodeId,
@@ -173,6 +180,13 @@ interface Held {
 
 const NO_ATTACHMENTS: readonly Attachment[] = [];
 
+/** The source MAC of a datagram `from` sends: its own, or an instance's VMAC for that instance's adverts. */
+function sourceMac(from: Attachment, bytes: Uint8Array): Mac {
+  if (from.vmacByVrid.size === 0) return from.mac;
+  const vrid = vrrpVrid(bytes);
+  return (vrid === undefined ? undefined : from.vmacByVrid.get(vrid)) ?? from.mac;
+}
+
 export class SimNetwork {
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0 };
   private readonly segments = new Map<SegmentId, Segment>();
@@ -228,7 +242,7 @@ export class SimNetwork {
     if (!at.up) return;
     at.segment.arp.set(address, at);
     for (const hear of at.segment.garpListeners) hear(at, address);
-    this.ports.capture?.({ at: this.ports.now(), frame: gratuitousArpFrame(at.mac, address) });
+    this.ports.capture?.({ at: this.ports.now(), frame: gratuitousArpFrame(at.vmacByAddress.get(address) ?? at.mac, address) });
   }
 
   // ---------------------------------------------------------------- faults
@@ -302,7 +316,7 @@ export class SimNetwork {
       return;
     }
     if (isMulticastIpv4(destination)) {
-      this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(multicastMac(destination), from.mac, ETHERTYPE_IPV4, bytes) });
+      this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(multicastMac(destination), sourceMac(from, bytes), ETHERTYPE_IPV4, bytes) });
       this.dispatch(from, this.multicastTargets(from.segment, bytes), bytes, undefined);
       return;
     }
@@ -311,7 +325,7 @@ export class SimNetwork {
       this.lose(from, from.node, 'no-route');
       return;
     }
-    this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(to.mac, from.mac, ETHERTYPE_IPV4, bytes) });
+    this.ports.capture?.({ at: this.ports.now(), frame: ethernetFrame(to.mac, sourceMac(from, bytes), ETHERTYPE_IPV4, bytes) });
     this.dispatch(from, [to], bytes, destination);
   }
 

@@ -32,7 +32,7 @@ import { Rng } from '../core/rng.js';
 import { type DurationUs, type Instant, ZERO } from '../core/time.js';
 import { unreachable } from '../core/assert.js';
 import { EventQueue } from './event-queue.js';
-import { interfaceMac } from '../core/mac.js';
+import { interfaceMac, parseMac } from '../core/mac.js';
 import { subnetOf } from './ipv4.js';
 import { Attachment, type NetworkDropCode, SimNetwork } from './network.js';
 import { CLUSTER_WIDE, ObservationLog, type ObservationListener, traceHash } from './observations.js';
@@ -142,6 +142,7 @@ export class Simulation {
       const vrids = new Set(config.vrrp.instances.filter((inst) => inst.interface === iface.name).map((inst) => inst.vrid));
       const mac = interfaceMac(index + 1, i + 1);
       const attachment = new Attachment(id, index, iface.name, iface.address, this.network.segment(segmentId), mac, vrids, iface.up ?? true);
+      useVmacs(attachment, config.vrrp.instances);
       attachment.segment.add(attachment);
       attachments.set(iface.name, attachment);
     });
@@ -378,4 +379,14 @@ export const interfaceSegment = (name: string): string => `segment:${name}`;
 function checkDuration(us: number, what: string): DurationUs {
   if (!Number.isSafeInteger(us) || us < 0) throw new ScenarioError('sim-duration-invalid', `${what} must be whole microseconds >= 0, got ${us}`);
   return us;
+}
+
+/** use_vmac: the instance's adverts (unless vmac_xmit_base) and the VIPs on its macvlan leave `at` with the VMAC. */
+function useVmacs(at: Attachment, instances: SimNodeConfig['vrrp']['instances']): void {
+  for (const inst of instances) {
+    if (inst.vmac === undefined || inst.interface !== at.name) continue;
+    const mac = parseMac(inst.vmac.mac);
+    if (!inst.vmac.xmitBase) at.vmacByVrid.set(inst.vrid, mac);
+    for (const v of inst.virtualAddresses) if (v.interface === undefined || v.interface === at.name) at.vmacByAddress.set(v.address, mac);
+  }
 }

@@ -18,6 +18,8 @@
  *   *every* packet for the VRID, valid or not, re-phases the Adver_Timer to
  *   now + Advertisement_Interval (keepalived quirk, §2.5; not with
  *   lower_prio_no_advert). In BACKUP an ignored packet leaves the deadline.
+ * - preempt_delay: a BACKUP accepts lower adverts until preempt_time, set at
+ *   the first one (core/rfc3768.ts preemptTimeUs says where it falls).
  *
  * Rules
  * - RFC text is quoted where it mandates the behaviour; keepalived departures

@@ -8,6 +8,7 @@
  * Times are integer microseconds (core/time.ts); addresses are dotted-quad strings.
  */
 import type { Instant, DurationUs } from '../core/time.js';
+import type { SourceLocation } from '../core/errors.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -97,6 +98,24 @@ export interface VrrpInstanceConfig {
   readonly garpLowerPrioDelayUs?: DurationUs;
   /** keepalived's check_unicast_src: drop unicast adverts whose source is not a listed peer. Default false. */
   readonly checkUnicastSrc?: boolean;
+  /** keepalived's use_vmac. The engine ignores it; a host puts the instance's VIPs on the macvlan and sends from it. */
+  readonly vmac?: VirtualMacConfig;
+}
+
+/**
+ * keepalived's use_vmac: a macvlan interface `name` (default vrrp.VRID) on the
+ * instance's interface, with `mac` (default the virtual router MAC
+ * 00:00:5e:00:01:VRID, RFC 3768 §7.3). The VIPs that name no other device live on
+ * it, so their gratuitous ARPs and ARP replies carry that MAC; adverts leave
+ * from it too, unless `xmitBase` (vmac_xmit_base) sends them from the base
+ * interface with its own MAC.
+ */
+export interface VirtualMacConfig {
+  readonly name: string;
+  readonly mac: string;
+  readonly xmitBase: boolean;
+  /** Where the configuration asks for it, for hosts that cannot do it. */
+  readonly declaredAt?: SourceLocation;
 }
 
 export interface SyncGroupConfig {

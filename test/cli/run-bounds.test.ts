@@ -153,3 +153,97 @@ describe('output paths are checked before the run (B6)', () => {
     expect(r.err).toContain("cannot write --svg no/such/dir/c.svg: no such folder 'no/such/dir'");
   });
 });
+
+describe('configuration files are bounded and must have something to run (B7, B8)', () => {
+  const big = (): string => {
+    const path = join(work, 'big.conf');
+    const block = 'vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority 100\n  virtual_ipaddress {\n    192.0.2.100/24\n  }\n}\n';
+    writeFileSync(path, block.repeat(Math.ceil((3 * 1024 * 1024) / block.length)));
+    return path;
+  };
+
+  it('B7: simulate refuses a file above the limit at once, with its size, and nothing else', async () => {
+    const r = await run('simulate', '--node', `a=${big()}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--node #1:1:1: error\[input-too-large\]: node a: the configuration is 3(\.\d)? MB; configuration files above 2 MB are not read/);
+    expect(r.err).not.toContain('vrid-missing');
+    expect(r.err).toContain('1 error;');
+  });
+
+  it('B7: validate says the size first and only, and exits 2 (unreadable input)', async () => {
+    const r = await run('validate', '--no-table', big());
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/big\.conf: error\[input-too-large\]: configuration file '.*big\.conf' is 3(\.\d)? MB; configuration files above 2 MB are not read/);
+    expect(r.out.match(/error\[/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ['empty.conf', ''],
+    ['global.conf', 'global_defs {\n  router_id X\n}\n'],
+  ])('B8: a node whose %s has no vrrp_instance is an error naming the node and the file', async (name, text) => {
+    writeFileSync(join(work, name), text);
+    const r = await run('simulate', '--node', `a=${join(work, name)}`, '--node', `b=${join(classic, 'prio100.conf')}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--node #1:1:1: error[node-nothing-to-run]: node a: no vrrp_instance (and no virtual_server) in ${name}; nothing to simulate`);
+    expect(r.out).toBe('');
+  });
+});
+
+describe('addresses are checked before the run (B9)', () => {
+  it('B9: two nodes with one address are an error', async () => {
+    const r = await run('simulate', '--node', `a=${join(classic, 'prio150.conf')}@192.0.2.5`, '--node', `b=${join(classic, 'prio100.conf')}@192.0.2.5`, '--seed', '1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--node #2:1:1: error[node-address-duplicate]: node b has address 192.0.2.5 on eth0, as node a has: two hosts with one address');
+  });
+
+  it('B9: a node whose own address is the VIP is an error unless it owns it (priority 255)', async () => {
+    const r = await run('simulate', '--node', `a=${join(classic, 'prio150.conf')}@192.0.2.100`, '--node', `b=${join(classic, 'prio100.conf')}`, '--seed', '1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("error[node-address-is-vip]: node a's own address 192.0.2.100 is a virtual address (of node a's instances) and a is not its owner (priority 255)");
+    const owner = join(work, 'owner.conf');
+    writeFileSync(owner, 'vrrp_instance VI_1 {\n  state MASTER\n  interface eth0\n  virtual_router_id 51\n  priority 255\n  virtual_ipaddress {\n    192.0.2.100/24\n  }\n}\n');
+    const ok = await run('simulate', '--node', `a=${owner}@192.0.2.100`, '--node', `b=${join(classic, 'prio100.conf')}`, '--seed', '1');
+    expect(ok.err).not.toContain('node-address-is-vip');
+    expect(ok.code).toBe(0);
+  });
+});
+
+describe('an assertion naming something that does not exist is an error, not a pass (W7)', () => {
+  it('unknown VIP, VRID and instance are parse-time errors at their file:line', async () => {
+    const file = scenarioFile('typo.scenario', [
+      'node lb1 lb1.conf', 'node lb2 lb2.conf', 'until 20', '6 kill lb1',
+      'expect 5 holder 10.9.9.9 none', 'expect 5 master vrid:99 none', 'expect 20 master VI_9 lb2',
+      'expect 10 state lb2 VI_2 MASTER', 'expect failover VI_X after 6 within 4',
+      'expect 5 holder 192.0.2.100 lb1', 'expect 5 master vrid:51 lb1',
+    ]);
+    const r = await run('simulate', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('typo.scenario:5:8: error[expect-unknown-vip]: no instance has the virtual address 10.9.9.9');
+    expect(r.err).toContain('typo.scenario:6:8: error[expect-unknown-vrid]: no instance has virtual_router_id 99');
+    expect(r.err).toContain('typo.scenario:7:8: error[expect-unknown-instance]: no vrrp_instance VI_9');
+    expect(r.err).toContain('typo.scenario:8:8: error[expect-unknown-instance]: node lb2 has no vrrp_instance VI_2');
+    expect(r.err).toContain('typo.scenario:9:8: error[expect-unknown-instance]: no vrrp_instance VI_X');
+    expect(r.err).toContain('5 errors; nothing was simulated');
+  });
+});
+
+describe('bad files answer in a few lines (F10, P5)', () => {
+  it('F10: validate folds a line of repeated braces with a count and shows the verdict first', async () => {
+    const deep = join(work, 'deep.conf');
+    writeFileSync(deep, `vrrp_instance VI_1 {\n${'{'.repeat(12_000)}\n${'}'.repeat(12_000)}\n`);
+    const r = await run('validate', '--no-table', deep);
+    expect(r.code).toBe(1);
+    expect(r.out.indexOf('error[too-many-diagnostics]: more than 10000 problems: is this really a keepalived configuration file?')).toBe(r.out.indexOf('error['));
+    expect(r.out).toContain("deep.conf:2:1: error[unexpected-open-brace]: 12000 × unexpected '{'");
+    expect(r.out.split('\n').length).toBeLessThan(60);
+  });
+
+  it('P5: validate calls random bytes a binary file in one finding', async () => {
+    const bin = join(work, 'garbage.bin');
+    let seed = 3;
+    writeFileSync(bin, Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256)));
+    const r = await run('validate', '--no-table', bin);
+    expect(r.out).toContain('error[binary-file]: this looks like a binary file, not a keepalived configuration');
+    expect(r.out.match(/error\[/g)).toHaveLength(1);
+  });
+});

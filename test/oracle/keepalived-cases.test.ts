@@ -45,6 +45,10 @@ const KNOWN: Readonly<Record<string, string>> = {
     "recording timing: recorded under a load average near 20; keepalived's notifies in this run came up to 0.38 s after the replay's transitions (lb2 notified MASTER at 4.203 s, after lb1's 4.136 s, though it timed out first and yielded to lb1). Run 1 agrees within 0.17 s.",
   '49-three-equal-priority recorded.txt':
     "tie race: lb2 and lb3 (both 100) heard lb1's last advert together, so their down timers expire together; in this run lb3 woke first and its advert reached lb2 before lb2's own timer fired, so lb2 never became MASTER. In run 2 both did and lb2 yielded to the higher address, as the simulator does at an exact tie.",
+  '53-unicast-partition recorded-2.txt':
+    "recording timing: lb1's MASTER notify came 0.15 s after its BACKUP notify + 3.414 s (load average near 20), so keepalived's adverts ran 0.15–0.23 s later than the replay's and lb2 yielded 0.34 s after the replayed heal answer. Run 1 agrees within 0.15 s.",
+  '55-nopreempt-three-nodes recorded-2.txt':
+    "start race: by the BACKUP notifies lb3 (0.261 s) times out 25 ms before lb1 (0.481 s) and, all nodes being nopreempt, stays master in the replay; keepalived's lb1 won (3.888 s) — the recorder launched lb1 first, and the notifies came in a different order. Run 1 agrees.",
 };
 
 describe('simulate against recordings of keepalived 2.2.7', () => {

@@ -46,6 +46,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./run.js')).runCommand,
   },
   {
+    usage: 'test [paths...]',
+    summary: 'run every .scenario file under the paths as a test suite (summary, exit 1 on failure, --junit)',
+    example: { args: 'test scenarios/ --junit reports/scenarios.xml', explain: 'every scenario on the simulator, with a JUnit report for CI' },
+    load: async () => (await import('./test.js')).testCommand,
+  },
+  {
     usage: 'image <action>',
     summary: 'build (or show) the Docker image lab nodes run: keepalived, network tools, our node daemon',
     example: { args: 'image build', explain: 'build the node image for `vrrp-lab run --backend docker` (cached by input hash)' },

@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { requireCapability, type ConfigRewrite, type VipCheck } from '../../core/backend.js';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
 import { compareTimelines, renderComparison, type Comparison } from '../../scenario/compare.js';
-import { backendName, engineName, openBackend, type NodeEngineKind } from '../../lab/backends.js';
+import { backendName, engineName, openBackend, refuseWhatTheEngineCannotRun, type NodeEngineKind } from '../../lab/backends.js';
 import { scenarioFromFlags } from '../../scenario/from-flags.js';
 import { DEFAULT_OVERLAP_US } from '../../scenario/invariants.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
@@ -35,6 +35,7 @@ import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 import { reportEnvironmentError } from './image.js';
 import { OUTPUT_FLAGS, simulateCommand } from './simulate.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { writeRunJunit } from '../junit-report.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -119,7 +120,12 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     try {
       const prepared = prepareScenario(scenario, { parse: keepalivedParser });
       const predicted = await simulate(prepared, { parse: keepalivedParser, seed });
-      if (backend === 'sim') return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
+      if (backend === 'sim') {
+        writeRunJunit(options, ctx.io.cwd, predicted.run, 'run --backend sim', 0);
+        return print(predicted.run, undefined, [], ctx, { backend, engine: 'ts' });
+      }
+      // Before the image is built: what a node's engine cannot run is refused at its line.
+      for (const n of prepared.nodes) refuseWhatTheEngineCannotRun(n.id, n, engines[n.id] ?? engine);
       let vips: VipCheck[] = [];
       let rewrites: readonly ConfigRewrite[] = [];
       const log = (l: string): void => ctx.io.stderr.write(`vrrp-lab run: ${l}\n`);
@@ -144,6 +150,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
         writeOutput('--svg', options['svg'], ctx.io.cwd, renderTimelineSvg(real.timeline, { title: `${scenario.name} · docker/${engine} · seed ${real.seed}` }));
         ctx.io.stderr.write(`vrrp-lab run: wrote ${options['svg']}\n`);
       }
+      writeRunJunit(options, ctx.io.cwd, real, `run --backend docker --engine ${engine}`, 0);
       return print(real, compareTimelines(predicted.run.timeline, real.timeline), vips, ctx, { backend, engine, rewrites });
     } catch (e) {
       if (e instanceof ScenarioFileError || e instanceof ScenarioError || e instanceof ConfigError) return inputError(e, ctx);
@@ -191,6 +198,9 @@ function print(run: ScenarioRun, comparison: Comparison | undefined, vips: reado
 function inputError(e: unknown, ctx: CommandContext): number {
   if (e instanceof ScenarioFileError) {
     for (const d of e.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d)}\n`);
+  } else if ((e instanceof ScenarioError || e instanceof ConfigError) && e.location !== undefined) {
+    const where = `${e.location.file}:${e.location.line}:${e.location.column}`;
+    ctx.io.stderr.write(`${where}: error[${e.code}]: ${e.message.slice(where.length + 2)}\n`);
   } else if (e instanceof ScenarioError || e instanceof ConfigError) {
     ctx.io.stderr.write(`vrrp-lab run: error[${e.code}]: ${e.message}\n`);
   } else throw e;

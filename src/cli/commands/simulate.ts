@@ -34,12 +34,13 @@ import type { ClientRows } from '../../scenario/lvs/client-groups.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
 import { renderVerdicts, verdictsToJson } from '../render/verdicts.js';
 
 /** The files simulate writes, by commander's option name. */
-export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg' } as const;
+export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg', junit: '--junit' } as const;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -107,9 +108,10 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--event <"T WORD ARGS">', 'something that happens at T seconds, e.g. "6 kill lb1" (repeatable)', collect)
       .option('--until <seconds>', 'end of the simulation (default: 10 s after the last event)')
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
-      .option('--pcap <file>', 'write every simulated frame to a pcap file')
+      .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
       .option('--svg <file>', 'draw the timeline as an SVG picture')
-      .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped');
+      .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
+      .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
   async run({ args, options }, ctx) {
     const file = args[0] as string | undefined;
@@ -131,8 +133,10 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       return usage(ctx, (e as Error).message);
     }
     try {
+      const started = performance.now();
       const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
       writeArtifacts(run, pcap, options, ctx);
+      writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
       print(run, ctx, options);
       return run.passed ? EXIT_OK : EXIT_FINDINGS;
     } catch (e) {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../exit-codes.js';
+import { validationToJunit, writeJunit } from '../junit-report.js';
 import { renderJson, renderText } from '../validate/render.js';
 import { keepalivedExitOf } from '../validate/report.js';
 import { validatePaths } from '../validate/run-validation.js';
@@ -60,7 +61,8 @@ LVS advice) do not count.`,
       .option('--config-id <id>', 'the config-id for @ID lines (keepalived -i; default: none)')
       .option('--no-table', 'do not print the election table')
       .option('-q, --quiet', 'print errors only')
-      .option('--keepalived-exit', 'exit with the status keepalived -t would (0, 2, 4, 5 or 139), for CI gates that follow keepalived');
+      .option('--keepalived-exit', 'exit with the status keepalived -t would (0, 2, 4, 5 or 139), for CI gates that follow keepalived')
+      .option('--junit <file>', 'write JUnit XML: a testcase per file, a failure per error');
   },
   async run({ args, options }, { io, style, json }) {
     const paths = (args[0] as string[] | undefined) ?? [];
@@ -88,6 +90,7 @@ LVS advice) do not count.`,
     });
     const render = { quiet: options['quiet'] === true, table: options['table'] !== false };
     io.stdout.write(json ? renderJson(report, render) : renderText(report, style, render));
+    if (typeof options['junit'] === 'string') writeJunit(options['junit'], io.cwd, [validationToJunit(report.files)]);
     if (options['keepalivedExit'] !== true) return report.exitCode;
     const code = keepalivedExitOf(report);
     if (!json) io.stdout.write(`exit status ${code}: what keepalived -t would exit with (--keepalived-exit)\n`);

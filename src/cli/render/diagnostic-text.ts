@@ -6,7 +6,9 @@
  *           |     ^^^^^
  *           = hint: use MASTER or BACKUP
  *
- * The caret underlines the word at the diagnostic's column. Source lines come
+ * The caret underlines the word at the diagnostic's column. A finding the
+ * parser folded (the same on one line at many columns) is prefixed with its
+ * count: `100000 × unexpected '{'`. Source lines come
  * from a `SourceLines` lookup so this module stays free of file access.
  */
 import type { Diagnostic } from '../../core/diagnostic.js';
@@ -26,7 +28,8 @@ function clip(s: string): string {
 
 export function formatDiagnostic(d: Diagnostic, displayFile: string, lines: SourceLines, style: Style): string {
   const where = d.line ? `${displayFile}:${d.line}:${d.column || 1}` : displayFile;
-  const head = `${style.bold(`${where}:`)} ${style.severity(d.severity, `${d.severity}[${d.code}]`)}: ${clip(printable(d.message))}`;
+  const repeated = typeof d.data?.['repeated'] === 'number' ? `${d.data['repeated']} × ` : '';
+  const head = `${style.bold(`${where}:`)} ${style.severity(d.severity, `${d.severity}[${d.code}]`)}: ${repeated}${clip(printable(d.message))}`;
   const out = [head];
   const text = d.line && d.file ? lines(d.file)?.[d.line - 1] : undefined;
   const gutter = String(d.line || '').length + 2;

@@ -41,7 +41,7 @@ export async function loadOne(path: string, options: LoadOptions): Promise<Loade
         }
       : undefined;
   const result = loadConfig(path, { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) });
-  const unreadable = result.diagnostics.some((d) => d.code === 'file-unreadable' && d.file === path && !d.line);
+  const unreadable = result.diagnostics.some((d) => (d.code === 'file-unreadable' || d.code === 'input-too-large') && d.file === path && !d.line);
   const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
   return {
     ...(unreadable ? {} : { config: result.model }),

@@ -58,7 +58,7 @@ export function renderText(report: ValidationReport, style: Style, options: Rend
 function omittedText(o: SeverityCounts, quiet: boolean): string | undefined {
   const n = quiet ? o.errors : o.errors + o.warnings + o.infos;
   if (n === 0) return undefined;
-  return `… and ${n} more diagnostics (${o.errors} errors, ${o.warnings} warnings, ${o.infos} notes) not shown`;
+  return `… and ${plural(n, 'more diagnostic')} (${plural(o.errors, 'error')}, ${plural(o.warnings, 'warning')}, ${plural(o.infos, 'note')}) not shown`;
 }
 
 function plural(n: number, word: string): string {

@@ -11,6 +11,7 @@
  * the other files are still checked.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readHead } from '../read-input.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { findConfigs } from '../../config/index.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
@@ -88,7 +89,7 @@ async function otherKindReport(path: string, options: ValidateOptions): Promise<
   let text: string;
   try {
     if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
-      const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, KIND_HEAD_BYTES);
+      const head = readHead(path, KIND_HEAD_BYTES);
       const kind = fileKindOf(path, head);
       if (!kind) return undefined;
       return otherReport(path, [{ code: 'file-too-large', severity: 'error', message: `a ${kind.kind} above ${MAX_OTHER_KIND_BYTES} bytes is not read`, file: path, line: 1, column: 1 }], true);
