@@ -127,15 +127,16 @@ export function masterDownIntervalUs(priority: number, adverIntUs: DurationUs, d
  * timer reset: the takeover one interval later) when the first one was
  * handled later than the master has slipped since.
  *
- * Recorded on keepalived 2.2.7 (fixtures 05, 31, 36–45 and 24 runs more), at
- * advert_int 1 with a delay of one or two intervals and no GARP burst between
- * the two adverts: accepted in 9 of 17 runs — a toss-up; with the burst
- * between them (fixture 43; every restart with three to five intervals): in
- * 0 of 16; at advert_int 2 in 0 of 4. The simulator's adverts do not slip and
- * it handles them in no time, so it must take a side: with at most two 1 s
- * intervals it accepts that advert (this lag, shorter than any interval, is a
- * stand-in), otherwise it discards it. It does not move a master's advert
- * behind its GARP burst, which would shift every later advert of every run.
+ * Recorded on keepalived 2.2.7 (fixtures 05, 31, 36–47 and 17 runs more), at
+ * advert_int 1 with no GARP burst between the two adverts: accepted in 9 of
+ * 17 runs with a delay of one or two intervals — a toss-up — and in 1 of 6
+ * with three; with the burst delaying the last advert or one before it (43,
+ * 05, 31, four or five intervals) in 0 of 12; at advert_int 2 in 0 of 4. The
+ * simulator's adverts do not slip and it handles them in no time, so it must
+ * take a side: with at most two 1 s intervals it accepts that advert (this
+ * lag, shorter than any interval, is a stand-in), otherwise it discards it.
+ * It does not move a master's advert behind its GARP burst, which would
+ * shift every later advert of every run.
  */
 export const PREEMPT_TIME_LAG_US = 1_000;
 /** The lag applies when the delay spans at most this many advert intervals… */

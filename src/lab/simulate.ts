@@ -4,6 +4,7 @@
  * src/scenario because it names a backend; scenarios themselves never do.
  */
 import type { StartedCluster } from '../core/backend.js';
+import type { Instant } from '../core/time.js';
 import { createSimBackend } from '../sim/sim-backend.js';
 import { freshSeed } from './seed.js';
 import { runScenario, type ScenarioRun } from '../scenario/run.js';
@@ -20,6 +21,8 @@ export interface SimulateOptions {
   /** Keep every frame for a pcap. */
   readonly capture?: boolean;
   readonly readFile?: (path: string) => string;
+  /** How far the run has got (see RunOptions.onProgress). */
+  readonly onProgress?: (now: Instant, until: Instant) => void;
 }
 
 export interface SimulateResult {
@@ -40,6 +43,7 @@ export async function simulate(input: string | Scenario | PreparedScenario, opti
   const run = await runScenario(prepared, backend, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     freshSeed,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     beforeStop: async (cluster: StartedCluster) => {
       if (options.capture) pcap = (await cluster.capability('capture')?.collect())?.pcap;
     },

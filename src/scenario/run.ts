@@ -55,6 +55,11 @@ export interface RunOptions {
    * 0.1 s). The standard checkers' convergence bound grows by twice this.
    */
   readonly overlapUs?: DurationUs;
+  /**
+   * Told how far the run has got, in virtual time, every PROGRESS_STEP_US and at
+   * the end (a long run's progress line); the run is the same with or without it.
+   */
+  readonly onProgress?: (now: Instant, until: Instant) => void;
   /** Look at the cluster at the end time, before it stops (e.g. ask for its `capture` capability). */
   readonly beforeStop?: (cluster: StartedCluster) => void | Promise<void>;
 }
@@ -106,12 +111,14 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
   const applied: AppliedEvent[] = [];
   let observations: Observation[];
   try {
+    const progress = options.onProgress === undefined ? undefined : { report: options.onProgress, until: scenario.until };
     for (const e of scenario.events) {
-      await advanceTo(cluster, e.at);
+      await advanceTo(cluster, e.at, progress);
       applied.push({ at: e.at, event: e.event, observationIndex: cluster.observations().length });
       await cluster.apply(e.event);
     }
-    await advanceTo(cluster, scenario.until);
+    await advanceTo(cluster, scenario.until, progress);
+    progress?.report(scenario.until, scenario.until);
     await cluster.advance(0); // what is due at the end time itself still happens
     observations = [...cluster.observations()];
     await options.beforeStop?.(cluster);
@@ -133,7 +140,19 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
   return { prepared, seed, timeline, results, verdicts, passed: results.every((r) => r.ok) };
 }
 
-async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant): Promise<void> {
+/** Virtual time between two progress reports: an hour. */
+export const PROGRESS_STEP_US = 3_600_000_000;
+
+/**
+ * Advance to `at`; with a progress listener, in steps of PROGRESS_STEP_US. The
+ * backend runs every entry due at or before the end of each step, so the
+ * order — and the run — is the same in one step or many.
+ */
+async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant, progress?: { report: (now: Instant, until: Instant) => void; until: Instant }): Promise<void> {
+  while (progress !== undefined && at - cluster.now() > PROGRESS_STEP_US) {
+    await cluster.advance(PROGRESS_STEP_US);
+    progress.report(cluster.now(), progress.until);
+  }
   const d = at - cluster.now();
   if (d > 0) await cluster.advance(d);
 }

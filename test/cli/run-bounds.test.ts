@@ -247,3 +247,25 @@ describe('bad files answer in a few lines (F10, P5)', () => {
     expect(r.out.match(/error\[/g)).toHaveLength(1);
   });
 });
+
+describe('a long run shows progress on stderr (B4)', () => {
+  const day = ['simulate', join(classic, 'three-nodes.scenario'), '--until', '86400', '--seed', '3', '--json'];
+
+  it('a 24 h run with --progress reports each tenth on stderr and leaves --json whole, and the run is the same as without', async () => {
+    const withProgress = await run(...day, '--progress');
+    const without = await run(...day);
+    expect(withProgress.code).toBe(0);
+    const lines = withProgress.err.split('\n').filter((l) => l.includes('s simulated'));
+    expect(lines.length).toBeGreaterThanOrEqual(9);
+    expect(lines.at(-1)).toMatch(/^vrrp-lab simulate: 86400 of 86400 s simulated \(100%\), \d+\.\d s so far$/);
+    expect(lines[0]).toMatch(/about \d+\.\d s left$/);
+    expect(JSON.parse(withProgress.out)).toEqual(JSON.parse(without.out));
+    expect(without.err).not.toContain('simulated');
+  });
+
+  it('--junit is an output checked before the run too', async () => {
+    const r = await run('simulate', ...pair, '--junit', 'no/such/dir/j.xml');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("cannot write --junit no/such/dir/j.xml: no such folder 'no/such/dir'");
+  });
+});

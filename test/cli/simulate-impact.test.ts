@@ -3,6 +3,9 @@
  * per fault, who took over and when, how long nobody held the VIP, and the
  * client connections lost; per VIP, availability and failovers (in --json always).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -54,5 +57,27 @@ describe('vrrp-lab simulate: impact of each fault', () => {
     const bad = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario', '--clients', 'some');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('give grouped or each');
+  });
+
+  it("seed 003 --svg: the real server's real state beside the checker's view, and the connection line's scale (trial P2)", async () => {
+    const svg = join(mkdtempSync(join(tmpdir(), 'impact-svg-')), 'lvs.svg');
+    const r = await run('simulate', 'scenarios/seed-003-lvs-directors/directors.scenario', '--svg', svg, '--from', '10', '--to', '60');
+    expect(r.code, r.err).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text).toContain("<title>rs1 really down (stop) from 20 s to 45 s; the band is the VIP holder's checker's view</title>");
+    expect(text).toMatch(/<title>rs1: active connections on the VIP holder \(0–\d+\)<\/title>/);
+    expect(text).toContain('· 10–60 s</text>');
+  });
+
+  it('--from/--to need --svg and an order', async () => {
+    const noSvg = await run('simulate', 'scenarios/seed-000-gateway/gateway.scenario', '--from', '5');
+    expect(noSvg.code).toBe(2);
+    expect(noSvg.err).toContain('--from and --to zoom the SVG picture: give --svg FILE too');
+    const svg = join(mkdtempSync(join(tmpdir(), 'impact-svg-')), 'z.svg');
+    const backwards = await run('simulate', 'scenarios/seed-000-gateway/gateway.scenario', '--svg', svg, '--from', '9', '--to', '3');
+    expect(backwards.code).toBe(2);
+    expect(backwards.err).toContain('--to (3 s) must be later than --from (9 s)');
+    const bad = await run('simulate', 'scenarios/seed-000-gateway/gateway.scenario', '--svg', svg, '--from', 'soon');
+    expect(bad.code).toBe(2);
   });
 });

@@ -126,11 +126,12 @@ export function packedConsumer(): Promise<Consumer> {
 /** This process's environment without what vitest set for its own workers (the scratch project's vitest is a fresh one). */
 const outsideVitest = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_ENV'));
 
-/** Run the scratch project's own vitest on its tests; the output and exit status. */
-export function consumerVitest(consumer: Consumer, files: readonly string[], env: Record<string, string> = {}): { status: number; output: string } {
+/** Run the scratch project's own vitest on its tests (in `cwd`, a folder of the project); the output and exit status. */
+export function consumerVitest(consumer: Consumer, files: readonly string[], cwd = consumer.dir): { status: number; output: string } {
+  const vitestBin = join(consumer.dir, 'node_modules', 'vitest', 'vitest.mjs');
   try {
-    const output = execFileSync(process.execPath, [join(consumer.dir, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files], {
-      cwd: consumer.dir, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...outsideVitest(), ...env, CI: '1', NO_COLOR: '1', TESTCONTAINERS_RYUK_DISABLED: 'true' },
+    const output = execFileSync(process.execPath, [vitestBin, 'run', ...files], {
+      cwd, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...outsideVitest(), CI: '1', NO_COLOR: '1', TESTCONTAINERS_RYUK_DISABLED: 'true' },
     });
     return { status: 0, output };
   } catch (e) {

@@ -7,11 +7,11 @@
  * test/docker/package.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeConsumerFiles } from './consumer-files.test-utils.js';
-import { consumerVitest, packedConsumer, type Consumer } from './pack.test-utils.js';
+import { consumerVitest, packedConsumer, ROOT, type Consumer } from './pack.test-utils.js';
 
 describe('the packed package in a project of its own', { timeout: 600_000 }, () => {
   let consumer: Consumer;
@@ -39,6 +39,16 @@ describe('the packed package in a project of its own', { timeout: 600_000 }, () 
     const { status, output } = consumerVitest(consumer, ['tests/sim.test.ts']);
     expect(output).toMatch(/Tests\s+2 passed/);
     expect(status).toBe(0);
+  });
+
+  it("examples/ci runs as a user's project would run it: its vitest suite on the simulator and its scenarios", () => {
+    const example = join(consumer.dir, 'example');
+    for (const f of ['ha', 'scenarios', 'tests', 'vitest.config.ts', 'global-setup.ts']) cpSync(join(ROOT, 'examples', 'ci', f), join(example, f), { recursive: true });
+    const { status, output } = consumerVitest(consumer, [], example);
+    expect(output).toMatch(/Tests\s+2 passed \| 2 skipped/);
+    expect(status).toBe(0);
+    const out = execFileSync(process.execPath, [join(consumer.dir, 'node_modules', '.bin', 'vrrp-lab'), 'test', 'scenarios/'], { cwd: example, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(out.trimEnd().split('\n').at(-1)).toBe('2 passed, 0 failed');
   });
 
   it('the installed command runs the project\'s scenarios: npx vrrp-lab test scenarios --junit', () => {

@@ -16,7 +16,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { EVENT_WORDS } from '../../scenario/events.js';
+import { EVENT_WORDS, parseSeconds } from '../../scenario/events.js';
+import { formatSeconds, type Instant } from '../../core/time.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import type { ScenarioRun } from '../../scenario/run.js';
@@ -34,6 +35,7 @@ import type { ClientRows } from '../../scenario/lvs/client-groups.js';
 import { impactToJson, renderImpactText } from '../../scenario/impact-render.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { outputFlagsProblem, writeOutput } from '../output-path.js';
+import { progressReporter } from '../progress.js';
 import { writeRunJunit } from '../junit-report.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatDiagnostic, type SourceLines } from '../render/diagnostic-text.js';
@@ -53,6 +55,24 @@ function clientsArg(value: string): ClientRows {
   if (value !== 'grouped' && value !== 'each') throw new InvalidArgumentError('give grouped or each, e.g. --clients each');
   return value;
 }
+
+function secondsArg(value: string): Instant {
+  const t = parseSeconds(value);
+  if (t === undefined) throw new InvalidArgumentError('give seconds, e.g. --from 3600 or --to 90.5');
+  return t;
+}
+
+/** --from/--to zoom the SVG: they need --svg, and from before to. */
+function zoomProblem(options: Readonly<Record<string, unknown>>): string | undefined {
+  const { from, to } = zoomOf(options);
+  if ((from !== undefined || to !== undefined) && options['svg'] === undefined) return '--from and --to zoom the SVG picture: give --svg FILE too';
+  return from !== undefined && to !== undefined && to <= from ? `--to (${formatSeconds(to)} s) must be later than --from (${formatSeconds(from)} s)` : undefined;
+}
+
+const zoomOf = (options: Readonly<Record<string, unknown>>): { from?: Instant; to?: Instant } => ({
+  ...(options['from'] === undefined ? {} : { from: options['from'] as Instant }),
+  ...(options['to'] === undefined ? {} : { to: options['to'] as Instant }),
+});
 
 const EVENT_HELP = Object.entries(EVENT_WORDS)
   .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
@@ -110,6 +130,9 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
       .option('--seed <n>', 'the run\'s seed (default: SEED, else the scenario\'s, else random)', seedArg)
       .option('--pcap <file>', 'write the VRRP adverts and ARP frames to a pcap file (LVS traffic — clients, checks, sync — is simulated but not written)')
       .option('--svg <file>', 'draw the timeline as an SVG picture')
+      .option('--from <seconds>', 'the SVG shows the run from this time (zoom)', secondsArg)
+      .option('--to <seconds>', 'the SVG shows the run up to this time (zoom)', secondsArg)
+      .option('--progress', 'print how far a long run has got on stderr (default: at a terminal only)')
       .option('--clients <grouped|each>', 'failed client connections in the text: grouped into runs between the other rows, or each (a row per outcome and reason a second)', clientsArg, 'grouped')
       .option('--junit <file>', 'write the expectations as JUnit XML (a testcase per expect line)');
   },
@@ -118,6 +141,8 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     const nodes = (options['node'] as string[] | undefined) ?? [];
     const events = (options['event'] as string[] | undefined) ?? [];
     if (file !== undefined && nodes.length > 0) return usage(ctx, 'give either a .scenario file or --node flags, not both');
+    const zoom = zoomProblem(options);
+    if (zoom !== undefined) return usage(ctx, zoom);
     const unwritable = outputFlagsProblem(options, OUTPUT_FLAGS, ctx.io.cwd);
     if (unwritable !== undefined) return usage(ctx, unwritable);
     let scenario: Scenario;
@@ -134,7 +159,9 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     }
     try {
       const started = performance.now();
-      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined });
+      const progress = progressReporter(ctx.io, 'vrrp-lab simulate', options['progress'] === true);
+      const { run, pcap } = await simulate(scenario, { parse: keepalivedParser, seed, capture: options['pcap'] !== undefined, ...(progress ? { onProgress: progress.report } : {}) });
+      progress?.done();
       writeArtifacts(run, pcap, options, ctx);
       writeRunJunit(options, ctx.io.cwd, run, 'simulate', (performance.now() - started) / 1000);
       print(run, ctx, options);
@@ -171,7 +198,7 @@ function writeArtifacts(run: ScenarioRun, pcap: Uint8Array | undefined, options:
     ctx.io.stderr.write(`vrrp-lab simulate: wrote ${pcapPath} (${pcap.length} bytes)\n`);
   }
   if (svgPath !== undefined) {
-    writeOutput('--svg', svgPath, ctx.io.cwd, renderTimelineSvg(run.timeline, { title: `${run.prepared.scenario.name} · seed ${run.seed}` }));
+    writeOutput('--svg', svgPath, ctx.io.cwd, renderTimelineSvg(run.timeline, { title: `${run.prepared.scenario.name} · seed ${run.seed}`, ...zoomOf(options) }));
     ctx.io.stderr.write(`vrrp-lab simulate: wrote ${svgPath}\n`);
   }
 }

@@ -190,7 +190,9 @@ export function lvsLanes(tl: Timeline, lvs: TimelineLvs, x: (us: number) => numb
       line += `${line === '' ? 'M' : 'L'}${r(x(t))},${r(yv)} H${r(x(next))} `;
     });
     closeBand(tl.until);
-    out.push(`<path d="${line.trim()}" fill="none" stroke="#1f3b73" stroke-width="1.5"/>`);
+    out.push(...realStateMarks(tl, p.server.id, x, y));
+    out.push(`<path d="${line.trim()}" fill="none" stroke="#1f3b73" stroke-width="1.5"><title>${esc(`${p.server.id}: active connections on the VIP holder (0–${max})`)}</title></path>`);
+    out.push(...connScale(max, plot.left + plot.width, y, laneH));
   });
   const y = y0 + pairs.length * (laneH + gap);
   out.push(`<text x="10" y="${y + laneH / 2 + 4}">${esc(`${lvs.clients} · failed connections`)}</text>`);
@@ -203,9 +205,43 @@ export function lvsLanes(tl: Timeline, lvs: TimelineLvs, x: (us: number) => numb
   return out;
 }
 
+/** The y scale of a lane's connection line: its top and bottom values, right of the plot. */
+function connScale(max: number, right: number, y: number, laneH: number): string[] {
+  const tick = (yy: number, label: string): string => `<line x1="${right}" y1="${yy}" x2="${right + 3}" y2="${yy}" stroke="#1f3b73"/><text x="${right + 5}" y="${yy + 3}" font-size="8" fill="#1f3b73">${label}</text>`;
+  return [tick(y + 2, String(max)), tick(y + laneH - 2, '0')];
+}
+
+/**
+ * Where the real server is really down (from its rsdown event to its rsup): a
+ * dark strip along the top of its lane, so the time until the checker notices
+ * (the band's colour) shows (trial finding P2).
+ */
+function realStateMarks(tl: Timeline, server: string, x: (us: number) => number, y: number): string[] {
+  const out: string[] = [];
+  let down: { at: number; mode: string } | undefined;
+  const mark = (to: number): void => {
+    if (down === undefined || to <= down.at) return;
+    const what = `${server} really down (${down.mode}) from ${formatSeconds(down.at)} s${to >= tl.until ? '' : ` to ${formatSeconds(to)} s`}; the band is the VIP holder's checker's view`;
+    out.push(`<rect x="${r(x(down.at))}" y="${y}" width="${r(Math.max(1, x(to) - x(down.at)))}" height="4" fill="${REALLY_DOWN}"><title>${esc(what)}</title></rect>`);
+  };
+  for (const e of tl.events) {
+    const ev = e.event;
+    if (ev.kind === 'rsdown' && ev.server === server && down === undefined) down = { at: e.at, mode: ev.mode };
+    else if (ev.kind === 'rsup' && ev.server === server) {
+      mark(e.at);
+      down = undefined;
+    }
+  }
+  mark(tl.until);
+  return out;
+}
+
+const REALLY_DOWN = '#5d0b0b';
+
 export const LVS_LEGEND: readonly [string, string][] = [
-  ['server up', CHECK_UP],
-  ['server down', CHECK_DOWN],
+  ['checker: up', CHECK_UP],
+  ['checker: down', CHECK_DOWN],
+  ['really down', REALLY_DOWN],
   ['broken', OUTCOME_COLOURS['broken'] as string],
   ['refused', OUTCOME_COLOURS['refused'] as string],
   ['timed out', OUTCOME_COLOURS['timed-out'] as string],
