@@ -83,4 +83,17 @@ describe('the samples keepalived ships: validate --keepalived-exit exits as keep
     expect(differ, rows.join('\n')).toEqual([]);
     expect(samples.length).toBeGreaterThanOrEqual(20);
   }, 120_000);
+
+  // trial W4: `validate --no-table keepalived.conf.sample` (delay_loop 6, connect_timeout 3, retry 3, delay_before_retry 3)
+  it.skipIf(!samples.includes('keepalived.conf.sample'))('keepalived.conf.sample: the worst-case detection time, and no advice to raise delay_loop', async () => {
+    const io = captureIo();
+    await main(['validate', '--json', '--no-table', join(SAMPLES, 'keepalived.conf.sample')], io);
+    const doc = JSON.parse(io.out()) as { files: Array<{ diagnostics: Array<{ code: string; message: string; hint?: string }> }> };
+    const slow = doc.files.flatMap((f) => f.diagnostics).filter((d) => d.code === 'lvs-check-slower-than-loop');
+    expect(slow.length).toBeGreaterThan(0);
+    for (const d of slow) {
+      expect(d.message).toContain('up to 27 s — delay_loop 6 s until the next check, then 4 attempts × 3 s connect_timeout + 3 × 3 s delay_before_retry = 21 s');
+      expect(d.hint).not.toMatch(/raise delay_loop/);
+    }
+  });
 });
