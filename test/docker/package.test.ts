@@ -6,12 +6,13 @@
  * the backup, and checks with `docker ps -a` / `docker network ls` that the
  * run left nothing behind.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeConsumerFiles } from '../package/consumer-files.test-utils.js';
-import { consumerVitest, packedConsumer } from '../package/pack.test-utils.js';
+import { consumerVitest, packedConsumer, removeConsumer } from '../package/pack.test-utils.js';
 import { skipReason } from './docker-test-utils.js';
 
 describe.skipIf(skipReason !== undefined)('the packed package on Docker', () => {
+  afterAll(removeConsumer);
   it('a two-node cluster through vrrp-lab/testcontainers: master killed, backup takes over, nothing left', { timeout: 1_200_000 }, async () => {
     const consumer = await packedConsumer();
     writeConsumerFiles(consumer.dir);

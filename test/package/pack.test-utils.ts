@@ -12,10 +12,10 @@
  * that `npm ci` of this repository filled, on a CI machine as here. Install
  * scripts are not run: raw-socket's sources are all the node image needs.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -82,6 +82,7 @@ export function consumerLock(tarball: string): { packageJson: object; lock: obje
 }
 
 export interface Consumer {
+  /** The project; its parent (with the tarball) is the temporary folder `removeConsumer` deletes. */
   readonly dir: string;
   readonly tarball: string;
   readonly packSeconds: number;
@@ -123,19 +124,21 @@ export function packedConsumer(): Promise<Consumer> {
   return made;
 }
 
+/** Delete the temporary folder (the project and the tarball). */
+export async function removeConsumer(): Promise<void> {
+  if (made === undefined) return;
+  const { dir } = await made.catch(() => ({ dir: undefined }));
+  if (dir !== undefined) rmSync(dirname(dir), { recursive: true, force: true });
+  made = undefined;
+}
+
 /** This process's environment without what vitest set for its own workers (the scratch project's vitest is a fresh one). */
 const outsideVitest = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_ENV'));
 
 /** Run the scratch project's own vitest on its tests (in `cwd`, a folder of the project); the output and exit status. */
 export function consumerVitest(consumer: Consumer, files: readonly string[], cwd = consumer.dir): { status: number; output: string } {
-  const vitestBin = join(consumer.dir, 'node_modules', 'vitest', 'vitest.mjs');
-  try {
-    const output = execFileSync(process.execPath, [vitestBin, 'run', ...files], {
-      cwd, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...outsideVitest(), CI: '1', NO_COLOR: '1', TESTCONTAINERS_RYUK_DISABLED: 'true' },
-    });
-    return { status: 0, output };
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string };
-    return { status: err.status ?? 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
+  const r = spawnSync(process.execPath, [join(consumer.dir, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files], {
+    cwd, encoding: 'utf8', timeout: 600_000, env: { ...outsideVitest(), CI: '1', NO_COLOR: '1', TESTCONTAINERS_RYUK_DISABLED: 'true' },
+  });
+  return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
 }

@@ -9,9 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeConsumerFiles } from './consumer-files.test-utils.js';
-import { consumerVitest, packedConsumer, ROOT, type Consumer } from './pack.test-utils.js';
+import { consumerVitest, packedConsumer, removeConsumer, ROOT, type Consumer } from './pack.test-utils.js';
 
 describe('the packed package in a project of its own', { timeout: 600_000 }, () => {
   let consumer: Consumer;
@@ -21,13 +21,17 @@ describe('the packed package in a project of its own', { timeout: 600_000 }, () 
     mkdirSync(join(consumer.dir, 'reports'), { recursive: true });
     console.info(`npm pack ${consumer.packSeconds.toFixed(1)} s, offline install ${consumer.installSeconds.toFixed(1)} s`);
   }, 600_000);
+  afterAll(removeConsumer);
 
-  it('installs what a user needs: the built entry points, the node image inputs, the scenarios; no tests, no sources, no source maps', () => {
+  it('installs what a user needs: the built entry points with source maps that carry their sources, the node image inputs, the scenarios; no tests, no sources', () => {
     const pkg = join(consumer.dir, 'node_modules', 'vrrp-lab');
     for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/vitest.js', 'dist/src/testing/matchers.d.ts', 'dist/src/testing/testcontainers/index.js', 'Dockerfile.node', 'docker/observe.sh', 'docker/control.sh', 'bin/vrrp-lab.js', 'scenarios/classic/master-crash.scenario']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
-    for (const f of ['src/index.ts', 'dist/src/testing/matchers.test.js', 'dist/src/index.js.map', 'test', 'package-lock.json']) expect(existsSync(join(pkg, f)), f).toBe(false);
+    for (const f of ['src/index.ts', 'dist/src/testing/matchers.test.js', 'test', 'package-lock.json']) expect(existsSync(join(pkg, f)), f).toBe(false);
+    // vite (vitest) reads the maps the compiled files name: each must be there, with its source inside.
+    const map = JSON.parse(readFileSync(join(pkg, 'dist/src/testing/vitest.js.map'), 'utf8')) as { sourcesContent?: string[] };
+    expect(map.sourcesContent?.[0]).toContain('expect.extend(vrrpMatchers)');
     // raw-socket is optional and installed here (its sources feed the node image); testcontainers is a peer the project chose.
     expect(existsSync(join(consumer.dir, 'node_modules', 'raw-socket', 'binding.gyp'))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies: object; peerDependenciesMeta: object };
@@ -38,6 +42,7 @@ describe('the packed package in a project of its own', { timeout: 600_000 }, () 
   it("runs the project's vitest suite: vrrp-lab, vrrp-lab/vitest, vrrp-lab/matchers and vrrp-lab/testcontainers import, the held-out scenario simulates, the matchers pass and fail as they should", () => {
     const { status, output } = consumerVitest(consumer, ['tests/sim.test.ts']);
     expect(output).toMatch(/Tests\s+2 passed/);
+    expect(output).not.toContain('Failed to load source map');
     expect(status).toBe(0);
   });
 
