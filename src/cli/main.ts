@@ -33,8 +33,9 @@ function reportFailure(e: unknown, io: CliIo, json: boolean, command: string | u
     return EXIT_USAGE;
   }
   if (e instanceof UsageError) {
-    const help = command !== undefined && /^[a-z]+$/.test(command) ? `vrrp-lab ${command} --help` : 'vrrp-lab --help';
-    io.stderr.write(`vrrp-lab: error: ${e.message}\n(run '${help}' for usage)\n`);
+    const named = command !== undefined && /^[a-z]+$/.test(command);
+    const help = named ? `vrrp-lab ${command} --help` : 'vrrp-lab --help';
+    io.stderr.write(`vrrp-lab${named ? ` ${command}` : ''}: error: ${e.message}\n(run '${help}' for usage)\n`);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
     return EXIT_USAGE;
   }

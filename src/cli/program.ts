@@ -41,7 +41,7 @@ export async function buildProgram(io: CliIo, setExitCode: (code: number) => voi
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(style.bad(s)),
+      outputError: (s, write) => write(style.bad(s.replace(/^error: /, 'vrrp-lab: error: '))),
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
     })
@@ -82,6 +82,7 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
     const group = program.command(name).summary(command.summary).description(command.description)
       .showHelpAfterError(`(run 'vrrp-lab ${full} --help' for usage)`)
       .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
+    oneErrorStyle(group, full, io);
     for (const sub of command.subcommands) subCommand(group, sub, io, setExitCode, `${full} `);
     return group;
   }
@@ -95,6 +96,7 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
     .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
   for (const arg of command.usage.split(/\s+/).slice(1)) cmd.argument(arg);
   command.define(cmd);
+  oneErrorStyle(cmd, full, io);
   cmd.action(async (...params: unknown[]) => {
     const { json, ...options } = cmd.opts<Record<string, unknown>>();
     const ctx = {
@@ -106,6 +108,15 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
     setExitCode(await command.run({ args: params.slice(0, cmd.registeredArguments.length), options }, ctx));
   });
   return cmd;
+}
+
+/**
+ * Commander's own errors ("error: option '--seed <n>' argument … is invalid")
+ * in the style of every other usage error: `vrrp-lab simulate: error: …`.
+ */
+function oneErrorStyle(cmd: Command, full: string, io: CliIo): void {
+  const style = makeStyle(wantsColour(io, 'stderr'));
+  cmd.configureOutput({ ...cmd.configureOutput(), outputError: (s, write) => write(style.bad(s.replace(/^error: /, `vrrp-lab ${full}: error: `))) });
 }
 
 function examplesOf(command: CliCommand): string {

@@ -121,3 +121,40 @@ function connectionsOpened(events: readonly ScenarioEvent[], until: Instant): { 
   }
   return { total, ...(largest ? { largest: largest.e } : {}) };
 }
+
+type NodeLife = 'running' | 'paused' | 'down';
+
+/**
+ * Events that cannot change anything where they stand — resume a node that is
+ * not paused, pause a paused one, start a running one, stop or kill a node that
+ * is down — are warnings at their location: the run goes on (the simulator
+ * ignores them, as the real signals would), but the scenario says something
+ * the user did not mean. Generated events (`T end`) carry no location and are
+ * not judged.
+ */
+export function noOpEvents(scenario: Pick<Scenario, 'nodes' | 'events'>, deferred: ReadonlySet<string>): Diagnostic[] {
+  const life = new Map<string, NodeLife>(scenario.nodes.map((n) => [n.id, deferred.has(n.id) ? 'down' : 'running']));
+  const out: Diagnostic[] = [];
+  for (const e of scenario.events) {
+    const ev = e.event;
+    if (!('node' in ev) || !life.has(ev.node)) continue;
+    const now = life.get(ev.node) as NodeLife;
+    const next = lifeAfter(ev.kind, now);
+    if (next === undefined) continue;
+    if (next === now && e.location !== undefined) {
+      out.push({ code: 'event-no-effect', severity: 'warning', message: `'${ev.kind} ${ev.node}' at ${formatSeconds(e.at)} s changes nothing: ${ev.node} is ${now === 'down' ? 'not running' : now}`, file: e.location.file, line: e.location.line, column: e.location.column });
+    }
+    life.set(ev.node, next);
+  }
+  return out;
+}
+
+function lifeAfter(kind: ClusterEvent['kind'], now: NodeLife): NodeLife | undefined {
+  switch (kind) {
+    case 'start': return now === 'down' ? 'running' : now;
+    case 'stop': case 'kill': return 'down';
+    case 'pause': return now === 'running' ? 'paused' : now;
+    case 'resume': return now === 'paused' ? 'running' : now;
+    default: return undefined;
+  }
+}

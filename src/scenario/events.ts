@@ -212,6 +212,7 @@ function buildEvent(word: EventWord, args: readonly Token[], ctx: ParseContext, 
     case 'linkdown': case 'linkup':
       return arity(1, 2, 'NODE [INTERFACE]') ?? { ok: true, value: args.length === 2 ? { kind: word, node: a(0), interface: a(1) } : { kind: word, node: a(0) } };
     case 'oneway':
+      if (args.length === 2 && a(0) === a(1)) return fail(ctx, (args[1] as Token).column, 'event-oneway-self', `'oneway ${a(0)} ${a(1)}' cuts a node off from itself: it changes nothing`, 'oneway FROM TO: FROM\'s packets stop reaching TO');
       return arity(2, 2, 'FROM TO') ?? { ok: true, value: { kind: 'oneway', from: a(0), to: a(1) } };
     case 'heal':
       return arity(0, 0, '') ?? { ok: true, value: { kind: 'heal' } };

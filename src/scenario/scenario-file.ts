@@ -34,9 +34,10 @@
  * so a node may be named before it is declared and every mistake in the file is
  * reported together, each at its file:line:column.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { describeBytes, describeErrno } from '../core/errno.js';
 import { ScenarioError, type SourceLocation } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { instant, type Instant } from '../core/time.js';
@@ -77,15 +78,22 @@ export const diskIo: ScenarioFileIo = {
 };
 
 /** Read and parse a `.scenario` file from disk. */
-export function loadScenarioFile(path: string, io: ScenarioFileIo = diskIo): Scenario {
+export function loadScenarioFile(path: string, io: ScenarioFileIo = diskIo, shown = path): Scenario {
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new ScenarioError('scenario-file-unreadable', `cannot read scenario file '${shown}': it is a folder`);
+    if (st.size > MAX_SCENARIO_BYTES) throw new ScenarioError('scenario-file-too-large', `scenario file '${shown}' is ${describeBytes(st.size)}; scenario files above ${describeBytes(MAX_SCENARIO_BYTES)} are not read`);
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ScenarioError('scenario-file-unreadable', `cannot read scenario file '${path}': ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, undefined, { cause });
+    if (cause instanceof ScenarioError) throw cause;
+    throw new ScenarioError('scenario-file-unreadable', `cannot read scenario file '${shown}': ${describeErrno(cause)}`, undefined, { cause });
   }
   return parseScenarioFile(text, path, io);
 }
+
+/** A scenario file is a page of lines (inline configurations included); a week of faults every minute is about 300 KB. */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
 
 /** Parse a `.scenario` file's text; throws ScenarioFileError listing every mistake. */
 export function parseScenarioFile(text: string, file: string, io: ScenarioFileIo): Scenario {

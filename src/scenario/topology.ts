@@ -32,7 +32,7 @@ import type { TimelineInstance, TimelineNode } from './timeline.js';
 import type { DirectorNodeConfig } from '../ipvs/director-node-config.js';
 import { prepareLvs, type PreparedLvs } from './lvs/topology.js';
 import { lvsProblems } from './lvs/checks.js';
-import { boundsProblems } from './bounds.js';
+import { boundsProblems, noOpEvents } from './bounds.js';
 import { namesProblems } from './names.js';
 
 export interface ConfigText {
@@ -90,6 +90,7 @@ export function prepareScenario(scenario: Scenario, options: PrepareOptions): Pr
   const needs = models.map((m) => addressNeeds(m.model, m.node.id, m.node.address));
   const assigned = assignAddresses(needs);
   const deferred = new Set(deferredNodes(scenario));
+  notes.push(...noOpEvents(scenario, deferred));
   const nodes = models.map((m): PreparedNode => {
     const interfaces = assigned.get(m.node.id) ?? [];
     const mapped = toVrrpNodeConfig(m.model, m.node.id, interfaces);

@@ -19,7 +19,7 @@ function expectOneLineUsageError(r: { code: number; err: string }): string {
   expect(r.err).not.toMatch(/\n\s+at |internal error|TypeError|RangeError/);
   const lines = r.err.trimEnd().split('\n');
   expect(lines.length).toBeLessThanOrEqual(2);
-  expect(lines[0]).toMatch(/^(vrrp-lab: )?error: /);
+  expect(lines[0]).toMatch(/^vrrp-lab ipvs: error: /);
   if (lines.length === 2) expect(lines[1]).toBe("(run 'vrrp-lab ipvs --help' for usage)");
   return lines[0]!;
 }

@@ -269,3 +269,40 @@ describe('a long run shows progress on stderr (B4)', () => {
     expect(r.err).toContain("cannot write --junit no/such/dir/j.xml: no such folder 'no/such/dir'");
   });
 });
+
+describe('one error style, paths as given (P3, P4, P6, P9)', () => {
+  it('P3: a missing scenario file is named as given, in words', async () => {
+    const r = await run('simulate', 'nonexist.scenario');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("cannot read scenario file 'nonexist.scenario': no such file or directory");
+    expect(r.err).not.toContain(work);
+  });
+
+  it('P4: the seed\'s maximum is stated', async () => {
+    const r = await run('simulate', ...pair, '--seed', '99999999999999999999');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('the seed is an integer from 0 to 9007199254740991');
+  });
+
+  it.each([
+    [['simulate', '--seed', 'x'], 'vrrp-lab simulate: error: option'],
+    [['simulate', '--bogus'], "vrrp-lab simulate: error: unknown option '--bogus'"],
+    [['ipvs', 'pick', '-s', 'nosuch', '--server', 'a:1', '--client', '192.0.2.9'], "vrrp-lab ipvs: error: unknown scheduler 'nosuch'"],
+    [['bogus'], "vrrp-lab: error: unknown command 'bogus'"],
+  ])('P9: %j errs as vrrp-lab COMMAND: error: …', async (argv, expected) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err.startsWith(expected)).toBe(true);
+  });
+
+  it('P6: oneway from a node to itself is an error; resuming a node that is not paused is a warning at the event', async () => {
+    const self = await run('simulate', ...pair, '--event', '8 oneway lb1 lb1');
+    expect(self.code).toBe(2);
+    expect(self.err).toContain("--event #1:1:14: error[event-oneway-self]: 'oneway lb1 lb1' cuts a node off from itself: it changes nothing");
+    const resume = await run('simulate', ...pair, '--event', '5 pause lb2', '--event', '6 resume lb2', '--event', '7 resume lb2', '--event', '8 kill lb1', '--event', '9 stop lb1', '--seed', '1');
+    expect(resume.code).toBe(0);
+    expect(resume.err).toContain("--event #3:1:1: warning[event-no-effect]: 'resume lb2' at 7 s changes nothing: lb2 is running");
+    expect(resume.err).toContain("--event #5:1:1: warning[event-no-effect]: 'stop lb1' at 9 s changes nothing: lb1 is not running");
+    expect(resume.err).not.toContain('#2:1:1: warning');
+  });
+});

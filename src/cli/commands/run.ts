@@ -22,7 +22,7 @@ import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import { realClockSlackUs, withRealClockSlack } from '../../scenario/real-clock.js';
 import { runScenario, type ScenarioRun } from '../../scenario/run.js';
 import { chooseRunSeed } from '../../lab/seed.js';
-import { loadScenarioFile } from '../../scenario/scenario-file.js';
+import { diskIo, loadScenarioFile } from '../../scenario/scenario-file.js';
 import { formatDiagnostic, ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
@@ -112,7 +112,7 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad input, 69 Docker unavailable.`
     if (unwritable !== undefined) throw new UsageError(unwritable);
     let scenario: Scenario;
     try {
-      scenario = file !== undefined ? loadScenarioFile(resolve(ctx.io.cwd, file)) : scenarioFromFlags({ nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) }, { resolve: (p) => resolve(ctx.io.cwd, p), exists: existsSync });
+      scenario = file !== undefined ? loadScenarioFile(resolve(ctx.io.cwd, file), diskIo, file) : scenarioFromFlags({ nodes, events, ...(typeof options['until'] === 'string' ? { until: options['until'] } : {}) }, { resolve: (p) => resolve(ctx.io.cwd, p), exists: existsSync });
     } catch (e) {
       return inputError(e, ctx);
     }

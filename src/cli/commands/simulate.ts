@@ -22,7 +22,7 @@ import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
 import type { ScenarioRun } from '../../scenario/run.js';
 import { chooseRunSeed } from '../../lab/seed.js';
-import { loadScenarioFile } from '../../scenario/scenario-file.js';
+import { diskIo, loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
@@ -47,7 +47,7 @@ export const OUTPUT_FLAGS = { pcap: '--pcap', svg: '--svg', junit: '--junit' } a
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function seedArg(value: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('the seed is a non-negative integer, e.g. --seed 7');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`the seed is an integer from 0 to ${Number.MAX_SAFE_INTEGER}, e.g. --seed 7`);
   return Number(value);
 }
 
@@ -147,7 +147,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     if (unwritable !== undefined) return usage(ctx, unwritable);
     let scenario: Scenario;
     try {
-      scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file)), events, options, ctx) : fromFlags(nodes, events, options, ctx);
+      scenario = file !== undefined ? withExtraEvents(loadScenarioFile(resolve(ctx.io.cwd, file), diskIo, file), events, options, ctx) : fromFlags(nodes, events, options, ctx);
     } catch (e) {
       return reportInputError(e, ctx, { nodes, events, until: options['until'] });
     }
