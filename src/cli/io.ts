@@ -5,6 +5,8 @@
  * exactly what a user would see (`captureIo()`), without spawning a process and
  * without touching the test runner's own stdout.
  */
+import { UsageError } from '../core/errors.js';
+
 export interface CliOutput {
   write(text: string): void;
   /** True when the stream is an interactive terminal (colour is then allowed). */
@@ -17,6 +19,11 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory relative paths are resolved against. */
   readonly cwd: string;
+  /**
+   * Everything on standard input (a file named `-`), as UTF-8 text; rejects with a
+   * UsageError past `maxBytes` (the rest is not read). Absent: no standard input.
+   */
+  readonly readStdin?: (maxBytes: number) => Promise<string>;
 }
 
 /**
@@ -30,7 +37,21 @@ export function processIo(): CliIo {
     stderr: guardedOutput(process.stderr),
     env: process.env,
     cwd: process.cwd(),
+    readStdin: (maxBytes) => readBounded(process.stdin, maxBytes),
   };
+}
+
+/** Reads a stream to its end, giving up (and not reading on) past `maxBytes`. */
+export async function readBounded(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > maxBytes) throw new UsageError(`standard input is over ${maxBytes} bytes; larger input is not read`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function guardedOutput(stream: NodeJS.WriteStream): CliOutput {
@@ -54,7 +75,7 @@ export interface CapturedIo extends CliIo {
 }
 
 /** An in-memory io for tests and benchmarks: not a TTY (so no colour) unless `tty` is set. */
-export function captureIo(options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean } = {}): CapturedIo {
+export function captureIo(options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean; stdin?: string } = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];
   const tty = options.tty ?? false;
@@ -63,6 +84,7 @@ export function captureIo(options: { env?: Record<string, string | undefined>; c
     stderr: { write: (t) => void err.push(t), isTTY: tty },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
+    readStdin: (maxBytes) => readBounded([options.stdin ?? ''], maxBytes),
     out: () => out.join(''),
     err: () => err.join(''),
   };

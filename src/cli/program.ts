@@ -12,16 +12,19 @@
 import { Command } from 'commander';
 import { commandName, type CliCommand, type CommandExample } from './command.js';
 import { commands, entryName, type CommandEntry } from './commands/index.js';
+import { commandContext, JSON_OPTION } from './direct.js';
 import { wantsColour, type CliIo } from './io.js';
-import { makeStyle, plainStyle } from './style.js';
+import { makeStyle } from './style.js';
 import { packageVersion } from './version.js';
 
-const ABOUT = `vrrp-lab is a lab for high-availability clusters built with keepalived:
-VRRP gateways and virtual IPs, LVS/IPVS load balancers, fencing clusters.
+const ABOUT = `vrrp-lab is a lab for high-availability clusters: keepalived's VRRP gateways,
+virtual IPs and LVS/IPVS load balancers, and corosync/Pacemaker/RHCS clusters
+that fence.
 
-It checks keepalived.conf files (one per node) for the mistakes keepalived
-itself accepts, explains who becomes master under which failures, and
-simulates or runs clusters to show what really happens on failover.`;
+It checks keepalived.conf files (one per node; also corosync.conf, cluster.conf
+and cib.xml) for the mistakes the software itself accepts, explains who becomes
+master under which failures, and simulates clusters (or runs keepalived ones on
+Docker) to show what really happens on failover.`;
 
 const EPILOGUE = `
 
@@ -70,7 +73,7 @@ export function commandWanted(argv: readonly string[]): string | undefined {
 function placeholder(program: Command, entry: CommandEntry): void {
   const cmd = program.command(entryName(entry)).summary(entry.summary);
   if (entry.group) return;
-  cmd.option('--json', 'print one JSON document on stdout, for machines');
+  cmd.option(JSON_OPTION.flags, JSON_OPTION.description);
   for (const arg of entry.usage.split(/\s+/).slice(1)) cmd.argument(arg);
 }
 
@@ -91,7 +94,7 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
     .command(name)
     .summary(command.summary)
     .description(command.description)
-    .option('--json', 'print one JSON document on stdout, for machines')
+    .option(JSON_OPTION.flags, JSON_OPTION.description)
     .showHelpAfterError(`(run 'vrrp-lab ${full} --help' for usage)`)
     .addHelpText('after', `\nExamples:\n${examplesOf(command)}`);
   for (const arg of command.usage.split(/\s+/).slice(1)) cmd.argument(arg);
@@ -99,13 +102,8 @@ function subCommand(program: Command, command: CliCommand, io: CliIo, setExitCod
   oneErrorStyle(cmd, full, io);
   cmd.action(async (...params: unknown[]) => {
     const { json, ...options } = cmd.opts<Record<string, unknown>>();
-    const ctx = {
-      io,
-      json: json === true,
-      style: json === true ? plainStyle : makeStyle(wantsColour(io)),
-    };
     // commander passes (args..., options, command); keep only the positional ones.
-    setExitCode(await command.run({ args: params.slice(0, cmd.registeredArguments.length), options }, ctx));
+    setExitCode(await command.run({ args: params.slice(0, cmd.registeredArguments.length), options }, commandContext(io, json === true)));
   });
   return cmd;
 }

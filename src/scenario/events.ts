@@ -160,6 +160,16 @@ export function parseEventTokens(tokens: readonly Token[], ctx: ParseContext, en
  */
 export const END_GRACE_US = 1_500_000;
 
+/**
+ * Every word an event line may start with and what it takes: EVENT_WORDS,
+ * then `end`, which closes the run (splitAtEnd). The one list that `simulate
+ * --help`, the "known words" hint and the README show.
+ */
+export const EVENT_WORD_USAGE: Readonly<Record<string, string>> = {
+  ...EVENT_WORDS,
+  end: `(stop every node gracefully and end the run ${END_GRACE_US / 1e6} s later; later lines are not run)`,
+};
+
 export interface EndSplit<L> {
   readonly lines: L[];
   readonly endAt?: Instant;
@@ -189,7 +199,7 @@ export function parseEventLine(line: string, ctx: ParseContext): Parsed<Scenario
 }
 
 function wordList(): string {
-  return Object.keys(EVENT_WORDS).join(', ');
+  return Object.keys(EVENT_WORD_USAGE).join(', ');
 }
 
 function fail(ctx: ParseContext, column: number, code: string, message: string, hint?: string): Parsed<never> {

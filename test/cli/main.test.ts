@@ -18,7 +18,7 @@ describe('vrrp-lab (command tree)', () => {
     const r = await run('--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('vrrp-lab is a lab for high-availability clusters');
-    expect(r.out).toMatch(/validate \[options\] <paths\.\.\.>/);
+    expect(r.out).toMatch(/validate \[options\] \[paths\.\.\.\]/);
     expect(r.out).toContain('$ vrrp-lab validate lb1.conf lb2.conf');
     expect(r.out).toContain('Exit status: 0 ok, 1 problems found, 2 usage error');
   });
@@ -52,7 +52,7 @@ describe('vrrp-lab (command tree)', () => {
 
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['validate'], /missing required argument 'paths'/],
+    [['validate'], /give the files to check \(FILE, DIR, or - for standard input\) or --node NAME=FILE/],
     [['validate', '--bogus', 'x.conf'], /unknown option '--bogus'/],
     [['validate', '--host-interfaces', ',', 'x.conf'], /give at least one interface name/],
     [['validate', '--host-interfaces', 'eth0;rm', 'x.conf'], /is not an interface name/],

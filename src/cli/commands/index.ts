@@ -28,7 +28,7 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   {
-    usage: 'validate <paths...>',
+    usage: 'validate [paths...]',
     summary: 'check keepalived.conf files (one per node) like a compiler, across nodes, with an election table',
     example: { args: 'validate lb1.conf lb2.conf', explain: 'check two nodes of one cluster, with the cross-node checks and the election table' },
     load: async () => (await import('./validate.js')).validateCommand,

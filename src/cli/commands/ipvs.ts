@@ -9,7 +9,8 @@
  * active; with --close it is counted inactive instead (a closed connection lingers
  * in FIN_WAIT/TIME_WAIT, still in the table).
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../invalid-argument.js';
 import { Rng } from '../../core/rng.js';
 import { UsageError } from '../../core/errors.js';
 import {
@@ -18,6 +19,8 @@ import {
 } from '../../ipvs/index.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { fmtAddr, hashLines } from '../ipvs/explain-hash.js';
+import { ipv4ToNumber, serviceFromConfig, type ConfigService } from '../ipvs/from-config.js';
 
 interface ServerArg {
   name: string;
@@ -32,15 +35,7 @@ interface ServerArg {
   spec: string;
 }
 
-function parseAddr(s: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return parts.reduce((a, p) => a * 256 + p, 0);
-}
-
-const fmtAddr = (a: number): string => [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.');
+const parseAddr = ipv4ToNumber;
 
 /**
  * Bounds that keep the model exact and the command quick: the kernel's weight
@@ -159,11 +154,18 @@ function timeLimitArg(value: string): number {
   return Number(value);
 }
 
-function buildService(options: Readonly<Record<string, unknown>>): Service {
-  const name = String(options['scheduler'] ?? 'wlc');
+/** The servers of --config's virtual_server, as --server would give them. */
+function configServers(config: ConfigService): ServerArg[] {
+  return config.servers.map((s) => ({ ...s, active: 0, inactive: 0, explicitAddr: true, spec: s.name }));
+}
+
+function buildService(options: Readonly<Record<string, unknown>>, config: ConfigService | undefined): Service {
+  const name = String(options['scheduler'] ?? config?.scheduler ?? 'wlc');
   if (!isSchedulerName(name)) throw new UsageError(`unknown scheduler '${name}' (one of ${SCHEDULER_NAMES.join(', ')})`);
-  const servers = (options['server'] as ServerArg[] | undefined) ?? [];
-  if (servers.length === 0) throw new UsageError('give at least one --server NAME:WEIGHT');
+  const given = (options['server'] as ServerArg[] | undefined) ?? [];
+  if (config && given.length > 0) throw new UsageError('give the servers with --server or with --config, not both');
+  const servers = config ? configServers(config) : given;
+  if (servers.length === 0) throw new UsageError('give at least one --server NAME:WEIGHT (or --config keepalived.conf)');
   const flags = (options['fallback'] === true ? IP_VS_SVC_F_SCHED_FALLBACK : 0) | (options['hashPort'] === true ? IP_VS_SVC_F_SCHED_PORT : 0);
   const mhTableSize = Number(options['mhTableSize'] ?? 4093);
   if (!(MH_PRIMES as readonly number[]).includes(mhTableSize)) throw new UsageError(`--mh-table-size must be one of the kernel's primes: ${MH_PRIMES.join(', ')}`);
@@ -196,10 +198,10 @@ function hashingHopeless(svc: Service): boolean {
   return (name === 'sh' || name === 'mh') && !svc.dests.some((d) => d.weight > 0 && !isOverloaded(d));
 }
 
-function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey {
+function connFor(i: number, options: Readonly<Record<string, unknown>>, config?: ConfigService): ConnKey {
   const seqAddr = ((198 << 24) | (51 << 16) | (100 << 8)) + 1 + i;
   const client = options['client'] as number | undefined;
-  const dest = options['dest'] as number | undefined;
+  const dest = (options['dest'] as number | undefined) ?? config?.vip;
   return { saddr: (client ?? seqAddr) >>> 0, sport: 40000 + i, daddr: (dest ?? seqAddr) >>> 0, dport: 80 };
 }
 
@@ -209,7 +211,7 @@ function connFor(i: number, options: Readonly<Record<string, unknown>>): ConnKey
  * per connection): past --time-limit seconds the command stops with a usage
  * error rather than seem to hang.
  */
-function runPicks(svc: Service, n: number, options: Readonly<Record<string, unknown>>): (string | null)[] {
+function runPicks(svc: Service, n: number, options: Readonly<Record<string, unknown>>, config?: ConfigService): (string | null)[] {
   const rng = Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs');
   const out: (string | null)[] = [];
   const changes = (options['change'] as ChangeArg[] | undefined) ?? [];
@@ -224,7 +226,7 @@ function runPicks(svc: Service, n: number, options: Readonly<Record<string, unkn
     changes.forEach((c, k) => {
       if (c.after === i) applyChange(svc, c, k, deleted);
     });
-    const d = hashingHopeless(svc) ? undefined : schedule(svc, connFor(i, options), { now: 0, rng });
+    const d = hashingHopeless(svc) ? undefined : schedule(svc, connFor(i, options, config), { now: 0, rng });
     out.push(d?.name ?? null);
     if (d === undefined) continue;
     bindConn(d);
@@ -233,14 +235,23 @@ function runPicks(svc: Service, n: number, options: Readonly<Record<string, unkn
   return out;
 }
 
-function explainLines(svc: Service, chosen: Dest | undefined, conn: ConnKey): string[] {
-  const lines = [`scheduler ${svc.scheduler.name}; kernel list order (newest first) and each server's load:`];
+/** The connection's addresses, and where each came from (a hashing scheduler's answer depends on them). */
+function addressLine(conn: ConnKey, options: Readonly<Record<string, unknown>>, config: ConfigService | undefined): string {
+  const client = options['client'] !== undefined ? '--client' : 'default: a new client per connection, 198.51.100.1, .2, …; --client sets it';
+  const dest = options['dest'] !== undefined ? '--dest' : config ? `default: the virtual_server's address, ${config.label}` : 'default: a new destination per connection, as the client; --dest sets it';
+  return `client ${fmtAddr(conn.saddr)} (${client}), destination ${fmtAddr(conn.daddr)} (${dest})`;
+}
+
+function explainLines(svc: Service, conn: ConnKey, options: Readonly<Record<string, unknown>>, config: ConfigService | undefined): string[] {
+  const hashing = hashLines(svc, conn);
+  const load = hashing === undefined || svc.scheduler.name.startsWith('lblc');
+  const lines = [`scheduler ${svc.scheduler.name}${config ? ` (virtual_server ${config.label})` : ''}; kernel list order (newest first)${load ? " and each server's load" : ''}:`];
   for (const d of svc.dests) {
-    lines.push(`  ${d.name.padEnd(10)} weight ${String(d.weight).padStart(5)}  active ${String(d.activeconns).padStart(5)}  inactive ${String(d.inactconns).padStart(5)}  overhead ${String(overhead(d)).padStart(7)} (=active*256+inactive)${isOverloaded(d) ? '  OVERLOADED (skipped)' : ''}${d.weight === 0 ? '  weight 0 (quiesced)' : ''}`);
+    const counts = load ? `  active ${String(d.activeconns).padStart(5)}  inactive ${String(d.inactconns).padStart(5)}  overhead ${String(overhead(d)).padStart(7)} (=active*256+inactive)` : '';
+    lines.push(`  ${d.name.padEnd(10)} weight ${String(d.weight).padStart(5)}${counts}${isOverloaded(d) ? '  OVERLOADED (skipped)' : ''}${d.weight === 0 ? '  weight 0 (quiesced)' : ''}`);
   }
+  lines.push(addressLine(conn, options, config), ...(hashing ?? []));
   if (['wlc', 'lblc', 'lblcr'].includes(svc.scheduler.name)) lines.push(...wlcSteps(svc));
-  lines.push(`client ${fmtAddr(conn.saddr)}, destination ${fmtAddr(conn.daddr)}`);
-  lines.push(chosen ? `chosen: ${chosen.name}` : 'chosen: none — the kernel answers "no destination available" (ICMP port unreachable)');
   return lines;
 }
 
@@ -286,6 +297,11 @@ with its counters, as ipvsadm -a of the same address does.
 Each connection stays open and counts as active unless --close (then it counts
 as inactive, as a closed connection waiting out TIME_WAIT does).
 
+Or take the servers from keepalived: --config keepalived.conf reads a
+virtual_server block (--service VIP:PORT chooses one when there are several):
+its real servers in the order written, named IP:PORT, with their weight (1 when
+not given) and thresholds, and its lb_algo as the scheduler unless -s is given.
+
 Kernel generation: connection counting follows Linux 4.8 and later, where a
 connection still in SYN_RECV (a connect the real server never completed, or
 one whose SYN-ACK the director does not see, as in DR) counts as active. Before
@@ -296,7 +312,9 @@ whether yours carries the change.
 
 Addresses hashed: sh and mh hash the client (--client ADDR; default a new
 client per connection: 198.51.100.1, .2, …); dh, lblc and lblcr hash the
-destination address (--dest ADDR; default the same per-connection sequence).
+destination address (--dest ADDR; default the virtual_server's address with
+--config, else the same per-connection sequence as the clients). explain shows
+the hash, the bucket or Maglev slot it selects and the server there.
 twos draws from a seeded generator (--seed).
 
 Limits: weights 0..65535 and thresholds 0..2147483647 as ipvsadm takes them
@@ -306,11 +324,15 @@ Limits: weights 0..65535 and thresholds 0..2147483647 as ipvsadm takes them
     { args: 'ipvs pick --scheduler wrr --server a:4 --server b:3 --server c:2 --count 9', explain: 'the wrr order for weights 4, 3, 2' },
     { args: 'ipvs explain --scheduler wlc --server a:1:3:10 --server b:2:5:0', explain: 'why wlc picks the server it picks' },
     { args: 'ipvs pick --json --scheduler mh --server a@10.0.0.1:1 --server b@10.0.0.2:1 --count 4', explain: 'Maglev picks for four clients, as JSON' },
+    { args: 'ipvs pick --config lb1.conf --service 192.0.2.80:2811 --count 6', explain: "the real servers, weights and lb_algo of lb1.conf's virtual_server" },
+    { args: 'ipvs explain -s sh --server a:1 --server b:1 --client 203.0.113.9', explain: 'the hash of the client, its bucket and the server in it' },
   ],
   define(cmd: Command) {
     cmd
-      .option('-s, --scheduler <name>', `scheduler (${SCHEDULER_NAMES.join('|')})`, 'wlc')
+      .option('-s, --scheduler <name>', `scheduler (${SCHEDULER_NAMES.join('|')}; default: --config's lb_algo, else wlc)`)
       .option('--server <spec>', 'NAME[@ADDR]:WEIGHT[:ACTIVE:INACTIVE[:U_THRESHOLD[:L_THRESHOLD]]] (repeat)', serverArg)
+      .option('--config <keepalived.conf>', "take the servers, weights, thresholds and lb_algo from a virtual_server block")
+      .option('--service <VIP:PORT>', "which virtual_server of --config (needed when it has several)")
       .option('-n, --count <n>', `number of new connections (pick; at most ${MAX_COUNT})`, countArg, 10)
       .option('--change <spec>', "change the list after N connections: 'N add SPEC' | 'N edit NAME:WEIGHT[:U:L]' | 'N del NAME' (repeat)", changeArg)
       .option('--close', 'count each connection as closed (inactive) instead of open (active)')
@@ -325,17 +347,20 @@ Limits: weights 0..65535 and thresholds 0..2147483647 as ipvsadm takes them
   async run({ args, options }, { io, json }) {
     const action = String(args[0]);
     if (action !== 'pick' && action !== 'explain') throw new UsageError(`unknown action '${action}' (pick or explain)`);
-    const svc = buildService(options);
+    const configFile = options['config'] as string | undefined;
+    if (options['service'] !== undefined && configFile === undefined) throw new UsageError('--service chooses a virtual_server of --config: give --config too');
+    const config = configFile === undefined ? undefined : serviceFromConfig(configFile, options['service'] as string | undefined);
+    const svc = buildService(options, config);
     if (action === 'pick') {
-      const picks = runPicks(svc, Number(options['count'] ?? 10), options);
+      const picks = runPicks(svc, Number(options['count'] ?? 10), options, config);
       io.stdout.write(json ? `${JSON.stringify({ picks })}\n` : `${picks.map((p, i) => `${i + 1}\t${p ?? '(no destination available)'}`).join('\n')}\n`);
       return EXIT_OK;
     }
     if (options['change'] !== undefined) throw new UsageError('explain shows one pick from the servers as given: --change applies to pick only');
-    const conn = connFor(0, options);
-    const lines = explainLines(svc, undefined, conn);
+    const conn = connFor(0, options, config);
+    const lines = explainLines(svc, conn, options, config);
     const chosen = schedule(svc, conn, { now: 0, rng: Rng.fromSeed(Number(options['seed'] ?? 1)).fork('ipvs') });
-    lines[lines.length - 1] = chosen ? `chosen: ${chosen.name}` : 'chosen: none — "no destination available" (the client gets ICMP port unreachable)';
+    lines.push(chosen ? `chosen: ${chosen.name}` : 'chosen: none — "no destination available" (the client gets ICMP port unreachable)');
     io.stdout.write(json ? `${JSON.stringify({ scheduler: svc.scheduler.name, chosen: chosen?.name ?? null, servers: svc.dests.map((d) => ({ name: d.name, weight: d.weight, active: d.activeconns, inactive: d.inactconns, overhead: overhead(d), overloaded: isOverloaded(d) })) })}\n` : `${lines.join('\n')}\n`);
     return EXIT_OK;
   },

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, ScenarioError, UsageError } from '../../core/errors.js';
-import { EVENT_WORDS, parseSeconds } from '../../scenario/events.js';
+import { EVENT_WORD_USAGE, parseSeconds } from '../../scenario/events.js';
 import { formatSeconds, type Instant } from '../../core/time.js';
 import { flagLabel, scenarioFromFlags } from '../../scenario/from-flags.js';
 import { keepalivedParser } from '../../scenario/keepalived-parser.js';
@@ -74,7 +74,7 @@ const zoomOf = (options: Readonly<Record<string, unknown>>): { from?: Instant; t
   ...(options['to'] === undefined ? {} : { to: options['to'] as Instant }),
 });
 
-const EVENT_HELP = Object.entries(EVENT_WORDS)
+const EVENT_HELP = Object.entries(EVENT_WORD_USAGE)
   .map(([word, args]) => `  T ${word}${args ? ` ${args}` : ''}`)
   .join('\n');
 

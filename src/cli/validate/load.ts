@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../core/diagnostic.js';
-import { loadConfig, type HostDescription, type KeepalivedConfig } from '../../config/index.js';
+import { loadConfig, nodeFileSystem, parseConfig, type HostDescription, type KeepalivedConfig } from '../../config/index.js';
 import { checkScriptFiles } from '../host/script-files.js';
 import { scriptRefs } from '../host/script-refs.js';
 import type { NotCheckedEntry } from './report.js';
@@ -30,7 +30,8 @@ export interface LoadedConfig {
   readonly unreadable: boolean;
 }
 
-export async function loadOne(path: string, options: LoadOptions): Promise<LoadedConfig> {
+/** Loads `path`, or, when `text` is given (standard input), parses that text under the name `path`. */
+export async function loadOne(path: string, options: LoadOptions, text?: string): Promise<LoadedConfig> {
   const users = options.checkScripts ? localUsers() : undefined;
   const host: HostDescription | undefined =
     options.hostInterfaces || options.checkScripts
@@ -40,7 +41,8 @@ export async function loadOne(path: string, options: LoadOptions): Promise<Loade
           ...(users ? { users } : {}),
         }
       : undefined;
-  const result = loadConfig(path, { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) });
+  const parse = { ...(options.configId !== undefined ? { configId: options.configId } : {}), ...(host ? { host } : {}) };
+  const result = text !== undefined ? parseConfig(text, { ...parse, file: path, fs: nodeFileSystem() }) : loadConfig(path, parse);
   const unreadable = result.diagnostics.some((d) => (d.code === 'file-unreadable' || d.code === 'input-too-large') && d.file === path && !d.line);
   const scripts = options.checkScripts && !unreadable ? checkScriptFiles(scriptRefs(result.model), options.pathEnv) : [];
   return {

@@ -67,7 +67,8 @@ function plural(n: number, word: string): string {
 
 function summaryLine(report: ValidationReport, style: Style): string {
   const s = report.summary;
-  const scope = report.separate ? 'checked separately' : s.files > 1 ? 'checked as one cluster' : 'checked';
+  const nodes = report.clusters.length === 1 ? report.clusters[0]!.nodes : [];
+  const scope = report.separate ? 'checked separately' : nodes.length > s.files ? `checked as one cluster of ${nodes.length} nodes` : s.files > 1 ? 'checked as one cluster' : 'checked';
   const counts = [
     s.errors ? style.severity('error', plural(s.errors, 'error')) : '0 errors',
     s.warnings ? style.severity('warning', plural(s.warnings, 'warning')) : '0 warnings',

@@ -54,6 +54,8 @@ export interface NotCheckedEntry {
 export interface ClusterReport {
   /** Display names of the files that form this cluster. */
   readonly files: readonly string[];
+  /** The nodes' names, in order (one file may be several nodes: `--node NAME=FILE`). */
+  readonly nodes: readonly string[];
   readonly elections: readonly ElectionTable[];
 }
 

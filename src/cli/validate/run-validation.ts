@@ -9,11 +9,16 @@
  * each file is a cluster of its own. A file that cannot be read becomes a
  * report entry with a `file-unreadable` error and makes the exit status 2;
  * the other files are still checked.
+ *
+ * A node is named after its file (lb1.conf → lb1), or as given (`--node gw1=F`,
+ * a `NodeTarget`): one file may then be several nodes, as when two routers run
+ * the same keepalived.conf; it is read and reported once, and checked as each
+ * node. The file `-` is standard input, shown as `<stdin>` and read once.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { readHead } from '../read-input.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { findConfigs } from '../../config/index.js';
+import { findConfigs, MAX_CONFIG_BYTES } from '../../config/index.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { clusterNodeFromModel } from '../../config/rules/cluster-adapter.js';
 import { clusterFindings, virtualRouters, type VirtualRouter } from '../../config/rules/cluster.js';
@@ -25,7 +30,19 @@ import { fileKindOf, noReaderDiagnostic } from './kinds.js';
 import { loadOne, type LoadedConfig, type LoadOptions } from './load.js';
 import { countSeverities, exitCodeOf, MAX_DIAGNOSTICS_PER_FILE, NO_COUNTS, summarize, type ClusterReport, type FileReport, type NotCheckedEntry, type ValidationReport } from './report.js';
 
+/** A node named on the command line (`--node NAME=FILE`). */
+export interface NodeTarget {
+  readonly node: string;
+  readonly path: string;
+}
+
+/** How standard input is shown in reports, and the most of it that is read (as for a file). */
+export const STDIN_NAME = '<stdin>';
+export const MAX_STDIN_BYTES = MAX_CONFIG_BYTES;
+
 export interface ValidateOptions extends LoadOptions {
+  /** Reads standard input (the file `-`); without it, `-` is an unreadable file. */
+  readonly readStdin?: ((maxBytes: number) => Promise<string>) | undefined;
   /** Validate each file on its own instead of as the nodes of one cluster. */
   readonly separate?: boolean;
   /** The running cluster.conf the named one replaces (read by the cluster.conf reader). */
@@ -34,23 +51,29 @@ export interface ValidateOptions extends LoadOptions {
 
 interface Target {
   readonly display: string;
+  /** The node's name, when given (`--node NAME=FILE`). */
+  readonly node?: string;
+  /** Standard input (`-`). */
+  readonly stdin?: true;
   readonly problem?: Diagnostic;
   /** Found by searching a directory (not named by the user). */
   readonly found?: boolean;
 }
 
-export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationReport> {
-  const targets = expandTargets(paths);
+export async function validatePaths(paths: ReadonlyArray<string | NodeTarget>, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const targets = expandTargets(paths, options.readStdin !== undefined);
   const all: Array<{ target: Target; result?: LoadedConfig }> = [];
   const otherKinds: FileReport[] = [];
+  let stdin: Promise<string> | undefined;
   for (const target of targets) {
-    const other = target.problem ? undefined : await otherKindReport(target.display, options);
+    const text = target.stdin && options.readStdin ? await (stdin ??= options.readStdin(MAX_STDIN_BYTES)) : undefined;
+    const other = target.problem || otherKinds.some((o) => o.file === target.display) ? undefined : await otherKindReport(target.display, options, text);
     if (other) otherKinds.push(other);
-    else all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options) }) });
+    else all.push({ target, ...(target.problem ? {} : { result: await loadOne(target.display, options, text) }) });
   }
   const loaded = withoutFragments(all);
   const readable = loaded.filter((l): l is { target: Target; result: LoadedConfig } => l.result !== undefined && l.result.config !== undefined);
-  const nodes = labelNodes(readable.map((l) => ({ file: l.target.display, config: l.result.config! })));
+  const nodes = labelNodes(readable.map((l) => ({ file: l.target.display, node: l.target.node, config: l.result.config! })));
   const groups = options.separate ? nodes.map((n) => [n]) : nodes.length > 0 ? [nodes] : [];
   const found: Diagnostic[] = [];
   const clusters: ClusterReport[] = [];
@@ -58,9 +81,9 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
     found.push(...clusterFindings(group), ...group.flatMap(lvsFindings));
     const elections = virtualRouters(group).map((r) => buildElectionTable(electionInput(r)));
     found.push(...elections.flatMap(electionFindings));
-    clusters.push({ files: group.map((n) => n.file), elections });
+    clusters.push({ files: [...new Set(group.map((n) => n.file))], nodes: group.map((n) => n.node), elections });
   }
-  const files: FileReport[] = loaded.map(({ target, result }) => {
+  const files: FileReport[] = onePerFile(loaded).map(({ target, result }) => {
     // The loader's list is sorted: keep its head, count its tail.
     const all = result?.diagnostics ?? [];
     return {
@@ -73,7 +96,7 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
   });
   const { placed, unlocated } = place([...files, ...otherKinds], found);
   const summary = summarize(placed, unlocated);
-  const notChecked: NotCheckedEntry[] = loaded.flatMap((l) => l.result?.notChecked ?? []);
+  const notChecked: NotCheckedEntry[] = onePerFile(loaded).flatMap((l) => l.result?.notChecked ?? []);
   return { files: placed, unlocated, clusters, notChecked, separate: options.separate === true, summary, exitCode: exitCodeOf(summary) };
 }
 
@@ -85,16 +108,16 @@ const MAX_OTHER_KIND_BYTES = 4 * 1024 * 1024;
  * A file of another kind (corosync.conf, cluster.conf, cib.xml; see kinds.ts):
  * its own reader's diagnostics. Undefined for a keepalived.conf.
  */
-async function otherKindReport(path: string, options: ValidateOptions): Promise<FileReport | undefined> {
+async function otherKindReport(path: string, options: ValidateOptions, given?: string): Promise<FileReport | undefined> {
   let text: string;
   try {
-    if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
+    if (given !== undefined) text = given;
+    else if (statSync(path).size > MAX_OTHER_KIND_BYTES) {
       const head = readHead(path, KIND_HEAD_BYTES);
       const kind = fileKindOf(path, head);
       if (!kind) return undefined;
       return otherReport(path, [{ code: 'file-too-large', severity: 'error', message: `a ${kind.kind} above ${MAX_OTHER_KIND_BYTES} bytes is not read`, file: path, line: 1, column: 1 }], true);
-    }
-    text = readFileSync(path, 'utf8');
+    } else text = readFileSync(path, 'utf8');
   } catch {
     return undefined; // the keepalived loader reports unreadable files
   }
@@ -124,16 +147,28 @@ function withoutFragments<T extends { target: Target; result?: LoadedConfig }>(e
   return entries.filter((e) => !(e.target.found && included.has(resolve(e.target.display))));
 }
 
-/** Files as given; directories replaced by the configs found in them. */
-function expandTargets(paths: readonly string[]): Target[] {
+/** A file named by several nodes is reported once, under the first. */
+function onePerFile<T extends { target: Target }>(entries: readonly T[]): T[] {
+  return entries.filter((e, i) => entries.findIndex((o) => o.target.display === e.target.display) === i);
+}
+
+/** Files as given; directories replaced by the configs found in them; `-` is standard input. */
+function expandTargets(paths: ReadonlyArray<string | NodeTarget>, hasStdin: boolean): Target[] {
   const out: Target[] = [];
   const seen = new Set<string>();
   const add = (t: Target) => {
-    if (seen.has(t.display)) return;
-    seen.add(t.display);
+    const key = t.node !== undefined ? `node ${t.node}` : t.display;
+    if (seen.has(key)) return;
+    seen.add(key);
     out.push(t);
   };
-  for (const p of paths) {
+  for (const given of paths) {
+    const { path: p, node } = typeof given === 'string' ? { path: given, node: undefined } : given;
+    const named = node !== undefined ? { node } : {};
+    if (p === '-') {
+      add(hasStdin ? { display: STDIN_NAME, stdin: true, ...named } : { display: p, problem: unreadable(p, new Error('standard input is not available here')) });
+      continue;
+    }
     let isDir: boolean;
     try {
       isDir = statSync(p).isDirectory();
@@ -141,8 +176,8 @@ function expandTargets(paths: readonly string[]): Target[] {
       add({ display: p, problem: unreadable(p, e) });
       continue;
     }
-    if (!isDir) {
-      add({ display: p });
+    if (!isDir || node !== undefined) {
+      add({ display: p, ...named, ...(isDir ? { problem: { ...unreadable(p, new Error('')), message: `--node ${node}=${p}: ${p} is a directory; a node is one file` } } : {}) });
       continue;
     }
     const listed = listConfigs(p);
@@ -182,12 +217,15 @@ function noConfigs(dir: string): Diagnostic {
   };
 }
 
-/** Node labels: the file's base name without extension, or the whole path when two files share it. */
-function labelNodes(entries: ReadonlyArray<{ file: string; config: NonNullable<LoadedConfig['config']> }>): ClusterNode[] {
-  const short = (f: string) => basename(f, extname(f));
+/**
+ * Node labels: the name given (`--node NAME=FILE`), else the file's base name
+ * without extension, or the whole path when that name is taken twice.
+ */
+function labelNodes(entries: ReadonlyArray<{ file: string; node: string | undefined; config: NonNullable<LoadedConfig['config']> }>): ClusterNode[] {
+  const short = (e: { file: string; node: string | undefined }) => e.node ?? basename(e.file, extname(e.file));
   const counts = new Map<string, number>();
-  for (const e of entries) counts.set(short(e.file), (counts.get(short(e.file)) ?? 0) + 1);
-  return entries.map((e) => clusterNodeFromModel(counts.get(short(e.file))! > 1 ? e.file : short(e.file), e.file, e.config));
+  for (const e of entries) counts.set(short(e), (counts.get(short(e)) ?? 0) + 1);
+  return entries.map((e) => clusterNodeFromModel(e.node ?? (counts.get(short(e))! > 1 ? e.file : short(e)), e.file, e.config));
 }
 
 export function electionInput(router: VirtualRouter): VirtualRouterInput {

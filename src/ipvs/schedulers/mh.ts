@@ -27,7 +27,8 @@ export const MH_PRIMES = [251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521,
 export const MH_DEFAULT_TAB_SIZE = 4093;
 /** `IP_VS_MH_TAB_BITS` = CONFIG_IP_VS_MH_TAB_INDEX / 2, the index being 8 + the prime's position. */
 const tabBits = (size: number): number => (MH_PRIMES.indexOf(size as (typeof MH_PRIMES)[number]) + 8) >> 1;
-const KEY1 = 2654435761n;
+/** hsiphash key1 of ip_vs_mh.c (both words), used for the client lookup. */
+export const KEY1 = 2654435761n;
 const KEY2 = 2654446892n;
 
 export interface MhState {
