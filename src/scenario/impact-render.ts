@@ -53,6 +53,7 @@ function instancePhrase(f: FaultImpact, i: InstanceImpact): string {
   const vips = f.vips.filter((v) => v.instance === i.instance);
   const parts = [masterPhrase(f, i, 'master'), ...gapPhrases(i, vips)];
   if (i.transitions > 0) parts.push(`${i.transitions} transition${i.transitions === 1 ? '' : 's'}`);
+  if (i.priorities.length > 0) parts.push(`priority ${i.priorities.map((p) => `${p.node} ${p.from} → ${p.to}`).join(', ')}`);
   return parts.join('; ');
 }
 
@@ -117,7 +118,7 @@ export interface ImpactJson {
     t: number;
     events: readonly string[];
     until: number;
-    instances: readonly (WindowJson & { instance: string; transitions: number })[];
+    instances: readonly (WindowJson & { instance: string; transitions: number; priorities: readonly { node: string; from: number; to: number }[] })[];
     vips: readonly (WindowJson & { address: string; instance: string })[];
     clients?: { broken: number; refused: number; timedOut: number; servers: Readonly<Record<string, number>> };
   }[];
@@ -147,7 +148,7 @@ export function impactToJson(impact: Impact): ImpactJson {
       t: usToSeconds(f.at),
       events: f.events.map(formatEvent),
       until: usToSeconds(f.until),
-      instances: f.instances.map((i) => ({ instance: i.instance, ...windowJson(f, i), transitions: i.transitions })),
+      instances: f.instances.map((i) => ({ instance: i.instance, ...windowJson(f, i), transitions: i.transitions, priorities: i.priorities.map((p) => ({ ...p })) })),
       vips: f.vips.map((v) => ({ address: v.address, instance: v.instance, ...windowJson(f, v) })),
       ...(f.clients === undefined ? {} : { clients: { ...f.clients, servers: { ...f.clients.servers } } }),
     })),

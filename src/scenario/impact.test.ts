@@ -28,14 +28,14 @@ describe('impact of each fault', () => {
     const kill = impact.faults[0]!;
     expect(kill.at).toBe(s(6));
     expect(kill.until).toBe(s(12));
-    expect(kill.instances).toEqual([{ instance: 'VI_1', before: ['lb1'], after: ['lb2'], settledAt: s(9.609375), noneUs: 3_609_375, twoOrMoreUs: 0, transitions: 1 }]);
+    expect(kill.instances).toEqual([{ instance: 'VI_1', before: ['lb1'], after: ['lb2'], settledAt: s(9.609375), noneUs: 3_609_375, twoOrMoreUs: 0, transitions: 1, priorities: [] }]);
     expect(kill.vips).toEqual([{ address: '192.0.2.100', instance: 'VI_1', before: ['lb1'], after: ['lb2'], settledAt: s(9.609375), noneUs: 3_609_375, twoOrMoreUs: 0 }]);
     expect(kill.clients).toBeUndefined();
   });
 
   it('counts the preemption after a restart: two masters for 500 µs, two transitions (start-up not counted)', () => {
     const start = impact.faults[1]!;
-    expect(start.instances[0]).toMatchObject({ before: ['lb2'], after: ['lb1'], settledAt: s(15.414562), noneUs: 0, twoOrMoreUs: 500, transitions: 2 });
+    expect(start.instances[0]).toMatchObject({ before: ['lb2'], after: ['lb1'], settledAt: s(15.414562), noneUs: 0, twoOrMoreUs: 500, transitions: 2, priorities: [{ node: 'lb2', from: 100, to: 90 }] });
   });
 
   it('gives each VIP its availability and failover count over the run', () => {
@@ -51,7 +51,7 @@ describe('impact of each fault', () => {
 
   it('says it in one line per fault', () => {
     expect(faultLines(impact.faults[0]!)).toEqual(['6  kill lb1 → VI_1 master lb1 → lb2 after 3.609375 s; 3.609375 s without a master or VIP holder; 1 transition']);
-    expect(faultLines(impact.faults[1]!)).toEqual(['12  start lb1 → VI_1 master lb2 → lb1 after 3.414562 s; 0.0005 s with two masters holding the VIP; 2 transitions']);
+    expect(faultLines(impact.faults[1]!)).toEqual(['12  start lb1 → VI_1 master lb2 → lb1 after 3.414562 s; 0.0005 s with two masters holding the VIP; 2 transitions; priority lb2 100 → 90']);
     expect(renderImpactText(impact, tl.until)[0]).toBe('impact of each fault (measured until the next one):');
   });
 

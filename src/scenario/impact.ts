@@ -54,6 +54,8 @@ export interface InstanceImpact extends WindowStats {
   readonly instance: string;
   /** State changes of the instance's lanes inside the window. */
   readonly transitions: number;
+  /** Effective-priority changes inside the window, per node: first value → last. */
+  readonly priorities: readonly { readonly node: NodeId; readonly from: number; readonly to: number }[];
 }
 
 export interface VipImpact extends WindowStats {
@@ -212,6 +214,16 @@ function clientLoss(tl: Timeline, from: Instant, to: Instant): ClientLoss | unde
   return loss;
 }
 
+function prioritiesIn(tl: Timeline, instance: string, from: Instant, to: Instant): { node: NodeId; from: number; to: number }[] {
+  const byNode = new Map<NodeId, { node: NodeId; from: number; to: number }>();
+  for (const p of tl.priorities) {
+    if (p.instance !== instance || p.at < from || p.at >= to) continue;
+    const seen = byNode.get(p.node);
+    byNode.set(p.node, { node: p.node, from: seen?.from ?? p.from, to: p.to });
+  }
+  return [...byNode.values()].filter((p) => p.from !== p.to);
+}
+
 const transitionsIn = (tl: Timeline, instance: string, from: Instant, to: Instant): number =>
   tl.transitions.filter((x) => x.instance === instance && x.at >= from && x.at < to && x.from !== 'INIT' && x.to !== 'INIT').length;
 
@@ -227,7 +239,7 @@ export function computeImpact(tl: Timeline): Impact {
       at: f.at,
       events: f.events,
       until,
-      instances: instances.map((i) => ({ instance: i.instance, ...windowStats(i.steps, f.at, until), transitions: transitionsIn(tl, i.instance, f.at, until) })),
+      instances: instances.map((i) => ({ instance: i.instance, ...windowStats(i.steps, f.at, until), transitions: transitionsIn(tl, i.instance, f.at, until), priorities: prioritiesIn(tl, i.instance, f.at, until) })),
       vips: vips.map((v) => ({ address: v.address, instance: v.instance, ...windowStats(v.steps, f.at, until) })),
       ...(clients === undefined ? {} : { clients }),
     };
@@ -250,4 +262,4 @@ export function availability(address: string, instance: string, st: readonly Ste
 
 /** Did the fault change anything for this instance? */
 export const instanceAffected = (i: InstanceImpact): boolean =>
-  i.transitions > 0 || i.noneUs > 0 || i.twoOrMoreUs > 0 || i.before.join() !== i.after.join();
+  i.transitions > 0 || i.priorities.length > 0 || i.noneUs > 0 || i.twoOrMoreUs > 0 || i.before.join() !== i.after.join();

@@ -16,7 +16,7 @@ async function run(...argv: string[]) {
   return { code, out: io.out(), err: io.err() };
 }
 
-describe('vrrp-lab simulate: impact of each fault', () => {
+describe('vrrp-lab simulate: impact of each fault', { timeout: 30_000 }, () => {
   it('seed 000: the outside link dies and the summary says gw1 took over after 0.609475 s', async () => {
     const r = await run('simulate', 'scenarios/seed-000-gateway/gateway.scenario');
     expect(r.code, r.err).toBe(0);
