@@ -120,7 +120,7 @@ Exit status: 0 ok, 1 a scenario expectation failed, 2 bad flags, events or confi
     { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 kill lb1" --event "11 start lb1" --until 20', explain: 'crash the master at 6 s and restart it at 11 s' },
     { args: 'simulate scenarios/classic/partition.scenario --svg partition.svg', explain: 'run a scenario file, check its expectations and draw the timeline' },
     { args: 'simulate --node lb1=lb1.conf@192.0.2.11 --node lb2=lb2.conf@192.0.2.12 --event "5 fail lb1 chk" --json', explain: 'fixed addresses, a failing check script, the timeline as JSON' },
-    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 linkdown lb1 eth0" --pcap run.pcap', explain: 'write every simulated frame to a pcap file (open it in Wireshark)' },
+    { args: 'simulate --node lb1=lb1.conf --node lb2=lb2.conf --event "6 linkdown lb1 eth0" --pcap run.pcap', explain: 'write the VRRP adverts and gratuitous ARPs to a pcap file (open it in Wireshark)' },
   ],
   define(cmd: Command) {
     cmd
