@@ -56,7 +56,7 @@ export interface RunOptions {
    */
   readonly overlapUs?: DurationUs;
   /**
-   * Told how far the run has got, in virtual time, every PROGRESS_STEP_US and at
+   * Told how far the run has got, in virtual time, every twentieth of the run (at most PROGRESS_STEP_US) and at
    * the end (a long run's progress line); the run is the same with or without it.
    */
   readonly onProgress?: (now: Instant, until: Instant) => void;
@@ -111,7 +111,8 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
   const applied: AppliedEvent[] = [];
   let observations: Observation[];
   try {
-    const progress = options.onProgress === undefined ? undefined : { report: options.onProgress, until: scenario.until };
+    const stepUs = Math.min(PROGRESS_STEP_US, Math.max(1_000_000, Math.floor(scenario.until / 20)));
+    const progress = options.onProgress === undefined ? undefined : { report: options.onProgress, until: scenario.until, stepUs };
     for (const e of scenario.events) {
       await advanceTo(cluster, e.at, progress);
       applied.push({ at: e.at, event: e.event, observationIndex: cluster.observations().length });
@@ -140,17 +141,17 @@ export async function runScenario(input: Scenario | PreparedScenario, backend: N
   return { prepared, seed, timeline, results, verdicts, passed: results.every((r) => r.ok) };
 }
 
-/** Virtual time between two progress reports: an hour. */
+/** Virtual time between two progress reports: a twentieth of the run, at least 1 s, at most an hour. */
 export const PROGRESS_STEP_US = 3_600_000_000;
 
 /**
- * Advance to `at`; with a progress listener, in steps of PROGRESS_STEP_US. The
+ * Advance to `at`; with a progress listener, in steps of `stepUs`. The
  * backend runs every entry due at or before the end of each step, so the
  * order — and the run — is the same in one step or many.
  */
-async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant, progress?: { report: (now: Instant, until: Instant) => void; until: Instant }): Promise<void> {
-  while (progress !== undefined && at - cluster.now() > PROGRESS_STEP_US) {
-    await cluster.advance(PROGRESS_STEP_US);
+async function advanceTo(cluster: { now(): Instant; advance(d: number): Promise<void> }, at: Instant, progress?: { report: (now: Instant, until: Instant) => void; until: Instant; stepUs: number }): Promise<void> {
+  while (progress !== undefined && at - cluster.now() > progress.stepUs) {
+    await cluster.advance(progress.stepUs);
     progress.report(cluster.now(), progress.until);
   }
   const d = at - cluster.now();

@@ -114,7 +114,7 @@ describe('huge runs are refused with the limit named (B4, B5)', () => {
   it('B5: a rate within the limit that would open too many connections over the run is refused too', async () => {
     const r = await run('simulate', '--node', `lb1=${join(lvs, 'lb1.conf')}`, '--node', `lb2=${join(lvs, 'lb2.conf')}`, '--event', '5 clients 1000', '--until', '400');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('error[too-many-connections]: the clients would open about 395000 connections; a run opens at most 200000');
+    expect(r.err).toContain('error[too-many-connections]: the clients would open about 395000 connections; a run opens at most 50000');
   });
 });
 
