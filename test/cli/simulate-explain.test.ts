@@ -37,6 +37,30 @@ describe('simulate explains dropped adverts (trial W3)', () => {
   });
 });
 
+describe('simulate shows the cross-node findings of validate (trial W3)', () => {
+  const argv = ['simulate', '--node', 'lb1=test/cli/fixtures/conflict/lb1.conf', '--node', 'lb2=test/cli/fixtures/conflict/lb2.conf', '--until', '12', '--seed', '1'];
+
+  it('prints them before the timeline, graded as validate grades them, with the paths as given', async () => {
+    const r = await run(...argv);
+    expect(r.err).toContain("6 findings (3 errors) across the nodes' files");
+    for (const code of ['cluster-advert-int-mismatch', 'cluster-unicast-peer-missing', 'cluster-vip-mismatch']) {
+      expect(r.err).toMatch(new RegExp(`^test/cli/fixtures/conflict/lb2\\.conf:\\d+:\\d+: error\\[${code}\\]`, 'm'));
+    }
+    expect(r.err).toContain('but 1 s on lb1 (test/cli/fixtures/conflict/lb1.conf:7)');
+    expect(r.err).not.toContain(process.cwd());
+  });
+
+  it('puts them in the JSON', async () => {
+    const body = JSON.parse((await run(...argv, '--json')).out) as { crossNode: { code: string; severity: string }[] };
+    expect(body.crossNode.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['cluster-advert-int-mismatch', 'cluster-unicast-peer-missing', 'cluster-vip-mismatch']);
+  });
+
+  it('has nothing to say about agreeing files', async () => {
+    const r = await run('simulate', '--node', 'lb1=scenarios/classic/prio150.conf', '--node', 'lb2=scenarios/classic/prio100.conf', '--until', '5', '--seed', '1');
+    expect(r.err).not.toContain('across the nodes');
+  });
+});
+
 describe('simulate tells a takeover from a preemption (trial W2)', () => {
   it('a nopreempt node taking over after the master crashed reads "no advert for …", not "150 > 100 wins"', async () => {
     const r = await run('simulate', '--node', 'lb1=scenarios/classic/prio150-nopreempt.conf', '--node', 'lb2=scenarios/classic/prio100.conf',

@@ -26,6 +26,8 @@ import { diskIo, loadScenarioFile } from '../../scenario/scenario-file.js';
 import { ScenarioFileError, type Scenario } from '../../scenario/scenario.js';
 import { simulate } from '../../lab/simulate.js';
 import { timelineToJson } from '../../scenario/timeline-json.js';
+import { crossNodeFindings } from '../../scenario/cross-node.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { renderTimelineSvg } from '../../scenario/timeline-svg.js';
 import { renderTimelineText } from '../../scenario/timeline-text.js';
 import { computeImpact } from '../../scenario/impact.js';
@@ -204,6 +206,7 @@ function writeArtifacts(run: ScenarioRun, pcap: Uint8Array | undefined, options:
 function print(run: ScenarioRun, ctx: CommandContext, options: Readonly<Record<string, unknown>>): void {
   const { io, style, json } = ctx;
   const notes = run.prepared.diagnostics.filter((d) => d.severity !== 'info');
+  const crossNode = crossNodeFindings(run.prepared, (f) => display(f, io.cwd));
   if (json) {
     const body = {
       ...timelineToJson(run.timeline),
@@ -213,6 +216,7 @@ function print(run: ScenarioRun, ctx: CommandContext, options: Readonly<Record<s
       passed: run.passed,
       verdicts: verdictsToJson(run.verdicts),
       diagnostics: notes,
+      crossNode,
     };
     io.stdout.write(`${JSON.stringify(body)}\n`);
     return;
@@ -221,6 +225,7 @@ function print(run: ScenarioRun, ctx: CommandContext, options: Readonly<Record<s
     io.stderr.write(`${notes.length} finding${notes.length === 1 ? '' : 's'} in the configurations (keepalived runs them anyway; the simulation follows keepalived's corrections):\n`);
     for (const d of notes) io.stderr.write(`${formatDiagnostic(d, display(d.file, io.cwd), fileLines, style)}\n`);
   }
+  printCrossNode(crossNode, ctx);
   io.stdout.write(renderTimelineText(run.timeline, { title: `${style.bold(run.prepared.scenario.name)}`, clients: options['clients'] as ClientRows }));
   const impact = renderImpactText(computeImpact(run.timeline), run.timeline.until);
   if (impact.length > 0) io.stdout.write(`\n${impact.join('\n')}\n`);
@@ -231,6 +236,15 @@ function print(run: ScenarioRun, ctx: CommandContext, options: Readonly<Record<s
     for (const r of failed) io.stdout.write(`\n${r.message}\n`);
   }
   io.stdout.write(renderVerdicts(run.verdicts, style));
+}
+
+/** validate's cross-node findings for the files this run uses (src/scenario/cross-node.ts), before the timeline. */
+function printCrossNode(found: readonly Diagnostic[], ctx: CommandContext): void {
+  if (found.length === 0) return;
+  const errors = found.filter((d) => d.severity === 'error').length;
+  const counts = `${found.length} finding${found.length === 1 ? '' : 's'}${errors > 0 ? ` (${errors} error${errors === 1 ? '' : 's'})` : ''}`;
+  ctx.io.stderr.write(`${counts} across the nodes' files, as validate reports them (keepalived reads one file at a time and never compares them):\n`);
+  for (const d of found) ctx.io.stderr.write(`${formatDiagnostic(d, display(d.file, ctx.io.cwd), fileLines, ctx.style)}\n`);
 }
 
 // ---------------------------------------------------------------- errors
