@@ -306,3 +306,18 @@ describe('one error style, paths as given (P3, P4, P6, P9)', () => {
     expect(resume.err).not.toContain('#2:1:1: warning');
   });
 });
+
+describe('cluster simulate keeps the same bounds', () => {
+  const conf = join(root, 'scenarios', 'cluster', 'pcmk2-corosync.conf');
+  it('an event after --until is a located usage error, not silently dropped', async () => {
+    const r = await run('cluster', 'simulate', '--config', conf, '--event', '100 kill node1', '--until', '10');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('vrrp-lab cluster simulate: error: --event #1:1: event at 100 s is after the end (10 s)');
+  });
+
+  it.each(['1e9', '1000000000'])('--until %s is refused naming the limit', async (value) => {
+    const r = await run('cluster', 'simulate', '--config', conf, '--until', value);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('0…604800');
+  });
+});

@@ -97,7 +97,13 @@ function prepare(options: Readonly<Record<string, unknown>>, ctx: CommandContext
     throw new UsageError(`${read.spec.nodes.length} nodes polling a quorum device for ${until} s is more than this simulator's ${MAX_STEPS} steps: simulate a shorter time`);
   }
   if (read.spec.nodes.length === 0) throw new UsageError(`'${shownPath}' has no node with a nodeid: nothing to simulate`);
-  const events = eventLines.map((e) => parseClusterEvent(e.text, { file: e.file, line: e.line })).sort((a, b) => a.at - b.at);
+  const parsed = eventLines.map((e) => parseClusterEvent(e.text, { file: e.file, line: e.line }));
+  const late = parsed.findIndex((e) => e.at > secondsToUs(until));
+  if (late !== -1) {
+    const line = eventLines[late] as { text: string; file: string; line: number };
+    throw new UsageError(`${line.file}:${line.line}: event at ${(parsed[late] as ClusterEvent).at / 1e6} s is after the end (${until} s): nothing after the end is run; move the event or the end`);
+  }
+  const events = parsed.sort((a, b) => a.at - b.at);
   const cibPath = options['cib'] as string | undefined;
   const inputs: ClusterInputs = {
     configPath: shownPath, configText, kind: reader.kind, spec: read.spec,
