@@ -15,7 +15,7 @@ async function run(...argv: string[]) {
 /** The output's lines with runs of spaces folded, those containing `what`. */
 const rowsOf = (out: string, what: string): string[] => out.split('\n').map((l) => l.trim().replace(/ +/g, ' ')).filter((l) => l.includes(what));
 
-describe('simulate explains dropped adverts (trial W3)', () => {
+describe('simulate explains dropped adverts (trial W3)', { timeout: 30_000 }, () => {
   const argv = ['simulate', '--node', 'lb1=test/cli/fixtures/conflict/lb1.conf', '--node', 'lb2=test/cli/fixtures/conflict/lb2.conf', '--until', '12', '--seed', '1'];
 
   it('shows the first drop with its reason, a count for the rest, and the split brain caused by them', async () => {
@@ -37,7 +37,7 @@ describe('simulate explains dropped adverts (trial W3)', () => {
   });
 });
 
-describe('simulate shows the cross-node findings of validate (trial W3)', () => {
+describe('simulate shows the cross-node findings of validate (trial W3)', { timeout: 30_000 }, () => {
   const argv = ['simulate', '--node', 'lb1=test/cli/fixtures/conflict/lb1.conf', '--node', 'lb2=test/cli/fixtures/conflict/lb2.conf', '--until', '12', '--seed', '1'];
 
   it('prints them before the timeline, graded as validate grades them, with the paths as given', async () => {
@@ -61,7 +61,7 @@ describe('simulate shows the cross-node findings of validate (trial W3)', () => 
   });
 });
 
-describe('simulate tells a takeover from a preemption (trial W2)', () => {
+describe('simulate tells a takeover from a preemption (trial W2)', { timeout: 30_000 }, () => {
   it('a nopreempt node taking over after the master crashed reads "no advert for …", not "150 > 100 wins"', async () => {
     const r = await run('simulate', '--node', 'lb1=scenarios/classic/prio150-nopreempt.conf', '--node', 'lb2=scenarios/classic/prio100.conf',
       '--event', '6 kill lb1', '--event', '10 start lb1', '--event', '20 kill lb2', '--until', '26', '--seed', '1');
@@ -71,7 +71,7 @@ describe('simulate tells a takeover from a preemption (trial W2)', () => {
   });
 });
 
-describe('simulate shows a sync group waiting for its members (trial F1, P11)', () => {
+describe('simulate shows a sync group waiting for its members (trial F1, P11)', { timeout: 30_000 }, () => {
   it('prints "wants MASTER … waits for VI_IN" and a failed failover says who was master before and how long there was none', async () => {
     const r = await run('simulate', 'test/cli/fixtures/sync-group/three.scenario');
     expect(r.code).toBe(1);

@@ -89,7 +89,7 @@ describe('vrrp-lab ipvs on fuzzed arguments (property)', { timeout: 120_000 }, (
         expect([0, 2]).toContain(code);
         if (code === 2) {
           const lines = err.trimEnd().split('\n');
-          expect(lines[0]).toMatch(/^vrrp-lab ipvs: error: \S/);
+          expect(lines[0]).toMatch(/^vrrp-lab(?: ipvs)?: error: \S/);
           expect(lines.slice(1).every((l) => l === "(run 'vrrp-lab ipvs --help' for usage)")).toBe(true);
           return;
         }

@@ -28,6 +28,13 @@ describe('formatElectionTable', () => {
     );
   });
 
+  it('notes its preemption assumption when a node has nopreempt (trial P8)', () => {
+    const table = buildElectionTable({ interface: 'eth0', vrid: 10, nodes: [node('r1', 150, { nopreempt: true }), node('r2', 120, { nopreempt: true }), node('r3', 100)] });
+    expect(formatElectionTable(table, plainStyle).split('\n')[1]).toBe('  assumes preemption; nopreempt on r1, r2: the current master keeps the role');
+    const preempting = buildElectionTable({ interface: 'eth0', vrid: 10, nodes: [node('r1', 150), node('r2', 120)] });
+    expect(formatElectionTable(preempting, plainStyle)).not.toContain('assumes preemption');
+  });
+
   it('marks clamped priorities and FAULT', () => {
     const table = buildElectionTable({
       interface: 'eth0',

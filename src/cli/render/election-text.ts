@@ -24,6 +24,8 @@ export function formatElectionTable(table: ElectionTable, style: Style): string 
   ];
   for (const t of table.trackers) out.push(`  ${letters.get(t.id)} = ${describeTracker(t)}`);
   if (table.note) out.push(style.dim(`  note: ${table.note}`));
+  const nopreempt = [...new Set(table.nodes.filter((n) => n.nopreempt).map((n) => n.node))];
+  if (nopreempt.length > 0) out.push(style.dim(`  assumes preemption; nopreempt on ${nopreempt.join(', ')}: the current master keeps the role`));
   const header = ['down', ...table.nodes.map((n) => n.node), 'master'];
   const body = table.rows.map((r) => [
     r.down.length === 0 ? '-' : r.down.map((id) => letters.get(id) ?? id).join(' '),
