@@ -12,7 +12,9 @@
 //        ← lab (the one registry below the CLI that names backends)
 //        ← testing (what users' test suites import: matchers, the vitest setup,
 //          the testcontainers module; a host: its waits run on real time)
-//        ← cli, tui
+//        ← lesson (the lab's lessons: read, run as live sessions, graded)
+//        ← cli, tui (tui: the terminal lab, a host; it sees a session through
+//          lesson/contract.ts)
 //
 // Clocks and randomness (Date, performance, timers, Math.random, crypto's
 // random) are for the hosts only: runtime, docker and cli run on real time;
@@ -41,12 +43,13 @@ export const LAYERS = {
   scenario: ['core', 'config', ...ENGINES, 'check', 'spec'],
   lab: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario'],
   testing: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab'],
-  tui: ['core', 'config', ...ENGINES, 'check', 'spec', 'scenario'],
-  cli: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab', 'testing', 'tui'],
+  lesson: ['core', 'config', ...ENGINES, 'check', 'spec', 'scenario', 'lab'],
+  tui: ['core', 'config', ...ENGINES, 'check', 'spec', 'scenario', 'lesson'],
+  cli: ['core', 'config', ...ENGINES, 'check', 'spec', ...BACKENDS, 'scenario', 'lab', 'testing', 'lesson', 'tui'],
 };
 
 /** Folders that run on a real clock: the only ones that may read it or draw unseeded randomness. */
-export const HOSTS = ['runtime', 'docker', 'testing', 'cli'];
+export const HOSTS = ['runtime', 'docker', 'testing', 'cli', 'tui'];
 /** Besides the hosts, the registry may draw a fresh seed for a run nobody seeded (src/lab/seed.ts). */
 const SEEDERS = [...HOSTS, 'lab'];
 
