@@ -182,6 +182,12 @@ export interface LabView {
 
 export type ActResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
 
+/** An action as the learner gave it, at the virtual time it was applied (since the cluster last (re)started). */
+export interface RecordedAction {
+  readonly at: Instant;
+  readonly line: string;
+}
+
 export interface LabSession {
   readonly lesson: Lesson;
   view(): LabView;
@@ -195,7 +201,34 @@ export interface LabSession {
   reload(): Promise<void>;
   /** Make `number` the current task (its goals are checked from now on). */
   selectTask(number: number): void;
+  /** The learner's actions since the cluster last (re)started: what grading replays. */
+  actions(): readonly RecordedAction[];
   close(): Promise<void>;
+}
+
+/** A line of a lesson file and where it was written (for located errors). */
+export interface LessonLine {
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * What a session of either kind is opened from: the lesson, its `lab` block,
+ * each task's `goal` block and the folder with the learner's copies of the
+ * lesson's files. The reader (lesson-file.ts) makes it; `vrrp` and `cluster`
+ * sessions each parse the setup and goal lines in their own words.
+ */
+export interface SessionInputs {
+  readonly lesson: Lesson;
+  /** The `lab` block: scenario header words (node/config/seed/…) and optional timed events that set the scene. */
+  readonly setup: readonly LessonLine[];
+  /** Index = task number − 1: that task's goal lines. */
+  readonly goals: readonly (readonly LessonLine[])[];
+  /** Holds the learner's copies of `lesson.files`; the setup's file names resolve here. */
+  readonly workspace: string;
+  readonly seed: number;
 }
 
 // ---------------------------------------------------------------- grading
