@@ -191,7 +191,7 @@ export interface RecordedAction {
 export interface LabSession {
   readonly lesson: Lesson;
   view(): LabView;
-  /** Apply one action in the scenario's words (`kill lb1`, `partition lb1 | lb2`, `heal`); a bad line is `{ok:false}` with why. */
+  /** Apply one action in the scenario's words (`kill lb1`, `partition lb1 lb2`, `heal`); a bad line is `{ok:false}` with why. */
   act(line: string): Promise<ActResult>;
   /** Let virtual time pass (the simulator runs it at once; Docker waits). */
   advance(us: number): Promise<void>;
@@ -199,11 +199,33 @@ export interface LabSession {
   step(): Promise<void>;
   /** Re-read the workspace files; valid files restart the cluster with them, findings otherwise. */
   reload(): Promise<void>;
-  /** Make `number` the current task (its goals are checked from now on). */
+  /** Make `number` the current task (its goals are checked from now on; saved as where to resume). */
   selectTask(number: number): void;
+  /** Every task with its goals as last judged; `done` is sticky and saved in the learner's progress. */
+  tasks(): readonly TaskStatus[];
+  /** The folder with the learner's copies of the lesson's files (the app watches it and calls `reload`). */
+  readonly workspace: string;
+  /** Put the lesson's own files back in the workspace, forget its progress, restart at task 1. */
+  reset(): Promise<void>;
   /** The learner's actions since the cluster last (re)started: what grading replays. */
   actions(): readonly RecordedAction[];
   close(): Promise<void>;
+}
+
+/** A lesson in the list: `vrrp-lab lab` with no argument, and the app's `l` key. */
+export interface LessonEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly tasks: number;
+  readonly done: number;
+  /** The lesson cannot run here (e.g. a cluster lesson on Docker): why. */
+  readonly unavailable?: string;
+}
+
+/** What the app is given: the lessons and a way to open one (resuming at its saved task). */
+export interface LabHost {
+  lessons(): readonly LessonEntry[];
+  open(id: string): Promise<LabSession>;
 }
 
 /** A line of a lesson file and where it was written (for located errors). */
