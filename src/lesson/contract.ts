@@ -270,3 +270,32 @@ export interface LessonGrade {
   readonly tasks: readonly TaskGrade[];
   readonly passed: boolean;
 }
+
+// ---------------------------------------------------------------- drivers
+
+/**
+ * One kind of cluster under a session (`vrrp`: keepalived/LVS through the
+ * Backend port; `cluster`: corosync/RHCS/Pacemaker in the cluster simulator).
+ * The session (session.ts) keeps what every kind shares — tasks, done marks,
+ * progress, the recorded actions, reset — and asks the driver for the rest.
+ */
+export interface SessionDriver {
+  /** What the panels show now (the session adds `task` and `findings`). */
+  view(): Omit<LabView, 'task' | 'findings'>;
+  /** Parse and apply one action at the current time. */
+  act(line: string): Promise<ActResult>;
+  advance(us: number): Promise<void>;
+  step(): Promise<void>;
+  /**
+   * Re-read the workspace files and start the cluster again at time 0 with them
+   * (the setup's timed events replayed). Returns validation findings as
+   * `file:line:col: severity: message`; with an error among them the old cluster keeps running.
+   */
+  restart(): Promise<readonly string[]>;
+  /** Judge goal lines over [from, now] given the actions applied in that window. */
+  judge(goals: readonly LessonLine[], from: Instant, actions: readonly RecordedAction[]): readonly GoalStatus[];
+  close(): Promise<void>;
+}
+
+/** Opens a driver of one kind; a bad setup or goal line is a located error (LessonFileError). */
+export type DriverFactory = (inputs: SessionInputs, options: { readonly backend: 'sim' | 'docker' }) => Promise<SessionDriver>;
