@@ -12,7 +12,7 @@ import { secondsToUs, type Instant } from '../../core/time.js';
 import { readerFor, type ClusterScenario } from '../../scenario/cluster/index.js';
 import { checkClusterEvents, ClusterSimulation, parseClusterEvent, type ClusterInputs, type ClusterOutEvent, type ClusterNote } from '../../sim/cluster/index.js';
 import { withDataSafety } from '../../sim/cluster/data-safety.js';
-import { allClusterAgentFactories } from './agents.js';
+import { clusterAgents, withCib } from './replay.js';
 import { judgeAll, type ExpectationFailure } from './expect.js';
 
 export interface ClusterRun {
@@ -27,35 +27,33 @@ export interface ClusterRun {
   readonly inputs: ClusterInputs;
 }
 
-/** The simulator's inputs for a configuration text (and a scenario's extras). */
-export function clusterInputs(configText: string, configPath: string, extras?: ClusterScenario['extras']): { inputs: ClusterInputs; diagnostics: readonly Diagnostic[] } {
+/** The simulator's inputs for a configuration text (and a scenario's extras), or only the reader's findings when it cannot run. */
+export function readClusterInputs(configText: string, configPath: string, extras?: ClusterScenario['extras']): { inputs?: ClusterInputs; diagnostics: readonly Diagnostic[] } {
   const reader = readerFor(configText, configPath);
-  if (reader === undefined) throw new ScenarioError('bad-config', `'${configPath}' is neither a cluster.conf nor a corosync.conf`, { file: configPath, line: 1, column: 1 });
+  if (reader === undefined) return { diagnostics: [{ code: 'unknown-cluster-config', severity: 'error', message: `'${configPath}' is neither a cluster.conf nor a corosync.conf`, file: configPath, line: 1, column: 1 }] };
   const read = reader.read(configText, configPath, {});
-  if (read.spec === undefined) {
-    const first = read.diagnostics.find((d) => d.severity === 'error');
-    throw new ScenarioError('bad-config', `${configPath} cannot run: ${first?.message ?? 'unreadable'}`, { file: first?.file ?? configPath, line: first?.line ?? 1, column: first?.column ?? 1 });
-  }
+  if (read.spec === undefined) return { diagnostics: read.diagnostics };
   return { inputs: { configPath, configText, kind: reader.kind, spec: read.spec, ...(extras ? { extras } : {}) }, diagnostics: read.diagnostics };
+}
+
+/** The simulator's inputs for a configuration text (and a scenario's extras); a file that cannot run is a located ScenarioError. */
+export function clusterInputs(configText: string, configPath: string, extras?: ClusterScenario['extras']): { inputs: ClusterInputs; diagnostics: readonly Diagnostic[] } {
+  const read = readClusterInputs(configText, configPath, extras);
+  if (read.inputs !== undefined) return { inputs: read.inputs, diagnostics: read.diagnostics };
+  const first = read.diagnostics.find((d) => d.severity === 'error');
+  if (first?.code === 'unknown-cluster-config') throw new ScenarioError('bad-config', first.message, { file: configPath, line: 1, column: 1 });
+  throw new ScenarioError('bad-config', `${configPath} cannot run: ${first?.message ?? 'unreadable'}`, { file: first?.file ?? configPath, line: first?.line ?? 1, column: first?.column ?? 1 });
 }
 
 export function runClusterScenario(scn: ClusterScenario, configText: string): ClusterRun {
   const read = clusterInputs(configText, scn.configPath, scn.extras);
-  const inputs: ClusterInputs = scn.cibPath === undefined ? read.inputs : { ...read.inputs, cibPath: scn.cibPath, cibText: readCibText(scn.cibPath) };
-  const made = allClusterAgentFactories.map((f) => f(inputs));
-  const agents = made.flatMap((m) => m.agents);
-  const diagnostics = [...read.diagnostics, ...made.flatMap((m) => m.diagnostics ?? [])];
+  const inputs = withCib(read.inputs, scn, (p) => readFileSync(p, 'utf8'));
+  const made = clusterAgents(inputs);
+  const agents = made.agents;
+  const diagnostics = [...read.diagnostics, ...made.diagnostics];
   const script = scn.events.map((e) => parseClusterEvent(e.text, { file: scn.file, line: e.line })).sort((a, b) => a.at - b.at);
   checkClusterEvents(inputs.spec, script, agents);
   const run = new ClusterSimulation(inputs.spec, script, { seed: scn.seed, until: secondsToUs(scn.untilS) as Instant, agents }).run();
   const events = withDataSafety(run.events);
   return { file: scn.file, seed: scn.seed, untilS: scn.untilS, events, notes: run.notes, failures: judgeAll(scn.expectations, events), diagnostics, inputs };
-}
-
-function readCibText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ScenarioError('bad-config', `cannot read the CIB '${path}': ${(e as Error).message}`, { file: path, line: 1, column: 1 });
-  }
 }

@@ -175,6 +175,16 @@ function storage(p: P, line: number, rest: Word[], end: number): void {
   p.drbd.push({ name: name.w, nodes: [a.w, b.w], dualPrimary, fencing });
 }
 
+/**
+ * The words of one expectation without `expect` (`40 quorate node1`, `fenced node3 before 50`,
+ * `never corruption`), written at `loc` (where the first word starts): what the lab's goal
+ * lines reuse. A mistake is a located ScenarioError.
+ */
+export function parseClusterExpectation(text: string, loc: Loc): ClusterExpectation {
+  const words: Word[] = [...text.matchAll(/\S+/g)].map((m) => ({ w: m[0], col: loc.column + (m.index ?? 0) }));
+  return expectation(new P(loc.file), loc.line, words, loc.column, text.trim());
+}
+
 function expectation(p: P, line: number, w: Word[], end: number, text: string): ClusterExpectation {
   const loc = { file: p.file, line, column: w[0]?.col ?? end };
   const base = { loc, text };
