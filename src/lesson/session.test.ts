@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { gradeLesson } from './grade.js';
 import { createLabHost } from './session.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/lessons', import.meta.url));
@@ -86,5 +87,45 @@ describe('a VRRP lab session on the simulator', () => {
     const md = join(labs, '01-pair', 'lesson.md');
     writeFileSync(md, readFileSync(md, 'utf8').replace('reach master VI_1 lb2', 'reach master VI_9 lb3'));
     await expect(createLabHost({ labsDir: labs, home, backend: 'sim' }).open('01-pair')).rejects.toThrow(/lesson\.md:17:\d+: error\[lesson-goal-unknown-node\]: unknown node 'lb3'/);
+  });
+});
+
+describe('grading', () => {
+  it("runs the lesson's solutions and passes; the same seed gives the same grade", async () => {
+    const { labs, home } = setup();
+    const host = createLabHost({ labsDir: labs, home, backend: 'sim' });
+    const file = host.find('01-pair');
+    const a = await gradeLesson(file, { backend: 'sim', solution: true });
+    expect(a.passed).toBe(true);
+    expect(a.tasks.map((t) => [t.number, t.passed, t.actions])).toEqual([[1, true, ['edit lb2.conf "priority 100" "priority 200"', 'after 5']], [2, true, ['kill lb1', 'kill lb2']]]);
+    expect(a.tasks[0]?.goals[0]).toEqual({ text: 'reach master VI_1 lb2', met: true, detail: expect.stringMatching(/^reached at \d/) });
+    expect(await gradeLesson(file, { backend: 'sim', solution: true })).toEqual(a);
+  });
+
+  it('fails a solution whose edit does not apply, saying where and why', async () => {
+    const { labs, home } = setup();
+    const md = join(labs, '01-pair', 'lesson.md');
+    writeFileSync(md, readFileSync(md, 'utf8').replace('"priority 100" "priority 200"', '"priority 99" "priority 200"'));
+    const file = createLabHost({ labsDir: labs, home, backend: 'sim' }).find('01-pair');
+    const g = await gradeLesson(file, { backend: 'sim', solution: true });
+    expect(g.passed).toBe(false);
+    expect(g.tasks[0]?.goals).toEqual([{ text: 'edit lb2.conf "priority 99" "priority 200"', met: false, detail: expect.stringMatching(/lesson\.md:30:1: "priority 99" occurs nowhere in lb2\.conf/) }]);
+  });
+
+  it("replays the learner's recorded progress: done tasks pass again, the others fail", async () => {
+    const { labs, home } = setup();
+    const host = createLabHost({ labsDir: labs, home, backend: 'sim' });
+    const s = await host.open('01-pair');
+    s.selectTask(2);
+    await s.advance(3_000_000);
+    await s.act('kill lb1');
+    await s.advance(2_000_000);
+    await s.act('kill lb2');
+    await s.advance(1_000_000);
+    expect(s.tasks()[1]?.done).toBe(true);
+    await s.close();
+    const g = await gradeLesson(host.find('01-pair'), { backend: 'sim', solution: false, store: host.store });
+    expect(g.tasks.map((t) => [t.passed, t.actions])).toEqual([[false, []], [true, ['3 s: kill lb1', '5 s: kill lb2']]]);
+    expect(g.tasks[0]?.goals[0]).toMatchObject({ met: false, detail: 'task not done yet' });
   });
 });
