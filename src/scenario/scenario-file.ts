@@ -305,6 +305,14 @@ function parseRange(text: string): [Instant, Instant] | undefined {
   return from !== undefined && to !== undefined && from <= to ? [from, to] : undefined;
 }
 
+/**
+ * Parse a FACT — what follows the time in an `expect T …` line — given as
+ * tokens located in `ctx` (the lab's goal lines: `reach master VI_1 lb2`).
+ */
+export function parseFact(tokens: readonly Token[], ctx: ParseContext, endColumn: number, nodes: readonly NodeId[]): { ok: true; value: Predicate } | { ok: false; diagnostics: Diagnostic[] } {
+  return parsePredicate({ ctx, tokens, end: endColumn }, tokens, nodes);
+}
+
 function parsePredicate(line: Line, tokens: readonly Token[], nodes: readonly NodeId[]): { ok: true; value: Predicate } | { ok: false; diagnostics: Diagnostic[] } {
   const ctx = line.ctx;
   const bad = (column: number, code: string, message: string, hint?: string): { ok: false; diagnostics: Diagnostic[] } => ({ ok: false, diagnostics: [diagnosticAt(ctx, column, code, message, hint)] });

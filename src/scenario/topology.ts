@@ -180,7 +180,7 @@ function checkEvents(events: readonly ScenarioEvent[], nodes: readonly PreparedN
 }
 
 /** What is wrong with an event, and which argument (0-based, after the word) to point at. */
-function eventProblem(ev: ClusterEvent, nodes: readonly PreparedNode[]): { code: string; message: string; arg: number } | undefined {
+export function eventProblem(ev: ClusterEvent, nodes: readonly PreparedNode[]): { code: string; message: string; arg: number } | undefined {
   const node = 'node' in ev ? nodes.find((n) => n.id === ev.node) : undefined;
   if ('node' in ev && node === undefined) return { code: 'event-unknown-node', message: `unknown node '${ev.node}' (nodes: ${nodes.map((n) => n.id).join(', ')})`, arg: 0 };
   if ((ev.kind === 'fail' || ev.kind === 'ok') && node && !node.vrrp.scripts.some((s) => s.name === ev.script)) {

@@ -58,6 +58,14 @@ describe('the lab app', () => {
     app.unmount();
   });
 
+  it('takes a whole typed line in one chunk, as a terminal delivers fast typing (tmux send-keys)', async () => {
+    const { app, session, press } = await start();
+    await press(':kill lb1\r');
+    await until(app.lastFrame, '✓ reach master VI_1 lb2');
+    expect(session.calls).toContain('act kill lb1');
+    app.unmount();
+  });
+
   it('keeps a refused : line open with the error, and never crashes', async () => {
     const { app, press } = await start();
     await press(':', 'explode lb1', '\r');
@@ -183,8 +191,12 @@ describe('the lab app', () => {
     await press('t', 'j', '\r');
     await until(app.lastFrame, 'Task 2/2');
     await press(':', 'start lb1', '\r');
-    const f = await until(app.lastFrame, 'every task done');
+    let f = await until(app.lastFrame, '✓ Lesson done: 2/2 tasks');
     expect(f).toContain('The highest priority wins.');
+    expect(f).toMatch(/VI_1\s+MASTER\*/);
+    await press('s');
+    f = await until(app.lastFrame, 's smaller');
+    expect(f).not.toContain('VIP 192.0.2.100');
     await press('\u001b');
     await until(app.lastFrame, 'VIP 192.0.2.100');
     app.unmount();

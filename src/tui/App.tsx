@@ -33,7 +33,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useVirtualClock } from './hooks/use-virtual-clock.js';
 import { useWorkspaceWatch } from './hooks/use-workspace-watch.js';
 import { layoutFor, type Layout } from './layout.js';
-import { commandDone, commandFailed, forLesson, handleKey, initialUi, maybeSummary, notify, speedOf, type Effect, type KeyContext, type KeyPress, type UiState } from './state.js';
+import { commandDone, commandFailed, forLesson, handleKey, initialUi, maybeSummary, notify, speedOf, splitKeys, type Effect, type KeyContext, type KeyPress, type UiState } from './state.js';
 
 export interface AppProps {
   readonly host: LabHost;
@@ -54,7 +54,13 @@ export function firstLesson(host: LabHost): string | undefined {
 export function App({ host, lesson, onSession }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const [session, setSession] = useState<LabSession>();
+  const [session, setSessionState] = useState<LabSession>();
+  // Keys may come before a render shows the newest session: effects read it here.
+  const sessionRef = useRef<LabSession>(undefined);
+  const setSession = useCallback((s: LabSession | undefined) => {
+    sessionRef.current = s;
+    setSessionState(s);
+  }, []);
   const [view, setView] = useState<LabView>();
   const [tasks, setTasks] = useState<readonly TaskStatus[]>([]);
   const [ui, setUiState] = useState<UiState>(initialUi);
@@ -88,7 +94,7 @@ export function App({ host, lesson, onSession }: AppProps) {
       setError(`cannot open ${id}: ${message(e)}`);
       setUi((u) => ({ ...u, overlay: { kind: 'lessons', cursor: 0 } }));
     }
-  }, [host, onSession, refresh, setUi]);
+  }, [host, onSession, refresh, setSession, setUi]);
 
   useEffect(() => {
     const id = lesson ?? firstLesson(host);
@@ -111,7 +117,10 @@ export function App({ host, lesson, onSession }: AppProps) {
     refresh(s);
   }, [refresh, setUi]);
 
-  useWorkspaceWatch(session?.workspace, (file) => session && void reload(session, `${file || 'a file'} changed`), (m) => setUi((u) => notify(u, m, true)));
+  useWorkspaceWatch(session?.workspace, (file) => {
+    // Only the lesson's own files: an editor's swap and backup files restart nothing.
+    if (session && (file === '' || session.lesson.files.includes(file))) void reload(session, `${file || 'a file'} changed`);
+  }, (m) => setUi((u) => notify(u, m, true)));
 
   const layout = layoutFor(size.columns, size.rows, view?.strip.length ?? 0);
   const entries = useMemo(() => filterLog(view?.log ?? [], ui.filter), [view, ui.filter]);
@@ -122,22 +131,30 @@ export function App({ host, lesson, onSession }: AppProps) {
       const entry = host.lessons()[effect.index];
       if (!entry) return;
       if (entry.unavailable) return setUi((u) => notify(u, `${entry.id}: ${entry.unavailable}`, true));
-      return open(entry.id, session);
+      return open(entry.id, sessionRef.current);
     }
-    if (!session) return;
+    const current = sessionRef.current;
+    if (!current) {
+      if (effect.kind === 'act') setUi((u) => commandFailed(u, effect.line, 'no lesson is open yet (l lists the lessons)'));
+      return;
+    }
     try {
-      await runOnSession(session, effect, setUi, reload);
+      await runOnSession(current, effect, setUi, reload);
     } catch (e) {
       setUi((u) => notify(u, message(e), true));
     }
-    refresh(session);
-  }, [exit, host, open, refresh, reload, session, setUi]);
+    refresh(current);
+  }, [exit, host, open, refresh, reload, setUi]);
 
   useInput((input: string, key: Key) => {
     const ctx = keyContext(session, view, tasks, host, entries.length, layout);
-    const result = handleKey(uiRef.current, toKeyPress(input, key), ctx);
-    setUi(() => result.ui);
-    if (result.effect) void run(result.effect);
+    const effects: Effect[] = [];
+    for (const press of splitKeys(toKeyPress(input, key))) {
+      const result = handleKey(uiRef.current, press, ctx);
+      setUi(() => result.ui);
+      if (result.effect) effects.push(result.effect);
+    }
+    void effects.reduce((p, e) => p.then(() => run(e)), Promise.resolve());
   });
 
   const suggestions = ui.overlay.kind === 'command' && view ? candidates(ui.overlay.text, verbsFor(view.kind), namesIn(view)) : [];
@@ -230,13 +247,16 @@ function Body({ ui, layout, session, view, tasks, host, error, entries }: BodyPr
     const items = lesson.tasks.map((t) => ({ label: `${t.number}. ${t.title}`, done: tasks.find((s) => s.number === t.number)?.done ?? false }));
     return <ListOverlay title={lesson.title} text={lesson.intro} items={items} cursor={o.cursor} width={layout.width} height={height} />;
   }
-  if (o.kind === 'summary' && lesson) return <SummaryCard lesson={lesson} width={layout.width} height={height} />;
+  if (o.kind === 'summary' && o.full && lesson) return <SummaryCard lesson={lesson} width={layout.width} height={height} />;
   const n = view?.task?.number ?? 0;
   return (
     <Box flexDirection="column">
       <Box>
         <ClusterPanel view={view} width={layout.clusterWidth} height={layout.top} />
-        <LessonPane lesson={lesson} view={view} tasks={tasks} hintsShown={ui.hints[n] ?? 0} solutionShown={ui.solutions.includes(n)} width={layout.lessonWidth} height={layout.top} {...(error ? { error } : {})} />
+        {o.kind === 'summary' && lesson
+          // The card takes the lesson pane's place: the cluster that got there stays in view.
+          ? <SummaryCard lesson={lesson} width={layout.lessonWidth} height={layout.top} />
+          : <LessonPane lesson={lesson} view={view} tasks={tasks} hintsShown={ui.hints[n] ?? 0} solutionShown={ui.solutions.includes(n)} width={layout.lessonWidth} height={layout.top} {...(error ? { error } : {})} />}
       </Box>
       <TimelineStrip view={view} width={layout.width} lanes={layout.lanes} />
       <EventLog entries={entries} total={view?.log.length ?? 0} filter={ui.filter} scroll={ui.scroll} height={layout.log} width={layout.width} />

@@ -18,6 +18,8 @@ export interface MountOptions {
   readonly lesson?: string;
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
+  /** Keep stray console output out of the frame (off in tests: vitest's console cannot be patched). */
+  readonly patchConsole?: boolean;
 }
 
 const SIGNALS = { SIGTERM: 143, SIGHUP: 129 } as const;
@@ -28,7 +30,7 @@ export async function mount(options: MountOptions): Promise<void> {
   let session: LabSession | undefined;
   const leave = enterFullScreen(stdout);
   const instance = render(<App host={options.host} lesson={options.lesson} onSession={(s) => { session = s; }} />, {
-    stdout, stdin, exitOnCtrlC: true, maxFps: 30, patchConsole: true,
+    stdout, stdin, exitOnCtrlC: true, maxFps: 30, patchConsole: options.patchConsole ?? true,
   });
   const closeSession = () => session?.close().catch(() => undefined);
   const onSignal = (signal: keyof typeof SIGNALS) => {

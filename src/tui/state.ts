@@ -32,7 +32,8 @@ export type Overlay =
   | { readonly kind: 'confirm'; readonly question: Question }
   | { readonly kind: 'lessons'; readonly cursor: number }
   | { readonly kind: 'tasks'; readonly cursor: number }
-  | { readonly kind: 'summary' };
+  /** The lesson's summary card: in the lesson pane's place, or `full` screen (`s`). */
+  | { readonly kind: 'summary'; readonly full?: boolean };
 
 export interface UiState {
   readonly paused: boolean;
@@ -82,6 +83,22 @@ export interface KeyPress {
   readonly ctrl?: boolean;
 }
 
+/**
+ * A chunk of plain input as single keys: a terminal delivers pasted text, or
+ * text and Enter typed faster than a frame (tmux send-keys), as one chunk.
+ * Escape sequences (arrows, esc) come already parsed by ink and pass as they are.
+ */
+export function splitKeys(key: KeyPress): readonly KeyPress[] {
+  const flags = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.escape || key.ctrl;
+  if (flags || [...key.input].length <= 1) return [key];
+  return [...key.input].map((c): KeyPress => {
+    if (c === '\r' || c === '\n') return { input: '', return: true };
+    if (c === '\t') return { input: '', tab: true };
+    if (c === '\u007f' || c === '\b') return { input: '', backspace: true };
+    return { input: c };
+  });
+}
+
 export type Effect =
   | { readonly kind: 'act'; readonly line: string }
   | { readonly kind: 'step' }
@@ -128,6 +145,7 @@ export function handleKey(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResul
     case 'summary':
       if (key.input === 'l') return to({ ...ui, summaryClosed: true }, { kind: 'lessons', cursor: 0 });
       if (key.input === 'x') return to({ ...ui, summaryClosed: true }, { kind: 'confirm', question: 'reset' });
+      if (key.input === 's') return to(ui, { kind: 'summary', full: !o.full });
       return closeKey(ui, key, true);
     case 'help': return closeKey(ui, key, false);
     case 'none': return mainKey(ui, key, ctx);
@@ -162,7 +180,7 @@ function mainKey(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResult {
     case 't': return to(ui, { kind: 'tasks', cursor: (ctx.task?.number ?? 1) - 1 });
     case 'x': return ctx.task ? to(ui, { kind: 'confirm', question: 'reset' }) : same(ui);
     case 'r': return { ui: { ...ui, message: { text: 're-reading the files…', error: false } }, effect: { kind: 'reload' } };
-    case 's': return ctx.allDone ? to(ui, { kind: 'summary' }) : same(ui);
+    case 's': return ctx.allDone ? to(ui, { kind: 'summary', full: true }) : same(ui);
     default: return same(ui);
   }
 }

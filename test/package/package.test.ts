@@ -25,7 +25,7 @@ describe('the packed package in a project of its own', { timeout: 600_000 }, () 
 
   it('installs what a user needs: the built entry points with source maps that carry their sources, the node image inputs, the scenarios; no tests, no sources', () => {
     const pkg = join(consumer.dir, 'node_modules', 'vrrp-lab');
-    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/vitest.js', 'dist/src/testing/matchers.d.ts', 'dist/src/testing/testcontainers/index.js', 'Dockerfile.node', 'docker/observe.sh', 'docker/control.sh', 'bin/vrrp-lab.js', 'scenarios/classic/master-crash.scenario']) {
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/vitest.js', 'dist/src/testing/matchers.d.ts', 'dist/src/testing/testcontainers/index.js', 'Dockerfile.node', 'docker/observe.sh', 'docker/control.sh', 'bin/vrrp-lab.js', 'scenarios/classic/master-crash.scenario', 'labs/01-election/lesson.md']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     for (const f of ['src/index.ts', 'dist/src/testing/matchers.test.js', 'test', 'package-lock.json']) expect(existsSync(join(pkg, f)), f).toBe(false);

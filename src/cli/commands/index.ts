@@ -64,6 +64,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./ipvs.js')).ipvsCommand,
   },
   {
+    usage: 'lab [lesson]',
+    summary: 'the terminal lab: lessons that break a cluster and watch it heal, checked live (--check grades them in CI)',
+    example: { args: 'lab 01-election', explain: 'open the first lesson in the terminal app' },
+    load: async () => (await import('./lab.js')).labCommand,
+  },
+  {
     usage: 'cluster',
     summary: 'corosync/Pacemaker/RHCS clusters: membership, quorum and fencing in virtual time',
     example: { args: 'cluster simulate --config corosync.conf --event "8 kill node3" --until 30', explain: 'crash node3 at 8 s: when the others notice, and their quorum' },

@@ -26,7 +26,8 @@ export function footerKeys(overlay: Overlay): string {
     case 'confirm': return 'y yes · any other key: no';
     case 'lessons': return 'j/k move · enter open · esc back';
     case 'tasks': return 'j/k move · enter select · esc back';
-    case 'help': case 'summary': return 'esc back';
+    case 'help': return 'esc back';
+    case 'summary': return `esc back · s ${overlay.full ? 'smaller' : 'full screen'} · l lessons · x reset`;
     case 'none': return ': act · space pause · h hint · t tasks · ? help · q quit';
   }
 }

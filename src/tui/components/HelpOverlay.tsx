@@ -14,7 +14,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['r', 're-read the files now (they are also watched)'],
   ['j/k ↑/↓', 'scroll the event log (PgUp/PgDn: a page)'],
   ['/', 'filter the event log (esc clears)'],
-  ['s', 'the summary card, once every task is done'],
+  ['s', 'the summary card, full screen, once every task is done'],
   ['esc', 'back'],
   ['q', 'quit (ctrl-c always quits)'],
 ];
