@@ -29,7 +29,7 @@
  * - `keep=FILE:DEST` — after the run, copy FILE (written in the scratch directory)
  *   to DEST in the checkout (the SVG pictures the docs embed); the test compares it.
  * `<!-- example file=PATH -->` instead shows a file of the checkout as it is (the
- * configurations the examples run). `<!-- example not-run: REASON -->` marks output
+ * configurations the examples run; a file holding ``` fences goes in a ```` block). `<!-- example not-run: REASON -->` marks output
  * that cannot be regenerated here (Docker runs, measured on real containers).
  *
  * Rules: no normalisation but the scratch directory's path (shown as `.`);
@@ -86,8 +86,10 @@ export function findExamples(markdown: string, docName: string): ExampleBlock[] 
     if (lines[open] === undefined || !/^```/.test(lines[open]!)) {
       throw new Error(`${docName}:${markerLine}: an example marker must be followed by a fenced block (\`\`\`) on the next line`);
     }
+    // The block closes with a fence as long as its opening one: ```` around a file that holds ``` fences itself.
+    const fence = /^`+/.exec(lines[open]!)![0];
     let close = open + 1;
-    while (close < lines.length && lines[close] !== '```') close++;
+    while (close < lines.length && lines[close] !== fence) close++;
     if (close >= lines.length) throw new Error(`${docName}:${open + 1}: fenced block never closed`);
     blocks.push(parseMarker(header, markerLine, docName, { start: open + 1, end: close }));
     i = close;

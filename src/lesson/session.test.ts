@@ -75,6 +75,13 @@ describe('a VRRP lab session on the simulator', () => {
     expect(task?.done).toBe(false);
     expect(s.actions()).toEqual([{ at: 5_000_000, line: 'kill lb1' }]);
     expect(s.view().log.find((e) => e.kind === 'action')).toMatchObject({ at: 5_000_000, text: 'kill lb1' });
+    // step: to the next thing the nodes do, and it is in the log
+    await s.step();
+    const stepped = s.view().now;
+    expect(stepped).toBeGreaterThan(10_000_000);
+    const last = s.view().log.at(-1)?.at ?? 0;
+    expect(stepped - last).toBeGreaterThanOrEqual(0);
+    expect(stepped - last).toBeLessThan(10_000); // a step ends in the 10 ms slice the change happened in
     s.selectTask(2);
     await s.act('kill lb2');
     await s.advance(1_000_000);

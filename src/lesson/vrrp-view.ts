@@ -145,6 +145,12 @@ export function runLog(tl: Timeline, actions: ReadonlySet<number>): Omit<LogEntr
   for (const t of tl.transitions) push(t.seq, { at: t.at, node: t.node, text: `${t.instance} ${t.from} → ${t.to} (priority ${t.priority})`, why: t.reason, kind: 'change' });
   for (const p of tl.priorities) push(p.seq, { at: p.at, node: p.node, text: `${p.instance} priority ${p.from} → ${p.to}`, why: p.reason, kind: 'change' });
   for (const v of tl.vips) push(v.seq, { at: v.at, node: v.node, text: `${v.action === 'add' ? 'adds' : 'removes'} ${v.address}/${v.prefixLength} on ${v.interface} (${v.instance})`, kind: 'change' });
+  const garps = new Set<string>(); // a burst of gratuitous ARPs at one instant is one line
+  for (const g of tl.garps) {
+    const key = `${g.node} ${g.at} ${g.address}`;
+    if (!garps.has(key)) push(g.seq, { at: g.at, node: g.node, text: `gratuitous ARP for ${g.address} on ${g.interface} (${g.instance})`, kind: 'change' });
+    garps.add(key);
+  }
   for (const s of tl.scripts) push(s.seq, { at: s.at, node: s.node, text: `script ${s.script} ${s.ok ? 'succeeds' : 'fails'}`, kind: 'change' });
   for (const d of tl.drops) push(d.seq, { at: d.at, node: d.node, text: `${d.instance} drops adverts from ${d.from}`, why: d.why, kind: 'change' });
   for (const w of tl.syncWaits) push(w.seq, { at: w.at, node: w.node, text: `${w.instance} waits for sync group ${w.group} (${w.waitingFor.join(', ')})`, why: w.reason, kind: 'change' });

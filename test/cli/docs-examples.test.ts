@@ -57,6 +57,11 @@ describe('the example runner', () => {
     expect(() => selectLines(text, '/z/')).toThrow(/no line at or after 1 matches \/z\//);
   });
 
+  it('a block opened with a longer fence ends at the same fence, so it may show ``` fences', () => {
+    const [block] = findExamples('<!-- example file=x.md -->\n````\n# t\n```lab\nnode a a\n```\n````\ntail\n', 'x.md');
+    expect(block?.body).toEqual({ start: 2, end: 6 });
+  });
+
   it('shellWords reads quotes, pipes and a discarded stdout as sh does', () => {
     expect(shellWords(`vrrp-lab simulate --event "6 kill lb1" --json | jq -c '.a[]'`))
       .toEqual(['vrrp-lab', 'simulate', '--event', '6 kill lb1', '--json', '|', 'jq', '-c', '.a[]']);

@@ -95,6 +95,18 @@ describe('vrrp-lab lab', { timeout: 60_000 }, () => {
     expect(goal.err).toMatch(/lesson\.md:17:19: error\[lesson-goal-unknown-node\]: unknown node 'lb9' \(nodes: lb1, lb2\)/);
   });
 
+  it('--check of every lesson goes on past a broken one, names its mistake and exits 2', async () => {
+    const { labs, home } = fresh();
+    cpSync(join(labs, '01-pair'), join(labs, '02-broken'), { recursive: true });
+    const md = join(labs, '02-broken', 'lesson.md');
+    writeFileSync(md, readFileSync(md, 'utf8').replace('## Summary', '## Summery'));
+    const r = await lab(['--check', '--solution', '--labs', labs, '--home', home]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('PASS 01-pair');
+    expect(r.out).toContain('2 of 2 tasks passed in 1 lesson (1 with errors)');
+    expect(r.err).toMatch(/02-broken\/lesson\.md:\d+:1: error\[lesson-unknown-heading\]/);
+  });
+
   it('usage mistakes exit 2 and name what is wrong', async () => {
     const { labs, home } = fresh();
     expect((await lab(['99', '--labs', labs, '--home', home])).err).toContain("no lesson '99' (lessons: 01-pair; or give a lesson folder)");

@@ -61,4 +61,10 @@ describe('the packed package in a project of its own', { timeout: 600_000 }, () 
     expect(out.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(readFileSync(join(consumer.dir, 'reports', 'scenarios.xml'), 'utf8')).toMatch(/<testsuite name="scenarios\/held-out\.scenario"[^>]* tests="4" failures="0"/);
   });
+
+  it("the installed lab finds the package's own lessons, not the current folder's: npx vrrp-lab lab --check 01-election --solution", () => {
+    const out = execFileSync(process.execPath, [join(consumer.dir, 'node_modules', '.bin', 'vrrp-lab'), 'lab', '--check', '01-election', '--solution'], { cwd: consumer.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    expect(out).toMatch(/^PASS 01-election/);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^(\d+) of \1 tasks passed in 1 lesson$/);
+  });
 });

@@ -161,24 +161,40 @@ function list(host: Host, ctx: CommandContext, asked: boolean): number {
 
 async function check(host: Host, o: LabOptions, options: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
   const { gradeLesson } = await import('../../lesson/grade.js');
+  const { unavailable } = await import('../../lesson/session.js');
   const ids = o.lesson === undefined ? host.lessons().map((l) => l.id) : [host.find(o.lesson).lesson.id];
   if (ids.length === 0) throw new UsageError(`no lessons under ${o.labsDir}`);
   const grades: LessonGrade[] = [];
+  const broken: { lesson: string; error: string }[] = [];
+  const skipped: { lesson: string; why: string }[] = [];
   for (const id of ids) {
-    const file = o.lesson === undefined ? host.find(id) : host.find(o.lesson);
-    const grade = await gradeLesson(file, { backend: o.backend, solution: options['solution'] === true, store: host.store, ...(o.seed === undefined ? {} : { seed: o.seed }) });
-    grades.push(grade);
-    if (!ctx.json) ctx.io.stdout.write(gradeText(grade, ctx));
+    try {
+      const file = host.find(o.lesson ?? id);
+      const why = unavailable(file.lesson, o.backend);
+      if (why !== undefined) {
+        skipped.push({ lesson: id, why });
+        if (!ctx.json) ctx.io.stdout.write(`${ctx.style.severity('warning', 'SKIP')} ${id}  (${why})\n`);
+        continue;
+      }
+      const grade = await gradeLesson(file, { backend: o.backend, solution: options['solution'] === true, store: host.store, ...(o.seed === undefined ? {} : { seed: o.seed }) });
+      grades.push(grade);
+      if (!ctx.json) ctx.io.stdout.write(gradeText(grade, ctx));
+    } catch (e) {
+      if (!(e instanceof ScenarioError || e instanceof ConfigError)) throw e;
+      broken.push({ lesson: id, error: e.message });
+      ctx.io.stderr.write(`${e.message}\n`);
+    }
   }
   if (typeof options['junit'] === 'string') writeJunit(options['junit'], ctx.io.cwd, grades.map(gradeToJunit));
-  const passed = grades.every((g) => g.passed);
-  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ passed, lessons: grades })}\n`);
+  const passed = grades.every((g) => g.passed) && broken.length === 0;
+  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ passed, lessons: grades, skipped, errors: broken })}\n`);
   else {
     const tasks = grades.flatMap((g) => g.tasks);
-    const line = `${tasks.filter((t) => t.passed).length} of ${tasks.length} tasks passed in ${grades.length} lesson${grades.length === 1 ? '' : 's'}`;
+    const extra = [...(skipped.length > 0 ? [`${skipped.length} skipped`] : []), ...(broken.length > 0 ? [`${broken.length} with errors`] : [])];
+    const line = `${tasks.filter((t) => t.passed).length} of ${tasks.length} tasks passed in ${grades.length} lesson${grades.length === 1 ? '' : 's'}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
     ctx.io.stdout.write(`\n${passed ? ctx.style.good(line) : ctx.style.bad(line)}\n`);
   }
-  return passed ? EXIT_OK : EXIT_FINDINGS;
+  return broken.length > 0 ? EXIT_USAGE : passed ? EXIT_OK : EXIT_FINDINGS;
 }
 
 function gradeText(g: LessonGrade, { style }: CommandContext): string {
