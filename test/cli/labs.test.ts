@@ -64,9 +64,9 @@ const WRONG: ReadonlyArray<readonly [string, number, readonly string[], RegExp]>
   // lb2 back at 100 but no nopreempt: the returning lb1 preempts
   ['01-election', 4, ['edit lb2.conf "priority 200" "priority 100"', 'after 5', 'kill lb1', 'after 5', 'start lb1', 'after 5'], /^hold master VI_1 lb2$/],
   // weight 2 over 150/100: the DISABLED cc1 keeps the VIP
-  ['02-track-script', 3, ['after 5', 'fail cc1 cc-enabled-check', 'ok cc2 cc-enabled-check', 'after 10'], /^hold master cloud_cluster1_gateway cc2$/],
+  ['02-track-script', 3, ['after 5', 'fail cc1 chk_cc', 'ok cc2 chk_cc', 'after 10'], /^hold master VI_gw cc2$/],
   // equal priorities again: it works, but cc1 was to stay at 150
-  ['02-track-script', 3, ['edit cc1.conf "priority 150" "priority 100"', 'after 5', 'fail cc1 cc-enabled-check', 'ok cc2 cc-enabled-check', 'after 10'], /^reach priority cc1 cloud_cluster1_gateway 150$/],
+  ['02-track-script', 3, ['edit cc1.conf "priority 150" "priority 100"', 'after 5', 'fail cc1 chk_cc', 'ok cc2 chk_cc', 'after 10'], /^reach priority cc1 VI_gw 150$/],
   ['03-gateway', 1, ['after 5', 'kill gw2', 'after 5'], /^reach state gw2 VI_1 FAULT$/],
   // a split that is never healed: two masters stay
   ['03-gateway', 3, ['partition gw1 gw2', 'after 6'], /^reach master VI_1 gw2$/],
