@@ -23,6 +23,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { ScenarioError, UsageError } from '../core/errors.js';
 import { formatSeconds, US_PER_SECOND, type Instant } from '../core/time.js';
 import { checkClusterScript, clusterAgents, parseClusterEvent, readClusterInputs, replayCluster, withCib, type ClusterEvent, type ClusterInputs, type ClusterReplay } from '../lab/cluster/index.js';
+import { formatLessonDiagnostic, LessonFileError } from './lesson-file.js';
 import { bareMessage, readClusterSetup, type ClusterSetup } from './cluster-setup.js';
 import { judgeClusterGoals, parseClusterGoal, type ClusterGoal, type GoalNames } from './cluster-goals.js';
 import { clusterLog, clusterPanel, clusterStrip, eventsUpTo, type ClusterViewInputs } from './cluster-view.js';
@@ -44,7 +45,7 @@ interface Loaded {
   readonly votes: readonly { readonly name: string; readonly votes: number }[];
 }
 
-const finding = (d: Diagnostic): string => `${d.file ?? ''}:${d.line ?? 0}:${d.column ?? 0}: ${d.severity}: ${d.message}`;
+const finding = (d: Diagnostic): string => formatLessonDiagnostic(d);
 
 /** Read the workspace's cluster files; `inputs` absent when they cannot run (the findings say why). */
 function loadWorkspace(setup: ClusterSetup, workspace: string): Loaded | { readonly findings: readonly string[]; readonly error?: ScenarioError } {
@@ -53,7 +54,7 @@ function loadWorkspace(setup: ClusterSetup, workspace: string): Loaded | { reado
   try {
     text = readFileSync(join(workspace, scn.configPath), 'utf8');
   } catch (e) {
-    return { findings: [`${scn.configPath}:1:1: error: cannot read it: ${(e as Error).message}`] };
+    return { findings: [finding({ code: 'lesson-file-unreadable', severity: 'error', message: `cannot read it: ${(e as Error).message}`, file: scn.configPath, line: 1, column: 1 })] };
   }
   const read = readClusterInputs(text, scn.configPath, scn.extras);
   const reported = read.diagnostics.filter((d) => d.severity !== 'info').map(finding);
@@ -68,7 +69,7 @@ function loadWorkspace(setup: ClusterSetup, workspace: string): Loaded | { reado
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     const l = e.location;
-    return { findings: [...reported, `${l ? `${l.file}:${l.line}:${l.column}` : scn.configPath}: error: ${bareMessage(e)}`], error: e };
+    return { findings: [...reported, finding({ code: e.code, severity: 'error', message: bareMessage(e), file: l?.file ?? scn.configPath, line: l?.line ?? 1, column: l?.column ?? 1 })], error: e };
   }
 }
 
@@ -186,12 +187,19 @@ export const clusterDriverFactory: DriverFactory = (inputs: SessionInputs, optio
     const loaded = loadWorkspace(setup, inputs.workspace);
     if (!('inputs' in loaded)) {
       if (loaded.error !== undefined) throw loaded.error;
-      const first = loaded.findings.find((f) => / error: /.test(f)) ?? loaded.findings[0] ?? '';
+      const first = loaded.findings.find((f) => / error\[/.test(f)) ?? loaded.findings[0] ?? '';
       throw new ScenarioError('lesson-files', `the lesson's cluster files cannot run (reset the lesson to get them back): ${first}`, inputs.setup[0] ? { file: inputs.setup[0].file, line: inputs.setup[0].line, column: inputs.setup[0].column } : undefined);
     }
     for (const lines of inputs.goals) for (const l of lines) parseClusterGoal(l, loaded.names);
     return Promise.resolve(new ClusterDriver(setup, inputs.workspace, inputs.seed, loaded));
   } catch (e) {
-    return Promise.reject(e as Error);
+    return Promise.reject(asLessonError(e));
   }
 };
+
+/** A located ScenarioError about a lab or goal line as the lesson reader reports its own: `file:line:col: error[code]: message`. */
+function asLessonError(e: unknown): unknown {
+  if (!(e instanceof ScenarioError) || e instanceof LessonFileError || e.location === undefined) return e;
+  const l = e.location;
+  return new LessonFileError([{ code: e.code, severity: 'error', message: bareMessage(e), file: l.file, line: l.line, column: l.column }]);
+}

@@ -85,12 +85,13 @@ function dataFindings(events: readonly Ev[], nodes: readonly string[]): string[]
   return out;
 }
 
+/** The panel: fencing is each target's latest operation (the log keeps every step). */
 export function clusterPanel(v: ClusterViewInputs, events: readonly Ev[]): ClusterPanelView {
   const lives = v.replay.lives.filter((l) => l.t <= v.now + EPS);
   const fences = events.filter((e): e is Extract<Ev, { kind: 'fence' }> => e.kind === 'fence');
   return {
     nodes: v.nodes.map((n) => nodeView(n.name, n.votes, events, lives)),
-    fencing: fences.slice(-8).map((e) => `${secs(e.t)} ${fenceText(e)}`),
+    fencing: [...new Map(fences.map((e) => [e.target, e])).values()].sort((a, b) => a.t - b.t).map((e) => `${fenceText(e)} (${secs(e.t)})`),
     services: services(events, v.now),
     data: dataFindings(events, v.nodes.map((n) => n.name)),
   };

@@ -24,10 +24,12 @@ import type { ActResult, DriverFactory, GoalStatus, LabHost, LabSession, LabView
 import { LESSON_FILE, listLessonDirs, readLesson, sessionInputs, type LessonFile } from './lesson-file.js';
 import { ProgressStore, type LessonProgress } from './progress.js';
 import { openVrrpDriver } from './vrrp-driver.js';
+import { clusterDriverFactory } from './cluster-driver.js';
 
 /** The drivers by lesson kind. */
 export const DRIVERS: Partial<Record<Lesson['kind'], DriverFactory>> = {
   vrrp: openVrrpDriver,
+  cluster: clusterDriverFactory,
 };
 
 export interface SessionOptions {

@@ -331,10 +331,11 @@ export class ClusterSimulation {
     if (members.length === 0) return;
     this.ringSeq += 4;
     const ring: Ring = { rep: Math.min(...members.map((m) => m.spec.id)), seq: this.ringSeq, members: members.map((m) => m.spec.id) };
+    const told: NodeRt[] = [];
     for (const m of members) {
       m.mem = membership.step(m.mem!, { kind: 'install', ring }, this.now).state;
       this.arm(m);
-      this.emitMembership(m);
+      if (this.emitMembership(m, false)) told.push(m);
     }
     const voters = members.filter((m) => m.vq);
     const messages: Array<{ from: NodeRt; message: VotequorumMessage }> = [];
@@ -342,6 +343,9 @@ export class ClusterSimulation {
     const round = messages.map(({ from, message }) => ({ from: from.spec.id, message }));
     for (const m of voters) this.stepQuorum(m, { kind: 'deliver-all', messages: round });
     for (const m of voters) this.stepQuorum(m, { kind: 'sync-activate' });
+    // corosync delivers the configuration change to its clients (fenced, rgmanager, pacemaker)
+    // after votequorum's sync: they never act on a new ring with the old ring's quorum.
+    for (const m of told) this.tellMembership(m);
     this.updateQdevice();
   }
 
@@ -418,15 +422,28 @@ export class ClusterSimulation {
 
   // ---- observations -------------------------------------------------------------------------------
 
-  private emitMembership(n: NodeRt): void {
-    const members = (n.mem?.ring?.members ?? []).map((id) => this.byId.get(id)!.spec.name);
-    // corosync-quorumtool -l lists a registered quorum device as the member "Qdevice".
-    if (n.qdeviceRegistered) members.push(QDEVICE_MEMBER);
+  /** A `membership` event when the node's members changed (agents told now, or later with `tellMembership`); whether it changed. */
+  private emitMembership(n: NodeRt, tell = true): boolean {
+    const members = this.membersOf(n);
     const key = members.join(',');
-    if (key === n.lastMembers && !(n.ringBroken && n.mem?.ring)) return;
+    if (key === n.lastMembers && !(n.ringBroken && n.mem?.ring)) return false;
     delete n.ringBroken;
     n.lastMembers = key;
     this.events.push({ t: this.t(), kind: 'membership', node: n.spec.name, members });
+    if (tell) this.tellMembership(n);
+    return true;
+  }
+
+  private membersOf(n: NodeRt): string[] {
+    const members = (n.mem?.ring?.members ?? []).map((id) => this.byId.get(id)!.spec.name);
+    // corosync-quorumtool -l lists a registered quorum device as the member "Qdevice".
+    if (n.qdeviceRegistered) members.push(QDEVICE_MEMBER);
+    return members;
+  }
+
+  private tellMembership(n: NodeRt): void {
+    if (n.status !== 'running') return;
+    const members = this.membersOf(n);
     for (const a of this.agents) a.onMembership?.(n.spec.name, members, this.ctx);
   }
 
