@@ -81,7 +81,7 @@ function dataFindings(events: readonly Ev[], nodes: readonly string[]): string[]
   }
   const replication = new Map<string, Extract<Ev, { kind: 'disk' }>>();
   for (const e of events) if (e.kind === 'disk' && e.writer === '' && e.op !== undefined) replication.set(e.resource, e);
-  for (const [r, e] of replication) if (e.op !== 'drbd-connected') out.push(`DRBD ${r}: ${e.op.replace(/^drbd-/, '')} since ${secs(e.t)}`);
+  for (const [r, e] of replication) if (e.op !== 'drbd-connected') out.push(`DRBD ${r}: ${(e.op ?? '').replace(/^drbd-/, '')} since ${secs(e.t)}`);
   return out;
 }
 
