@@ -45,6 +45,11 @@ describe('a VRRP lab session on the simulator', () => {
     expect(v.log.some((e) => e.text.startsWith('files re-read'))).toBe(true);
     const progress = JSON.parse(readFileSync(join(home, '.vrrp-lab', 'progress', '01-pair.json'), 'utf8'));
     expect(progress.done['1'].files['lb2.conf']).toContain('priority 200');
+    // what validate finds across the nodes is in the log at each start
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('priority 200', 'priority 150'));
+    await s.reload();
+    expect(s.view().log.filter((e) => e.text.startsWith('validate: ')).map((e) => e.text)).toEqual([expect.stringMatching(/lb2\.conf:\d+:\d+: warning\[cluster-equal-priority\]: lb2 and lb1 .* have the same priority 150/)]);
+    await s.advance(8_000_000);
     // a broken file is a finding and the cluster keeps running
     writeFileSync(conf, 'vrrp_instance VI_1 {\n  priority 300\n');
     await s.reload();

@@ -17,11 +17,16 @@
  * - `step` runs to the next thing the nodes do (an advert sent counts), at most
  *   STEP_LIMIT_US of virtual time; on Docker it is a one-second advance.
  * - The log is append-only: a restart keeps the earlier run's lines.
+ * - What `vrrp-lab validate` finds across the nodes is in the log at each
+ *   start (`validate: lb2.conf:12:5: warning[…]`); it never stops a start: a
+ *   lesson may set up a mistake on purpose.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LVS_EVENT_KINDS, type Observation, type StartedCluster } from '../core/backend.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { clusterNodeFromModel } from '../config/rules/cluster-adapter.js';
+import { crossNodeChecks } from '../config/rules/cross-node.js';
 import { isVrrpLabError } from '../core/errors.js';
 import { formatSeconds, instant, ZERO, type Instant } from '../core/time.js';
 import { openBackend } from '../lab/backends.js';
@@ -117,6 +122,12 @@ function prepareOrThrow(scenario: Scenario): PreparedScenario {
   }
 }
 
+/** What `vrrp-lab validate` says of the nodes together (peers that disagree, weights that cannot matter, …), warnings and errors. */
+function validatorFindings(prepared: PreparedScenario): string[] {
+  const nodes = prepared.nodes.map((n) => clusterNodeFromModel(n.id, n.keepalived.file, n.model));
+  return crossNodeChecks(nodes).findings.filter((d) => d.severity !== 'info').sort(compareDiagnostics).map((d) => formatLessonDiagnostic(shownDiagnostic(d)));
+}
+
 const shownDiagnostic = (d: Diagnostic): Diagnostic => (d.file === undefined ? d : { ...d, file: shownPath(d.file) });
 
 function checkGoals(inputs: SessionInputs, prepared: PreparedScenario): Goal[][] {
@@ -150,6 +161,7 @@ class VrrpDriver implements SessionDriver {
     const cluster = await this.backend.create(spec).start({ deferred: prepared.nodes.filter((n) => n.deferred).map((n) => n.id) });
     this.run = { prepared, cluster, pending: [...prepared.scenario.events], applied: [], actions: new Set() };
     this.started = true;
+    for (const finding of validatorFindings(prepared)) this.note(`validate: ${finding}`, 'info');
     this.cache = undefined;
     await this.advance(0);
   }

@@ -21,11 +21,8 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { findConfigs, MAX_CONFIG_BYTES } from '../../config/index.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { clusterNodeFromModel } from '../../config/rules/cluster-adapter.js';
-import { clusterFindings, virtualRouters, type VirtualRouter } from '../../config/rules/cluster.js';
-import { sourceAddress, type ClusterNode } from '../../config/rules/cluster-view.js';
-import { electionFindings } from '../../config/rules/election.js';
-import { buildElectionTable, type ElectionNode, type VirtualRouterInput } from '../../config/rules/election-table.js';
-import { lvsFindings } from '../../config/rules/lvs.js';
+import type { ClusterNode } from '../../config/rules/cluster-view.js';
+import { crossNodeChecks } from '../../config/rules/cross-node.js';
 import { fileKindOf, noReaderDiagnostic } from './kinds.js';
 import { loadOne, type LoadedConfig, type LoadOptions } from './load.js';
 import { countSeverities, exitCodeOf, MAX_DIAGNOSTICS_PER_FILE, NO_COUNTS, summarize, type ClusterReport, type FileReport, type NotCheckedEntry, type ValidationReport } from './report.js';
@@ -78,9 +75,8 @@ export async function validatePaths(paths: ReadonlyArray<string | NodeTarget>, o
   const found: Diagnostic[] = [];
   const clusters: ClusterReport[] = [];
   for (const group of groups) {
-    found.push(...clusterFindings(group), ...group.flatMap(lvsFindings));
-    const elections = virtualRouters(group).map((r) => buildElectionTable(electionInput(r)));
-    found.push(...elections.flatMap(electionFindings));
+    const { findings, elections } = crossNodeChecks(group);
+    found.push(...findings);
     clusters.push({ files: [...new Set(group.map((n) => n.file))], nodes: group.map((n) => n.node), elections });
   }
   const files: FileReport[] = onePerFile(loaded).map(({ target, result }) => {
@@ -226,36 +222,6 @@ function labelNodes(entries: ReadonlyArray<{ file: string; node: string | undefi
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(short(e), (counts.get(short(e)) ?? 0) + 1);
   return entries.map((e) => clusterNodeFromModel(e.node ?? (counts.get(short(e))! > 1 ? e.file : short(e)), e.file, e.config));
-}
-
-export function electionInput(router: VirtualRouter): VirtualRouterInput {
-  const perNode = new Map<string, number>();
-  for (const m of router.members) perNode.set(m.node.node, (perNode.get(m.node.node) ?? 0) + 1);
-  const nodes: ElectionNode[] = router.members.map((m) => {
-    const label = perNode.get(m.node.node)! > 1 ? `${m.node.node}/${m.instance.name}` : m.node.node;
-    const address = sourceAddress(m.instance);
-    return {
-      node: label,
-      file: m.node.file,
-      instance: m.instance.name,
-      basePriority: m.instance.priority,
-      ...(address ? { address } : {}),
-      trackers: m.instance.trackers.map((t) => ({
-        id: `${label}:${t.kind === 'script' ? t.name : `if ${t.name}`}`,
-        node: label,
-        kind: t.kind,
-        name: t.name,
-        weight: t.weight,
-        reverse: t.reverse,
-        source: t.at,
-      })),
-      stateMaster: m.instance.state?.value === 'MASTER',
-      nopreempt: m.instance.nopreempt !== undefined,
-      ...(m.instance.priorityAt ? { prioritySource: m.instance.priorityAt } : {}),
-      instanceSource: m.instance.at,
-    };
-  });
-  return { interface: router.interface, vrid: router.vrid, nodes };
 }
 
 /** Puts each finding in the report of the file it points into (or a file that includes it). */

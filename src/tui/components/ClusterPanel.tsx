@@ -5,6 +5,7 @@
  * fencing and services. State is always written out; colour only repeats it.
  */
 import { Box, Text } from 'ink';
+import { Line } from './Line.js';
 import type { ClusterPanelView, InstanceView, LabView, LvsView, NodeView } from '../../lesson/contract.js';
 import { idleTerms, priorityArithmetic } from '../format.js';
 
@@ -14,21 +15,21 @@ function Instance({ i }: { readonly i: InstanceView }) {
   const holder = i.vips.length > 0 ? '*' : ' ';
   const idle = idleTerms(i);
   return (
-    <Text wrap="truncate-end">
+    <Line wrap="truncate-end">
       {'  '}{i.name.padEnd(6)} <Text color={STATE_COLOUR[i.state]} bold={i.state === 'MASTER'}>{(i.state + holder).padEnd(7)}</Text> {priorityArithmetic(i)}
       {idle ? <Text dimColor> ({idle})</Text> : null}
-    </Text>
+    </Line>
   );
 }
 
 function Node({ n }: { readonly n: NodeView }) {
   const down = n.links.filter((l) => !l.up).map((l) => `${l.name} down`);
   return (
-    <Box flexDirection="column">
-      <Text wrap="truncate-end">
+    <Box flexDirection="column" flexShrink={0}>
+      <Line wrap="truncate-end">
         <Text bold>{n.name.padEnd(6)}</Text> <Text color={n.status === 'up' ? undefined : 'red'}>{n.status}</Text>
         {down.length > 0 ? <Text color="red"> {down.join(' ')}</Text> : null}
-      </Text>
+      </Line>
       {n.instances.map((i) => <Instance key={i.name} i={i} />)}
     </Box>
   );
@@ -37,37 +38,37 @@ function Node({ n }: { readonly n: NodeView }) {
 function Lvs({ lvs }: { readonly lvs: LvsView }) {
   const clients = Object.entries(lvs.clients).map(([k, v]) => `${k} ${v}`).join(' ');
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       {lvs.services.map((s) => (
-        <Box key={s.service} flexDirection="column">
-          <Text wrap="truncate-end">LVS {s.service}{s.director ? ` on ${s.director}` : ''}</Text>
+        <Box key={s.service} flexDirection="column" flexShrink={0}>
+          <Line wrap="truncate-end">LVS {s.service}{s.director ? ` on ${s.director}` : ''}</Line>
           {s.realServers.map((r) => (
-            <Text key={r.name} wrap="truncate-end">
+            <Line key={r.name} wrap="truncate-end">
               {'  '}{r.name.padEnd(5)} <Text color={r.check === 'up' ? 'green' : r.check === 'down' ? 'red' : undefined}>{r.check.padEnd(4)}</Text> act {r.active} inact {r.inactive}
-            </Text>
+            </Line>
           ))}
         </Box>
       ))}
-      {clients ? <Text wrap="truncate-end">clients: {clients}</Text> : null}
+      {clients ? <Line wrap="truncate-end">clients: {clients}</Line> : null}
     </Box>
   );
 }
 
 function Cluster({ c }: { readonly c: ClusterPanelView }) {
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       {c.nodes.map((n) => (
-        <Text key={n.name} wrap="truncate-end">
+        <Line key={n.name} wrap="truncate-end">
           <Text bold>{n.name}</Text> <Text color={n.status === 'running' ? undefined : 'red'}>{n.status}</Text>
           {n.quorate === undefined ? '' : n.quorate ? ' quorate' : <Text color="red"> NOT quorate</Text>}
           {n.votes === undefined ? '' : ` votes ${n.votes}`}
           {n.members.length > 0 ? ` sees ${n.members.join(',')}` : ''}
-        </Text>
+        </Line>
       ))}
-      {c.nodes.find((n) => n.quorum) ? <Text wrap="truncate-end" dimColor>quorum: {c.nodes.find((n) => n.quorum)?.quorum}</Text> : null}
-      {c.fencing.map((f) => <Text key={f} wrap="truncate-end" color="yellow">fence: {f}</Text>)}
-      {c.services.map((s) => <Text key={s.name} wrap="truncate-end">{s.name}: {s.state}{s.node ? ` on ${s.node}` : ''}</Text>)}
-      {c.data.map((d) => <Text key={d} wrap="truncate-end" color="red">data: {d}</Text>)}
+      {c.nodes.find((n) => n.quorum) ? <Line wrap="truncate-end" dimColor>quorum: {c.nodes.find((n) => n.quorum)?.quorum}</Line> : null}
+      {c.fencing.map((f) => <Line key={f} wrap="truncate-end" color="yellow">fence: {f}</Line>)}
+      {c.services.map((s) => <Line key={s.name} wrap="truncate-end">{s.name}: {s.state}{s.node ? ` on ${s.node}` : ''}</Line>)}
+      {c.data.map((d) => <Line key={d} wrap="truncate-end" color="red">data: {d}</Line>)}
     </Box>
   );
 }
@@ -81,13 +82,13 @@ export interface ClusterPanelProps {
 export function ClusterPanel({ view, width, height }: ClusterPanelProps) {
   return (
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
-      {!view ? <Text dimColor>starting…</Text> : (
+      {!view ? <Line dimColor>starting…</Line> : (
         <>
           {view.nodes.map((n) => <Node key={n.name} n={n} />)}
           {view.vips.map((v) => (
-            <Text key={v.address + v.instance} wrap="truncate-end">
+            <Line key={v.address + v.instance} wrap="truncate-end">
               VIP {v.address} ({v.instance}) → <Text bold color={v.holders.length > 1 ? 'red' : undefined}>{v.holders.length === 0 ? 'nobody' : v.holders.join(' + ')}</Text>
-            </Text>
+            </Line>
           ))}
           {view.lvs ? <Lvs lvs={view.lvs} /> : null}
           {view.cluster ? <Cluster c={view.cluster} /> : null}

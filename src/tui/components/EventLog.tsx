@@ -3,7 +3,8 @@
  * further up when the learner scrolls (j/k, arrows, PgUp/PgDn); `/` filters it.
  * Each change carries the engine's why.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line } from './Line.js';
 import type { LogEntry } from '../../lesson/contract.js';
 import { logLine, logWindow } from '../format.js';
 
@@ -24,9 +25,9 @@ export function EventLog({ entries, total, filter, scroll, height, width }: Even
   const filtered = filter ? ` · filter "${filter}": ${entries.length} of ${total}` : '';
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
-      <Text wrap="truncate-end" dimColor>events ({total}){filtered}{where} — j/k scroll, / filter</Text>
+      <Line wrap="truncate-end" dimColor>events ({total}){filtered}{where} — j/k scroll, / filter</Line>
       {shown.map((e) => (
-        <Text key={e.seq} wrap="truncate-end" color={KIND_COLOUR[e.kind]}>{logLine(e)}</Text>
+        <Line key={e.seq} wrap="truncate-end" color={KIND_COLOUR[e.kind]}>{logLine(e)}</Line>
       ))}
     </Box>
   );

@@ -17,9 +17,13 @@ export function Header({ lesson, view, speed, paused, width }: HeaderProps) {
   const where = view ? `${view.backend} seed ${view.seed}` : '';
   const right = [time, where].filter(Boolean).join(' · ');
   return (
-    <Box width={width} justifyContent="space-between">
-      <Text bold wrap="truncate-end">vrrp-lab lab · {title}</Text>
-      <Text color={paused ? 'yellow' : undefined}> {right}</Text>
+    <Box width={width} height={1} overflow="hidden">
+      <Box flexGrow={1} flexShrink={1} overflow="hidden">
+        <Text bold wrap="truncate-end">vrrp-lab lab · {title}</Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text color={paused ? 'yellow' : undefined}> {right}</Text>
+      </Box>
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 /** `?`: every key and every `:` verb, on one screen. */
 import { Box, Text } from 'ink';
+import { Line } from './Line.js';
 
 export const KEYS: readonly (readonly [string, string])[] = [
   [':', 'command line: kill/stop/start NODE, fail/ok NODE SCRIPT, linkdown/linkup NODE IF,'],
@@ -22,11 +23,11 @@ export const KEYS: readonly (readonly [string, string])[] = [
 export function HelpOverlay({ width, height }: { readonly width: number; readonly height: number }) {
   return (
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
-      <Text bold>Keys</Text>
+      <Line bold>Keys</Line>
       {KEYS.map(([k, what], i) => (
-        <Text key={i} wrap="truncate-end"><Text bold>{k.padEnd(8)}</Text> {what}</Text>
+        <Line key={i} wrap="truncate-end"><Text bold>{k.padEnd(8)}</Text> {what}</Line>
       ))}
-      <Text dimColor wrap="truncate-end">Faults only from the : line. State is written out: MASTER, BACKUP, FAULT; * holds the VIP.</Text>
+      <Line dimColor wrap="truncate-end">Faults only from the : line. State is written out: MASTER, BACKUP, FAULT; * holds the VIP.</Line>
     </Box>
   );
 }

@@ -4,6 +4,7 @@
  * and the findings of the last re-read of the files.
  */
 import { Box, Text } from 'ink';
+import { Line } from './Line.js';
 import type { LabView, Lesson, Task, TaskStatus } from '../../lesson/contract.js';
 
 export interface LessonPaneProps {
@@ -22,9 +23,9 @@ function Goals({ status }: { readonly status?: TaskStatus }) {
   return (
     <>
       {status.goals.map((g, i) => (
-        <Box key={i} flexDirection="column">
-          <Text wrap="truncate-end" color={g.met ? 'green' : undefined}>{g.met ? '✓' : '✗'} {g.text}</Text>
-          {!g.met && g.detail ? <Text wrap="truncate-end" dimColor>  {g.detail}</Text> : null}
+        <Box key={i} flexDirection="column" flexShrink={0}>
+          <Line wrap="truncate-end" color={g.met ? 'green' : undefined}>{g.met ? '✓' : '✗'} {g.text}</Line>
+          {!g.met && g.detail ? <Line wrap="truncate-end" dimColor>  {g.detail}</Line> : null}
         </Box>
       ))}
     </>
@@ -34,8 +35,8 @@ function Goals({ status }: { readonly status?: TaskStatus }) {
 function Help({ task, hintsShown, solutionShown }: { readonly task: Task; readonly hintsShown: number; readonly solutionShown: boolean }) {
   return (
     <>
-      {task.hints.slice(0, hintsShown).map((h, i) => <Text key={i} color="yellow">Hint {i + 1}/{task.hints.length}: {h}</Text>)}
-      {solutionShown ? task.solution.map((s, i) => <Text key={i} color="magenta">{i === 0 ? 'Solution: ' : ''}{s}</Text>) : null}
+      {task.hints.slice(0, hintsShown).map((h, i) => <Line key={i} color="yellow">Hint {i + 1}/{task.hints.length}: {h}</Line>)}
+      {solutionShown ? task.solution.map((s, i) => <Line key={i} color="magenta">{i === 0 ? 'Solution: ' : ''}{s}</Line>) : null}
     </>
   );
 }
@@ -46,19 +47,19 @@ export function LessonPane({ lesson, view, tasks, hintsShown, solutionShown, wid
   const done = tasks.filter((t) => t.done).length;
   return (
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
-      {error ? <Text color="red">{error}</Text> : null}
-      {view?.findings.map((f, i) => <Text key={i} color="red" wrap="truncate-end">{f}</Text>)}
-      {!lesson || !status || !task ? <Text dimColor>{lesson ? 'no task selected: t lists the tasks' : 'l lists the lessons'}</Text> : (
+      {error ? <Line color="red">{error}</Line> : null}
+      {view?.findings.map((f, i) => <Line key={i} color="red" wrap="truncate-end">{f}</Line>)}
+      {!lesson || !status || !task ? <Line dimColor>{lesson ? 'no task selected: t lists the tasks' : 'l lists the lessons'}</Line> : (
         <>
-          <Text wrap="truncate-end">
+          <Line wrap="truncate-end">
             <Text bold>Task {task.number}/{lesson.tasks.length}</Text> · {done}/{tasks.length} done
             {status.done ? <Text color="green" bold> ✓ DONE</Text> : null}
-          </Text>
-          <Text bold wrap="truncate-end">{task.title}</Text>
+          </Line>
+          <Line bold wrap="truncate-end">{task.title}</Line>
           <Goals status={status} />
-          {status.done ? <Text color="green">Done. t: pick the next task</Text> : null}
+          {status.done ? <Line color="green">Done. t: pick the next task</Line> : null}
           <Help task={task} hintsShown={hintsShown} solutionShown={solutionShown} />
-          {task.text.map((p, i) => <Text key={i}>{p}</Text>)}
+          {task.text.map((p, i) => <Line key={i}>{p}</Line>)}
         </>
       )}
     </Box>

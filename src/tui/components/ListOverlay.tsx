@@ -3,6 +3,7 @@
  * intro and tasks (`t`) with ✓ for the done ones. The cursor line is marked `>`.
  */
 import { Box, Text } from 'ink';
+import { Line } from './Line.js';
 
 export interface ListItem {
   readonly label: string;
@@ -23,12 +24,12 @@ export interface ListOverlayProps {
 export function ListOverlay({ title, text = [], items, cursor, width, height }: ListOverlayProps) {
   return (
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
-      <Text bold>{title}</Text>
-      {text.map((p, i) => <Text key={`p${i}`}>{p}</Text>)}
+      <Line bold>{title}</Line>
+      {text.map((p, i) => <Line key={`p${i}`}>{p}</Line>)}
       {items.map((it, i) => (
-        <Text key={i} wrap="truncate-end" inverse={i === cursor}>
+        <Line key={i} wrap="truncate-end" inverse={i === cursor}>
           {i === cursor ? '>' : ' '} {it.done ? '✓' : ' '} {it.label}{it.note ? <Text dimColor> {it.note}</Text> : null}
-        </Text>
+        </Line>
       ))}
     </Box>
   );

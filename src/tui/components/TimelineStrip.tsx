@@ -4,6 +4,7 @@
  * the state; colour only repeats it.
  */
 import { Box, Text } from 'ink';
+import { Line } from './Line.js';
 import type { LabView } from '../../lesson/contract.js';
 import { CLUSTER_LEGEND, STRIP_LEGEND, stripRow, stripScale } from '../format.js';
 
@@ -25,16 +26,16 @@ export function TimelineStrip({ view, width, lanes }: TimelineStripProps) {
   const hidden = (view?.strip.length ?? 0) - shown.length;
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end" dimColor>
+      <Line wrap="truncate-end" dimColor>
         timeline (1 column = {scale}s{hidden > 0 ? `, ${hidden} more lanes` : ''}): {legend}
-      </Text>
+      </Line>
       {shown.map((lane) => (
-        <Text key={lane.label} wrap="truncate-end">
+        <Line key={lane.label} wrap="truncate-end">
           {lane.label.slice(0, labelWidth).padEnd(labelWidth)}{' '}
           {[...runs(stripRow(lane, now, cells, scale))].map(([letter, count], i) => (
             <Text key={i} color={LETTER_COLOUR[letter]}>{letter.repeat(count)}</Text>
           ))}
-        </Text>
+        </Line>
       ))}
     </Box>
   );
