@@ -33,7 +33,10 @@ describe('cluster driver (seed 001)', () => {
     expect(await d.act('kill node01-p')).toEqual({ ok: true, text: 'kill node01-p at 30 s' });
     await d.advance(20 * S); // 50 s: the others noticed at ~51 s
     expect(d.view().cluster?.services[0]).toEqual({ name: 'vm:testbox1', state: 'stopped' });
-    await d.advance(30 * S); // 80 s
+    await d.advance(3 * S); // 53 s: node02-p's fence runs; node03-p's is only scheduled behind it
+    expect(d.view().cluster?.fencing).toEqual(['node01-p by node02-p via ipmi_node01 (method 1): started (51.454 s)']);
+    expect(d.view().cluster?.data).toEqual(['DLM frozen on node02-p since 51.454 s — fencing node01-p pending', 'DLM frozen on node03-p since 51.454 s — fencing node01-p pending']);
+    await d.advance(27 * S); // 80 s
     const after = d.view();
     expect(after.cluster?.fencing).toEqual([expect.stringMatching(/^node01-p by node02-p via ipmi_node01 \(method 1\): success \(\d+\.\d+ s\)$/)]);
     const fence = after.log.find((e) => e.text.startsWith('fence node01-p') && e.text.endsWith('success'));
@@ -120,5 +123,18 @@ describe('cluster driver (seed 001)', () => {
     await d.advance(3 * S);
     await d.step();
     expect(d.view().now).toBe(10 * S); // the lab block's `10 enable vm:mytestVM`
+  });
+
+  it('seed 002: a lost peer leaves DRBD disconnected, said in the data lines, and the lane shows the fence', async () => {
+    const inp = inputs([], ['config cluster.conf', 'storage drbd r0 an-node01.alteeve.ca an-node02.alteeve.ca dual-primary fencing resource-and-stonith']);
+    copyFileSync('scenarios/cluster/seed002-cluster.conf', join(inp.workspace, 'cluster.conf'));
+    const d = await clusterDriverFactory(inp, { backend: 'sim' });
+    await d.advance(10 * S);
+    expect(d.view().cluster?.data).toEqual([]);
+    expect(await d.act('kill an-node02.alteeve.ca')).toMatchObject({ ok: true });
+    await d.advance(40 * S);
+    const v = d.view();
+    expect(v.cluster?.data.filter((x) => x.startsWith('DRBD'))).toEqual([expect.stringMatching(/^DRBD r0: disconnected since 10 s$/)]);
+    expect(v.cluster?.nodes.map((n) => `${n.name} ${n.status} ${n.quorum ?? ''}`)).toEqual(['an-node01.alteeve.ca running expected 2, total 1, quorum 1 (2Node Quorate)', 'an-node02.alteeve.ca down (fenced) ']);
   });
 });

@@ -81,8 +81,22 @@ function dataFindings(events: readonly Ev[], nodes: readonly string[]): string[]
   }
   const replication = new Map<string, Extract<Ev, { kind: 'disk' }>>();
   for (const e of events) if (e.kind === 'disk' && e.writer === '' && e.op !== undefined) replication.set(e.resource, e);
-  for (const [r, e] of replication) if (e.op !== 'connected') out.push(`DRBD ${r}: ${e.op} since ${secs(e.t)}`);
+  for (const [r, e] of replication) if (e.op !== 'drbd-connected') out.push(`DRBD ${r}: ${(e.op ?? '').replace(/^drbd-/, '')} since ${secs(e.t)}`);
   return out;
+}
+
+/**
+ * Each target's latest fence event, except that another fencer merely scheduling
+ * the same target at the same instant does not hide the one that started.
+ */
+function latestFences(fences: readonly Extract<Ev, { kind: 'fence' }>[]): Extract<Ev, { kind: 'fence' }>[] {
+  const last = new Map<string, Extract<Ev, { kind: 'fence' }>>();
+  for (const e of fences) {
+    const before = last.get(e.target);
+    if (before !== undefined && e.result === 'scheduled' && before.result !== 'scheduled' && Math.abs(before.t - e.t) < EPS) continue;
+    last.set(e.target, e);
+  }
+  return [...last.values()].sort((a, b) => a.t - b.t);
 }
 
 /** The panel: fencing is each target's latest operation (the log keeps every step). */
@@ -91,7 +105,7 @@ export function clusterPanel(v: ClusterViewInputs, events: readonly Ev[]): Clust
   const fences = events.filter((e): e is Extract<Ev, { kind: 'fence' }> => e.kind === 'fence');
   return {
     nodes: v.nodes.map((n) => nodeView(n.name, n.votes, events, lives)),
-    fencing: [...new Map(fences.map((e) => [e.target, e])).values()].sort((a, b) => a.t - b.t).map((e) => `${fenceText(e)} (${secs(e.t)})`),
+    fencing: latestFences(fences).map((e) => `${fenceText(e)} (${secs(e.t)})`),
     services: services(events, v.now),
     data: dataFindings(events, v.nodes.map((n) => n.name)),
   };
