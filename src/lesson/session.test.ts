@@ -94,6 +94,23 @@ describe('a VRRP lab session on the simulator', () => {
     await s.close();
   });
 
+  it('takes milestones in order: a later one met before an earlier one does not count', async () => {
+    const { labs, home } = setup();
+    const md = join(labs, '01-pair', 'lesson.md');
+    writeFileSync(md, readFileSync(md, 'utf8').replace('reach master VI_1 lb2\n', 'reach master VI_1 lb2\nreach master VI_1 lb1\n'));
+    const s = await createLabHost({ labsDir: labs, home, backend: 'sim' }).open('01-pair');
+    const goals = (): string[] => (s.view().task?.goals ?? []).slice(0, 2).map((g) => `${g.met} ${g.detail}`);
+    for (let i = 0; i < 5; i++) await s.advance(1_000_000);
+    expect(goals()).toEqual(['false not yet: the master of VI_1 is lb1', 'false not yet: the milestone before it comes first']);
+    await s.act('stop lb1');
+    for (let i = 0; i < 5; i++) await s.advance(1_000_000);
+    expect(goals()).toEqual([expect.stringMatching(/^true reached at 5\.\d+ s$/), 'false not yet: the master of VI_1 is lb2']);
+    await s.act('start lb1');
+    for (let i = 0; i < 6; i++) await s.advance(1_000_000);
+    expect(goals()).toEqual([expect.stringMatching(/^true reached at 5\.\d+ s$/), expect.stringMatching(/^true reached at 1[34]\.\d+ s$/)]);
+    await s.close();
+  });
+
   it('refuses a goal line naming what the lesson does not have, at its line', async () => {
     const { labs, home } = setup();
     const md = join(labs, '01-pair', 'lesson.md');

@@ -41,7 +41,7 @@ import { MAX_RUN_US } from '../scenario/bounds.js';
 import { nodeSpecOf, type NodeBackend } from '../spec/node-spec.js';
 import type { ActResult, GoalStatus, LabView, LessonLine, LogEntry, RecordedAction, SessionDriver, SessionInputs } from './contract.js';
 import { formatLessonDiagnostic, LessonFileError, shownPath } from './lesson-file.js';
-import { judgeGoals, parseGoals, type Goal } from './vrrp-goals.js';
+import { judgeGoals, parseGoals, type Goal, type JudgeMemo } from './vrrp-goals.js';
 import { lvsView, nodeViews, runLog, stripLanes, vipViews } from './vrrp-view.js';
 
 /** How far `step` looks for the next thing that happens. */
@@ -144,6 +144,10 @@ class VrrpDriver implements SessionDriver {
   /** Log lines of earlier runs and the lab's own messages, kept across restarts. */
   private readonly history: LogEntry[] = [];
   private cache: { key: string; timeline: Timeline } | undefined;
+  /** Judging's memo for one task's window in one run (see JudgeMemo). */
+  private memo: { key: string; memo: JudgeMemo } | undefined;
+  /** How many times the cluster has started: a restart begins a new past. */
+  private runs = 0;
 
   constructor(
     private readonly inputs: SessionInputs,
@@ -161,6 +165,7 @@ class VrrpDriver implements SessionDriver {
     const cluster = await this.backend.create(spec).start({ deferred: prepared.nodes.filter((n) => n.deferred).map((n) => n.id) });
     this.run = { prepared, cluster, pending: [...prepared.scenario.events], applied: [], actions: new Set() };
     this.started = true;
+    this.runs++;
     for (const finding of validatorFindings(prepared)) this.note(`validate: ${finding}`, 'info');
     this.cache = undefined;
     await this.advance(0);
@@ -284,7 +289,9 @@ class VrrpDriver implements SessionDriver {
   judge(goals: readonly LessonLine[], from: Instant, actions: readonly RecordedAction[]): readonly GoalStatus[] {
     const task = this.inputs.goals.findIndex((g) => g === goals || (g.length === goals.length && g.every((l, i) => l.line === goals[i]?.line && l.text === goals[i]?.text)));
     const parsed = task === -1 ? this.parseLoose(goals) : (this.goals[task] as readonly Goal[]);
-    return judgeGoals(parsed, this.timeline(), from, this.now(), actions);
+    const key = `${this.runs}/${task}/${from}`;
+    if (this.memo?.key !== key) this.memo = { key, memo: new Map() };
+    return judgeGoals(parsed, this.timeline(), from, this.now(), actions, task === -1 ? new Map() : this.memo.memo);
   }
 
   private parseLoose(lines: readonly LessonLine[]): Goal[] {

@@ -90,17 +90,35 @@ function unknownName(p: Predicate, world: GoalWorld): string | undefined {
   return undefined;
 }
 
+/**
+ * What earlier judgings of the same goals over the same run and window found:
+ * the timeline's past does not change, so each goal's search resumes where the
+ * last one stopped (points before `until` were all evaluated) — a long session
+ * costs the new change points only.
+ */
+export type JudgeMemo = Map<number, { until: Instant; at?: Instant }>;
+
 /** Judge goals over [from, now] on the timeline, given the learner's actions in that window. */
-export function judgeGoals(goals: readonly Goal[], tl: Timeline, from: Instant, now: Instant, actions: readonly RecordedAction[]): GoalStatus[] {
+export function judgeGoals(goals: readonly Goal[], tl: Timeline, from: Instant, now: Instant, actions: readonly RecordedAction[], memo: JudgeMemo = new Map()): GoalStatus[] {
   const points = [from, ...changePoints(tl).filter((t) => t > from && t <= now)];
   if (points[points.length - 1] !== now) points.push(now);
-  let reachedAt = from;
-  return goals.map((g): GoalStatus => {
+  let reachedAt: Instant | undefined = from;
+  /** The first point at or after `start` where `holds`, resuming from the memo of goal i. */
+  const first = (i: number, start: Instant, holds: (t: Instant) => boolean): Instant | undefined => {
+    const m = memo.get(i);
+    if (m?.at !== undefined && m.at >= start) return m.at;
+    const resume = Math.max(start, m?.until ?? start);
+    const t = points.find((p) => p >= resume && holds(p));
+    memo.set(i, t === undefined ? { until: now } : { until: now, at: t });
+    return t;
+  };
+  return goals.map((g, i): GoalStatus => {
     switch (g.kind) {
       case 'reach': {
-        const t = points.find((p) => p >= reachedAt && evaluate(tl, g.fact, p).ok);
-        if (t === undefined) return { text: g.text, met: false, detail: `not yet: ${evaluate(tl, g.fact, now).actual}` };
+        if (reachedAt === undefined) return { text: g.text, met: false, detail: 'not yet: the milestone before it comes first' };
+        const t = first(i, reachedAt, (p) => evaluate(tl, g.fact, p).ok);
         reachedAt = t;
+        if (t === undefined) return { text: g.text, met: false, detail: `not yet: ${evaluate(tl, g.fact, now).actual}` };
         return { text: g.text, met: true, detail: `reached at ${formatSeconds(t)} s` };
       }
       case 'hold': {
@@ -108,26 +126,26 @@ export function judgeGoals(goals: readonly Goal[], tl: Timeline, from: Instant, 
         return r.ok ? { text: g.text, met: true } : { text: g.text, met: false, detail: `now ${r.actual}` };
       }
       case 'never': {
-        const t = points.find((p) => evaluate(tl, g.fact, p).ok);
+        const t = first(i, from, (p) => evaluate(tl, g.fact, p).ok);
         return t === undefined ? { text: g.text, met: true } : { text: g.text, met: false, detail: `broken at ${formatSeconds(t)} s: ${describePredicate(g.fact)}` };
       }
-      case 'never-two-masters':
-        return twoMasters(g.text, tl, points);
+      case 'never-two-masters': {
+        const t = first(i, from, (p) => twoMastersAt(tl, p) !== undefined);
+        return t === undefined ? { text: g.text, met: true } : { text: g.text, met: false, detail: `two masters at ${formatSeconds(t)} s: ${twoMastersAt(tl, t)}` };
+      }
       case 'forbid':
         return forbidden(g, actions);
     }
   });
 }
 
-function twoMasters(text: string, tl: Timeline, points: readonly Instant[]): GoalStatus {
-  const vrids = [...new Set(tl.instances.map((i) => i.vrid))];
-  for (const t of points) {
-    for (const vrid of vrids) {
-      const m = mastersAt(tl, vrid, t);
-      if (m.length > 1) return { text, met: false, detail: `two masters at ${formatSeconds(t)} s: ${m.join(' and ')} (VRID ${vrid})` };
-    }
+/** Two masters for one VRID at t, in words, or undefined. */
+function twoMastersAt(tl: Timeline, t: Instant): string | undefined {
+  for (const vrid of new Set(tl.instances.map((i) => i.vrid))) {
+    const m = mastersAt(tl, vrid, t);
+    if (m.length > 1) return `${m.join(' and ')} (VRID ${vrid})`;
   }
-  return { text, met: true };
+  return undefined;
 }
 
 function forbidden(g: Extract<Goal, { kind: 'forbid' }>, actions: readonly RecordedAction[]): GoalStatus {

@@ -19,7 +19,7 @@ async function until(frame: () => string | undefined, text: string, ms = 2000): 
 async function start(options: { readonly findings?: readonly string[] } = {}) {
   const session = fakeSession(options);
   const host = fakeHost(session);
-  const app = render(<App host={host} />);
+  const app = render(<App host={host} lesson="01-fake" />);
   await until(app.lastFrame, 'MASTER');
   await settle();
   const press = async (...keys: string[]) => {
@@ -32,7 +32,21 @@ async function start(options: { readonly findings?: readonly string[] } = {}) {
 }
 
 describe('the lab app', () => {
-  it('opens the first unfinished lesson and shows MASTER, BACKUP, the arithmetic, the VIP holder and the task', async () => {
+  it('without a lesson starts at the list, at the lesson to resume; enter opens it', async () => {
+    const session = fakeSession();
+    const host = fakeHost(session, [{ id: '00-done', title: 'Finished', tasks: 1, done: 1 }, { id: '01-fake', title: 'A fake election', tasks: 2, done: 0 }]);
+    const app = render(<App host={host} />);
+    const list = await until(app.lastFrame, 'Lessons');
+    expect(list).toMatch(/> {3}01-fake {4}0\/2 {2}A fake election/);
+    expect(list).toMatch(/✓ 00-done/);
+    await settle();
+    app.stdin.write('\r');
+    await until(app.lastFrame, 'MASTER');
+    expect(host.opened).toEqual(['01-fake']);
+    app.unmount();
+  });
+
+  it('opens the named lesson and shows MASTER, BACKUP, the arithmetic, the VIP holder and the task', async () => {
     const { app, host } = await start();
     const f = app.lastFrame() ?? '';
     expect(host.opened).toEqual(['01-fake']);
@@ -157,7 +171,15 @@ describe('the lab app', () => {
     await press('t');
     let f = await until(app.lastFrame, 'Two routers share one address.');
     expect(f).toMatch(/✓ 1\. Make lb2 master/);
-    await press('j', '\r');
+    expect(f).toContain('paragraph 1 of 2');
+    await press(' ');
+    f = await until(app.lastFrame, 'paragraph 2 of 2');
+    expect(f).not.toContain('Two routers share one address.');
+    expect(f).toContain('Make lb2 the master.');
+    await press('j');
+    f = await until(app.lastFrame, 'Start lb1 again.');
+    expect(f).toContain('paragraph 1 of 1');
+    await press('\r');
     f = await until(app.lastFrame, 'Task 2/2');
     expect(session.calls).toContain('select 2');
     expect(f).toContain('1/2 done');

@@ -37,7 +37,7 @@ import { commandDone, commandFailed, forLesson, handleKey, initialUi, maybeSumma
 
 export interface AppProps {
   readonly host: LabHost;
-  /** The lesson to open; by default the first one not yet done. */
+  /** The lesson to open; without one the app starts at the lesson list. */
   readonly lesson?: string;
   /** Told of every session the app opens (the host closes the last one on exit). */
   readonly onSession?: (session: LabSession | undefined) => void;
@@ -45,10 +45,11 @@ export interface AppProps {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** The lesson to open when none is named: the first available one not finished. */
-export function firstLesson(host: LabHost): string | undefined {
-  const list = host.lessons().filter((l) => !l.unavailable);
-  return (list.find((l) => l.done < l.tasks) ?? list[0])?.id;
+/** Where the lesson list starts when no lesson is named: the first available one not finished. */
+export function resumeIndex(host: LabHost): number {
+  const list = host.lessons();
+  const i = list.findIndex((l) => !l.unavailable && l.done < l.tasks);
+  return Math.max(0, i);
 }
 
 export function App({ host, lesson, onSession }: AppProps) {
@@ -97,10 +98,9 @@ export function App({ host, lesson, onSession }: AppProps) {
   }, [host, onSession, refresh, setSession, setUi]);
 
   useEffect(() => {
-    const id = lesson ?? firstLesson(host);
-    if (id) void open(id);
-    else setUi((u) => ({ ...u, overlay: { kind: 'lessons', cursor: 0 } }));
-    // Opened once, at mount; later lessons come from the `l` list.
+    // A named lesson opens at once; without one, the list, at the lesson to resume.
+    if (lesson) void open(lesson);
+    else setUi((u) => ({ ...u, overlay: { kind: 'lessons', cursor: resumeIndex(host) } }));
   }, []);
 
   const onClockError = useCallback((e: unknown) => setUi((u) => notify({ ...u, paused: true }, `time stopped: ${message(e)}`, true)), [setUi]);
@@ -240,12 +240,17 @@ function Body({ ui, layout, session, view, tasks, host, error, entries }: BodyPr
   const lesson = session?.lesson;
   if (o.kind === 'help') return <HelpOverlay width={layout.width} height={height} />;
   if (o.kind === 'lessons') {
-    const items = host.lessons().map((l) => ({ label: `${l.id}  ${l.title}`, done: l.tasks > 0 && l.done >= l.tasks, note: l.unavailable ? `(${l.unavailable})` : `${l.done}/${l.tasks}` }));
+    const lessons = host.lessons();
+    const w = Math.max(0, ...lessons.map((l) => l.id.length));
+    const items = lessons.map((l) => ({ label: `${l.id.padEnd(w)}  ${`${l.done}/${l.tasks}`.padStart(5)}  ${l.title}`, done: l.tasks > 0 && l.done >= l.tasks, ...(l.unavailable ? { note: `(${l.unavailable})` } : {}) }));
     return <ListOverlay title={error ?? 'Lessons (enter: open, resumes where you left it)'} items={items} cursor={o.cursor} width={layout.width} height={height} />;
   }
   if (o.kind === 'tasks' && lesson) {
     const items = lesson.tasks.map((t) => ({ label: `${t.number}. ${t.title}`, done: tasks.find((s) => s.number === t.number)?.done ?? false }));
-    return <ListOverlay title={lesson.title} text={lesson.intro} items={items} cursor={o.cursor} width={layout.width} height={height} />;
+    const task = lesson.tasks[o.cursor];
+    // The first task is read after the lesson's introduction.
+    const text = [...(o.cursor === 0 ? lesson.intro : []), ...(task?.text ?? [])];
+    return <ListOverlay title={`${lesson.id}: ${lesson.title}`} text={text} skip={o.skip ?? 0} items={items} cursor={o.cursor} width={layout.width} height={height} />;
   }
   if (o.kind === 'summary' && o.full && lesson) return <SummaryCard lesson={lesson} width={layout.width} height={height} />;
   const n = view?.task?.number ?? 0;

@@ -13,7 +13,7 @@ import { decideColour } from './terminal.js';
 
 export interface LabAppOptions {
   readonly host: LabHost;
-  /** The lesson to open (`01-election`); by default the first one not yet done. */
+  /** The lesson to open (`01-election`); without one the app starts at the lesson list, at the lesson to resume. */
   readonly lesson?: string;
   readonly colour: boolean;
 }

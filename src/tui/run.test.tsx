@@ -40,7 +40,7 @@ describe('the lab on a terminal', () => {
     const screen = new Screen();
     const keyboard = new Keyboard();
     const session = fakeSession();
-    const done = mount({ host: fakeHost(session), stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false });
+    const done = mount({ host: fakeHost(session), lesson: '01-fake', stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false });
     await wait(400);
     expect(screen.written.startsWith(ENTER_ALT_SCREEN)).toBe(true);
     expect(keyboard.raw).toBe(true);
@@ -60,7 +60,7 @@ describe('the lab on a terminal', () => {
   it('follows a resize: the next frame is laid out for the new size', async () => {
     const screen = new Screen();
     const keyboard = new Keyboard();
-    const done = mount({ host: fakeHost(fakeSession()), stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false });
+    const done = mount({ host: fakeHost(fakeSession()), lesson: '01-fake', stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false });
     await wait(300);
     expect(screen.written).toContain('╮╭' + '─'.repeat(34) + '╮');
     screen.columns = 100;

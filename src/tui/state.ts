@@ -31,7 +31,8 @@ export type Overlay =
   | { readonly kind: 'filter'; readonly text: string }
   | { readonly kind: 'confirm'; readonly question: Question }
   | { readonly kind: 'lessons'; readonly cursor: number }
-  | { readonly kind: 'tasks'; readonly cursor: number }
+  /** The lesson to read: its tasks, and the text of the one under the cursor from paragraph `skip` on. */
+  | { readonly kind: 'tasks'; readonly cursor: number; readonly skip?: number }
   /** The lesson's summary card: in the lesson pane's place, or `full` screen (`s`). */
   | { readonly kind: 'summary'; readonly full?: boolean };
 
@@ -141,7 +142,7 @@ export function handleKey(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResul
     case 'filter': return filterKey(ui, o.text, key);
     case 'confirm': return confirmKey(ui, o.question, key, ctx);
     case 'lessons': return listKey(ui, o.cursor, ctx.lessons, key, (cursor) => ({ kind: 'lessons', cursor }), (index) => ({ kind: 'open-lesson', index }));
-    case 'tasks': return listKey(ui, o.cursor, ctx.tasks, key, (cursor) => ({ kind: 'tasks', cursor }), (index) => ({ kind: 'select-task', number: index + 1 }));
+    case 'tasks': return readKey(ui, o, key) ?? listKey(ui, o.cursor, ctx.tasks, key, (cursor) => ({ kind: 'tasks', cursor }), (index) => ({ kind: 'select-task', number: index + 1 }));
     case 'summary':
       if (key.input === 'l') return to({ ...ui, summaryClosed: true }, { kind: 'lessons', cursor: 0 });
       if (key.input === 'x') return to({ ...ui, summaryClosed: true }, { kind: 'confirm', question: 'reset' });
@@ -206,6 +207,14 @@ function confirmKey(ui: UiState, question: Question, key: KeyPress, ctx: KeyCont
   if (question === 'reset') return { ui: { ...back, hints: {}, solutions: [], summaryClosed: false, message: { text: 'resetting the lesson…', error: false } }, effect: { kind: 'reset' } };
   const n = ctx.task?.number;
   return same(n === undefined ? back : { ...back, solutions: [...ui.solutions, n] });
+}
+
+/** In the lesson reader, space / PgDn and b / PgUp page through the text by paragraphs. */
+function readKey(ui: UiState, o: Extract<Overlay, { kind: 'tasks' }>, key: KeyPress): KeyResult | undefined {
+  const skip = o.skip ?? 0;
+  if (key.input === ' ' || key.pageDown) return to(ui, { ...o, skip: skip + 1 });
+  if (key.input === 'b' || key.pageUp) return to(ui, { ...o, skip: Math.max(0, skip - 1) });
+  return undefined;
 }
 
 function listKey(ui: UiState, cursor: number, count: number, key: KeyPress, at: (cursor: number) => Overlay, choose: (index: number) => Effect): KeyResult {

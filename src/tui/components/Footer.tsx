@@ -25,7 +25,7 @@ export function footerKeys(overlay: Overlay): string {
     case 'filter': return 'enter apply · esc cancel';
     case 'confirm': return 'y yes · any other key: no';
     case 'lessons': return 'j/k move · enter open · esc back';
-    case 'tasks': return 'j/k move · enter select · esc back';
+    case 'tasks': return 'j/k task · space/b read on/back · enter work on it · esc back';
     case 'help': return 'esc back';
     case 'summary': return `esc back · s ${overlay.full ? 'smaller' : 'full screen'} · l lessons · x reset`;
     case 'none': return ': act · space pause · h hint · t tasks · ? help · q quit';

@@ -25,7 +25,7 @@ function Goals({ status }: { readonly status?: TaskStatus }) {
       {status.goals.map((g, i) => (
         <Box key={i} flexDirection="column" flexShrink={0}>
           <Line wrap="truncate-end" color={g.met ? 'green' : undefined}>{g.met ? '✓' : '✗'} {g.text}</Line>
-          {!g.met && g.detail ? <Line wrap="truncate-end" dimColor>  {g.detail}</Line> : null}
+          {!g.met && g.detail ? <Line dimColor>  {g.detail}</Line> : null}
         </Box>
       ))}
     </>
@@ -53,7 +53,7 @@ export function LessonPane({ lesson, view, tasks, hintsShown, solutionShown, wid
         <>
           <Line wrap="truncate-end">
             <Text bold>Task {task.number}/{lesson.tasks.length}</Text> · {done}/{tasks.length} done
-            {status.done ? <Text color="green" bold> ✓ DONE</Text> : null}
+            {status.done ? <Text color="green" bold> ✓ DONE</Text> : <Text dimColor> · t: read</Text>}
           </Line>
           <Line bold wrap="truncate-end">{task.title}</Line>
           <Goals status={status} />
