@@ -79,15 +79,20 @@ class ClusterDriver implements SessionDriver {
   private replay?: ClusterReplay;
   private horizon = 0;
   private readonly goalCache = new Map<string, ClusterGoal | string>();
+  /** The last view, for a host that asks again at the same instant (a frame with nothing new). */
+  private shown?: { readonly replay: ClusterReplay; readonly now: number; readonly view: Omit<LabView, 'task' | 'findings'> };
 
   constructor(private readonly setup: ClusterSetup, private readonly workspace: string, private readonly seed: number, private loaded: Loaded) {}
 
   view(): Omit<LabView, 'task' | 'findings'> {
     const replay = this.ensure();
+    if (this.shown?.replay === replay && this.shown.now === this.now) return this.shown.view;
     const nowS = this.now / US_PER_SECOND;
     const v: ClusterViewInputs = { replay, nodes: this.loaded.votes, now: nowS, actionNotes: new Set(this.actions.map((a) => `event: ${a.event.text}`)) };
     const events = eventsUpTo(replay, nowS);
-    return { now: this.now as Instant, seed: this.seed, backend: 'sim', kind: 'cluster', nodes: [], vips: [], cluster: clusterPanel(v, events), strip: clusterStrip(v, events), log: clusterLog(v, events) };
+    const view = { now: this.now as Instant, seed: this.seed, backend: 'sim', kind: 'cluster', nodes: [], vips: [], cluster: clusterPanel(v, events), strip: clusterStrip(v, events), log: clusterLog(v, events) } as const;
+    this.shown = { replay, now: this.now, view };
+    return view;
   }
 
   act(line: string): Promise<ActResult> {

@@ -5,10 +5,15 @@
  * goal; a lesson whose solutions do nothing fails every task, and the wrong
  * answers a learner is likely to try fail the goal that catches them.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Instant } from '../core/time.js';
 import { gradeLesson } from './grade.js';
 import { readLesson, type LessonFile, type SolutionStep } from './lesson-file.js';
+import { ProgressStore } from './progress.js';
+import { openSession } from './session.js';
 
 /** Solution lines as the reader makes them (`after S`, `edit FILE "OLD" "NEW"` as [file, old, new], actions). */
 function steps(lines: readonly (string | readonly [string, string, string])[]): SolutionStep[] {
@@ -57,5 +62,23 @@ describe.each(WRONG)('%s task %i: a wrong answer', (id, n, lines, goal) => {
     const task = grade.tasks[n - 1];
     expect(task?.passed).toBe(false);
     expect(task?.goals.find((g) => g.text === goal)).toMatchObject({ met: false });
+  });
+});
+
+describe('a learner in a live session of 06-quorum-fencing', () => {
+  it('completes task 1 by acting, the task is saved done, and --check replays it to the same verdict', async () => {
+    const file = readLesson('labs/06-quorum-fencing');
+    const store = new ProgressStore(mkdtempSync(join(tmpdir(), 'cluster-home-')));
+    const session = await openSession(file, store, { backend: 'sim' });
+    await session.advance(5_000_000);
+    expect(session.tasks()[0]?.done).toBe(false);
+    expect(await session.act('kill node01-p')).toMatchObject({ ok: true });
+    for (let i = 0; i < 40 && session.tasks()[0]?.done !== true; i++) await session.advance(1_000_000);
+    expect(session.tasks()[0]).toMatchObject({ done: true, goals: file.goals[0]?.map(() => expect.objectContaining({ met: true })) });
+    expect(session.view().task?.number).toBe(1);
+    await session.close();
+    const grade = await gradeLesson(file, { backend: 'sim', solution: false, store });
+    expect(grade.tasks.map((t) => t.passed)).toEqual([true, false, false, false]);
+    expect(grade.tasks[0]?.actions).toEqual(['5 s: kill node01-p']);
   });
 });

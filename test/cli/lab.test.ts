@@ -112,6 +112,11 @@ describe('vrrp-lab lab', { timeout: 60_000 }, () => {
     expect((await lab(['99', '--labs', labs, '--home', home])).err).toContain("no lesson '99' (lessons: 01-pair; or give a lesson folder)");
     expect((await lab(['--solution', '--labs', labs])).code).toBe(2);
     expect((await lab(['--labs', join(scratch, 'nope')])).err).toContain('no lessons folder');
+    const md = join(labs, '01-pair', 'lesson.md');
+    writeFileSync(md, readFileSync(md, 'utf8').replace('node lb1 lb1.conf\nnode lb2 lb2.conf', 'config lb1.conf'));
+    const cluster = await lab(['--check', '1', '--solution', '--backend', 'docker', '--labs', labs, '--home', home]);
+    expect(cluster.code).toBe(2);
+    expect(cluster.err).toContain('01-pair: cluster lessons run on the simulator only (--backend sim)');
     const reset = await lab(['--reset', '01-pair', '--labs', labs, '--home', home]);
     expect(reset.code).toBe(2);
     expect(reset.err).toContain('add --yes');

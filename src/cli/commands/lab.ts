@@ -176,6 +176,7 @@ async function check(host: Host, o: LabOptions, options: Readonly<Record<string,
     try {
       const file = host.find(o.lesson ?? id);
       const why = unavailable(file.lesson, o.backend);
+      if (why !== undefined && o.lesson !== undefined) throw new UsageError(`${id}: ${why}`);
       if (why !== undefined) {
         skipped.push({ lesson: id, why });
         if (!ctx.json) ctx.io.stdout.write(`${ctx.style.severity('warning', 'SKIP')} ${id}  (${why})\n`);
