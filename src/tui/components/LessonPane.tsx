@@ -32,11 +32,13 @@ function Goals({ status }: { readonly status?: TaskStatus }) {
   );
 }
 
+/** The help asked for, newest first (the solution, then the strongest hint): what the learner just asked for is never clipped. */
 function Help({ task, hintsShown, solutionShown }: { readonly task: Task; readonly hintsShown: number; readonly solutionShown: boolean }) {
+  const hints = task.hints.slice(0, hintsShown).map((h, i) => ({ h, n: i + 1 })).reverse();
   return (
     <>
-      {task.hints.slice(0, hintsShown).map((h, i) => <Line key={i} color="yellow">Hint {i + 1}/{task.hints.length}: {h}</Line>)}
-      {solutionShown ? task.solution.map((s, i) => <Line key={i} color="magenta">{i === 0 ? 'Solution: ' : ''}{s}</Line>) : null}
+      {solutionShown ? task.solution.map((s, i) => <Line key={`s${i}`} color="magenta">{i === 0 ? 'Solution: ' : ''}{s}</Line>) : null}
+      {hints.map(({ h, n }) => <Line key={n} color="yellow">Hint {n}/{task.hints.length}: {h}</Line>)}
     </>
   );
 }
@@ -48,7 +50,7 @@ export function LessonPane({ lesson, view, tasks, hintsShown, solutionShown, wid
   return (
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
       {error ? <Line color="red">{error}</Line> : null}
-      {view?.findings.map((f, i) => <Line key={i} color="red" wrap="truncate-end">{f}</Line>)}
+      {view?.findings.map((f, i) => <Line key={i} color="red">{f}</Line>)}
       {!lesson || !status || !task ? <Line dimColor>{lesson ? 'no task selected: t lists the tasks' : 'l lists the lessons'}</Line> : (
         <>
           <Line wrap="truncate-end">
@@ -56,9 +58,9 @@ export function LessonPane({ lesson, view, tasks, hintsShown, solutionShown, wid
             {status.done ? <Text color="green" bold> ✓ DONE</Text> : <Text dimColor> · t: read</Text>}
           </Line>
           <Line bold wrap="truncate-end">{task.title}</Line>
-          <Goals status={status} />
           {status.done ? <Line color="green">Done. t: pick the next task</Line> : null}
           <Help task={task} hintsShown={hintsShown} solutionShown={solutionShown} />
+          <Goals status={status} />
           {task.text.map((p, i) => <Line key={i}>{p}</Line>)}
         </>
       )}
