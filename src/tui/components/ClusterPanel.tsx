@@ -11,18 +11,18 @@ import { idleTerms, priorityArithmetic } from '../format.js';
 
 const STATE_COLOUR: Readonly<Record<string, string>> = { MASTER: 'green', FAULT: 'red', BACKUP: 'cyan' };
 
-function Instance({ i }: { readonly i: InstanceView }) {
+function Instance({ i, pad }: { readonly i: InstanceView; readonly pad: number }) {
   const holder = i.vips.length > 0 ? '*' : ' ';
   const idle = idleTerms(i);
   return (
     <Line wrap="truncate-end">
-      {'  '}{i.name.padEnd(6)} <Text color={STATE_COLOUR[i.state]} bold={i.state === 'MASTER'}>{(i.state + holder).padEnd(7)}</Text> {priorityArithmetic(i)}
+      {'  '}{i.name.padEnd(pad)} <Text color={STATE_COLOUR[i.state]} bold={i.state === 'MASTER'}>{(i.state + holder).padEnd(7)}</Text> {priorityArithmetic(i)}
       {idle ? <Text dimColor> ({idle})</Text> : null}
     </Line>
   );
 }
 
-function Node({ n }: { readonly n: NodeView }) {
+function Node({ n, pad }: { readonly n: NodeView; readonly pad: number }) {
   const down = n.links.filter((l) => !l.up).map((l) => `${l.name} down`);
   return (
     <Box flexDirection="column" flexShrink={0}>
@@ -30,7 +30,7 @@ function Node({ n }: { readonly n: NodeView }) {
         <Text bold>{n.name.padEnd(6)}</Text> <Text color={n.status === 'up' ? undefined : 'red'}>{n.status}</Text>
         {down.length > 0 ? <Text color="red"> {down.join(' ')}</Text> : null}
       </Line>
-      {n.instances.map((i) => <Instance key={i.name} i={i} />)}
+      {n.instances.map((i) => <Instance key={i.name} i={i} pad={pad} />)}
     </Box>
   );
 }
@@ -54,6 +54,14 @@ function Lvs({ lvs }: { readonly lvs: LvsView }) {
   );
 }
 
+/** Whom a node sees: `all`, `itself`, `nobody` or the names (a partition shows as the names on each side). */
+export function sees(members: readonly string[], all: readonly string[], self?: string): string {
+  if (members.length === 0) return 'nobody';
+  if (members.length === all.length && all.every((a) => members.includes(a))) return 'all';
+  if (self !== undefined && members.length === 1 && members[0] === self) return 'itself';
+  return members.join(',');
+}
+
 function Cluster({ c }: { readonly c: ClusterPanelView }) {
   return (
     <Box flexDirection="column" flexShrink={0}>
@@ -61,8 +69,8 @@ function Cluster({ c }: { readonly c: ClusterPanelView }) {
         <Line key={n.name} wrap="truncate-end">
           <Text bold>{n.name}</Text> <Text color={n.status === 'running' ? undefined : 'red'}>{n.status}</Text>
           {n.quorate === undefined ? '' : n.quorate ? ' quorate' : <Text color="red"> NOT quorate</Text>}
-          {n.votes === undefined ? '' : ` votes ${n.votes}`}
-          {n.members.length > 0 ? ` sees ${n.members.join(',')}` : ''}
+          {n.status === 'running' ? ` sees ${sees(n.members, c.nodes.map((m) => m.name), n.name)}` : ''}
+          {n.votes === undefined || n.votes === 1 ? '' : ` votes ${n.votes}`}
         </Line>
       ))}
       {c.nodes.find((n) => n.quorum) ? <Line wrap="truncate-end" dimColor>quorum: {c.nodes.find((n) => n.quorum)?.quorum}</Line> : null}
@@ -84,7 +92,7 @@ export function ClusterPanel({ view, width, height }: ClusterPanelProps) {
     <Box flexDirection="column" borderStyle="round" width={width} height={height} overflow="hidden" paddingX={1}>
       {!view ? <Line dimColor>starting…</Line> : (
         <>
-          {view.nodes.map((n) => <Node key={n.name} n={n} />)}
+          {view.nodes.map((n) => <Node key={n.name} n={n} pad={Math.max(4, ...view.nodes.flatMap((m) => m.instances.map((i) => i.name.length)))} />)}
           {view.vips.map((v) => (
             <Line key={v.address + v.instance} wrap="truncate-end">
               VIP {v.address} ({v.instance}) → <Text bold color={v.holders.length > 1 ? 'red' : undefined}>{v.holders.length === 0 ? 'nobody' : v.holders.join(' + ')}</Text>
