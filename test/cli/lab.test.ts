@@ -4,7 +4,7 @@
  * with its exit status, `--json` and `--junit`, `--reset`, and located errors
  * with exit 2 for a broken lesson file.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -120,6 +120,16 @@ describe('vrrp-lab lab', { timeout: 60_000 }, () => {
     const reset = await lab(['--reset', '01-pair', '--labs', labs, '--home', home]);
     expect(reset.code).toBe(2);
     expect(reset.err).toContain('add --yes');
+  });
+
+  it('a progress file that cannot be read is named, with how to start again, not taken for no progress', async () => {
+    const { labs, home } = fresh();
+    const progress = join(home, '.vrrp-lab', 'progress');
+    mkdirSync(progress, { recursive: true });
+    writeFileSync(join(progress, '01-pair.json'), '{"current": 1, "done": ');
+    const r = await lab(['--check', '01-pair', '--labs', labs, '--home', home]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot read the progress file '.*01-pair\.json': .*\(vrrp-lab lab --reset 01-pair starts the lesson again\)/);
   });
 
   it('--reset --yes puts the files back and forgets the progress', async () => {
