@@ -85,6 +85,11 @@ describe('parseLesson', () => {
     expect(f.lesson.summary).toEqual(['Done.']);
   });
 
+  it('reads \\n in an edit as a new line, so an edit can add a line; \\\\ stays a backslash', () => {
+    const f = parseLesson(GOOD.replace('edit lb2.conf "priority 100" "priority \\"200\\""', 'edit lb2.conf "state BACKUP" "state BACKUP\\n    nopreempt \\\\n"'), source);
+    expect(f.solutions[0]?.[0]).toMatchObject({ old: 'state BACKUP', new: 'state BACKUP\n    nopreempt \\n' });
+  });
+
   it('calls a lesson whose lab block names a cluster configuration a cluster lesson', () => {
     const f = parseLesson(GOOD.replace('node lb1 lb1.conf   # the master\nnode lb2 lb2.conf', 'config lb1.conf'), source);
     expect(f.lesson.kind).toBe('cluster');
@@ -123,7 +128,7 @@ edit lb1.conf "unterminated
       'labs/01-x/lesson.md:11:1: error[lesson-lab-after-task]: the ```lab block must come before the first task',
       "labs/01-x/lesson.md:16:6: error[lesson-unknown-file]: 'nosuch.conf' is not one of the lesson's files (files: lb1.conf, lb2.conf)",
       "labs/01-x/lesson.md:17:7: error[lesson-bad-after]: bad time 'soon' (after SECONDS, e.g. after 5)",
-      'labs/01-x/lesson.md:18:1: error[lesson-bad-edit]: bad edit line (edit FILE "OLD" "NEW" (\\" for a quote inside))',
+      'labs/01-x/lesson.md:18:1: error[lesson-bad-edit]: bad edit line (edit FILE "OLD" "NEW" (\\" for a quote inside, \\n for a new line))',
       "labs/01-x/lesson.md:21:1: error[lesson-unknown-heading]: unexpected heading '## Wrong heading' (a lesson has one # title, then ## Task: TITLE sections and a last ## Summary)",
     ]);
   });

@@ -348,7 +348,7 @@ function solutionStep(r: Reader, l: LessonLine, files: readonly string[]): Solut
   if (word !== 'edit') return [{ kind: 'action', source: l }];
   const m = /^edit\s+(\S+)\s+"((?:[^"\\]|\\.)*)"\s+"((?:[^"\\]|\\.)*)"\s*$/.exec(l.text);
   if (m === null) {
-    report(r, l.line, l.column, 'lesson-bad-edit', 'bad edit line', 'edit FILE "OLD" "NEW" (\\" for a quote inside)');
+    report(r, l.line, l.column, 'lesson-bad-edit', 'bad edit line', 'edit FILE "OLD" "NEW" (\\" for a quote inside, \\n for a new line)');
     return [];
   }
   const file = m[1] as string;
@@ -356,7 +356,8 @@ function solutionStep(r: Reader, l: LessonLine, files: readonly string[]): Solut
     report(r, l.line, l.column + 5, 'lesson-unknown-file', `'${file}' is not one of the lesson's files`, `files: ${files.join(', ') || '(none)'}`);
     return [];
   }
-  const unquote = (s: string): string => s.replace(/\\(.)/g, '$1');
+  // \n starts a new line (an edit that adds a line: "state BACKUP" "state BACKUP\n    nopreempt"), \t a tab; \X is X.
+  const unquote = (s: string): string => s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
   if ((m[2] as string) === '') report(r, l.line, l.column, 'lesson-bad-edit', 'edit needs a non-empty OLD text');
   return [{ kind: 'edit', file, old: unquote(m[2] as string), new: unquote(m[3] as string), source: l }];
 }
