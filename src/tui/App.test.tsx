@@ -32,17 +32,26 @@ async function start(options: { readonly findings?: readonly string[] } = {}) {
 }
 
 describe('the lab app', () => {
-  it('without a lesson starts at the list, at the lesson to resume; enter opens it', async () => {
+  it('without a lesson opens the one to resume (the first not finished); l lists them all', async () => {
     const session = fakeSession();
     const host = fakeHost(session, [{ id: '00-done', title: 'Finished', tasks: 1, done: 1 }, { id: '01-fake', title: 'A fake election', tasks: 2, done: 0 }]);
     const app = render(<App host={host} />);
+    await until(app.lastFrame, 'MASTER');
+    expect(host.opened).toEqual(['01-fake']);
+    await settle();
+    app.stdin.write('l');
     const list = await until(app.lastFrame, 'Lessons');
     expect(list).toMatch(/> {3}01-fake {4}0\/2 {2}A fake election/);
     expect(list).toMatch(/✓ 00-done/);
-    await settle();
-    app.stdin.write('\r');
-    await until(app.lastFrame, 'MASTER');
-    expect(host.opened).toEqual(['01-fake']);
+    app.unmount();
+  });
+
+  it('without a lesson and every lesson done starts at the list', async () => {
+    const session = fakeSession();
+    const host = fakeHost(session, [{ id: '00-done', title: 'Finished', tasks: 1, done: 1 }]);
+    const app = render(<App host={host} />);
+    await until(app.lastFrame, 'Lessons');
+    expect(host.opened).toEqual([]);
     app.unmount();
   });
 

@@ -98,8 +98,12 @@ export function App({ host, lesson, onSession }: AppProps) {
   }, [host, onSession, refresh, setSession, setUi]);
 
   useEffect(() => {
-    // A named lesson opens at once; without one, the list, at the lesson to resume.
+    // A named lesson opens at once; without one, the lesson to resume (the first
+    // not finished: lesson 1 for a new learner), as rustlings does — a cluster on the
+    // first screen, not a menu. `l` lists them all; with every lesson done, the list.
+    const resume = host.lessons()[resumeIndex(host)];
     if (lesson) void open(lesson);
+    else if (resume && !resume.unavailable && resume.done < resume.tasks) void open(resume.id);
     else setUi((u) => ({ ...u, overlay: { kind: 'lessons', cursor: resumeIndex(host) } }));
   }, []);
 
@@ -196,6 +200,7 @@ function keyContext(session: LabSession | undefined, view: LabView | undefined, 
     ...(task ? { task: { number: task.number, hints: task.hints.length } } : {}),
     tasks: session?.lesson.tasks.length ?? 0,
     lessons: host.lessons().length,
+    ...(session ? { lessonIndex: Math.max(0, host.lessons().findIndex((l) => l.id === session.lesson.id)) } : {}),
     verbs: verbsFor(view?.kind ?? 'vrrp'),
     names: view ? namesIn(view) : [],
     logLines,

@@ -115,6 +115,8 @@ export interface KeyContext {
   readonly task?: { readonly number: number; readonly hints: number };
   readonly tasks: number;
   readonly lessons: number;
+  /** The open lesson's place in the list (where `l` puts the cursor). */
+  readonly lessonIndex?: number;
   /** Words the `:` line completes: the verbs, then names (nodes, scripts, interfaces, servers). */
   readonly verbs: readonly string[];
   readonly names: readonly string[];
@@ -144,7 +146,7 @@ export function handleKey(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResul
     case 'lessons': return listKey(ui, o.cursor, ctx.lessons, key, (cursor) => ({ kind: 'lessons', cursor }), (index) => ({ kind: 'open-lesson', index }));
     case 'tasks': return readKey(ui, o, key) ?? listKey(ui, o.cursor, ctx.tasks, key, (cursor) => ({ kind: 'tasks', cursor }), (index) => ({ kind: 'select-task', number: index + 1 }));
     case 'summary':
-      if (key.input === 'l') return to({ ...ui, summaryClosed: true }, { kind: 'lessons', cursor: 0 });
+      if (key.input === 'l') return to({ ...ui, summaryClosed: true }, { kind: 'lessons', cursor: ctx.lessonIndex ?? 0 });
       if (key.input === 'x') return to({ ...ui, summaryClosed: true }, { kind: 'confirm', question: 'reset' });
       if (key.input === 's') return to(ui, { kind: 'summary', full: !o.full });
       return closeKey(ui, key, true);
@@ -177,7 +179,7 @@ function mainKey(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResult {
     case '/': return to(ui, { kind: 'filter', text: ui.filter });
     case '?': return to(ui, { kind: 'help' });
     case 'h': return hintKey(ui, ctx);
-    case 'l': return to(ui, { kind: 'lessons', cursor: 0 });
+    case 'l': return to(ui, { kind: 'lessons', cursor: ctx.lessonIndex ?? 0 });
     case 't': return to(ui, { kind: 'tasks', cursor: (ctx.task?.number ?? 1) - 1 });
     case 'x': return ctx.task ? to(ui, { kind: 'confirm', question: 'reset' }) : same(ui);
     case 'r': return { ui: { ...ui, message: { text: 're-reading the files…', error: false } }, effect: { kind: 'reload' } };

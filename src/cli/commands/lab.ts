@@ -57,7 +57,8 @@ cut a link, partition the network, edit the configuration files (the lab
 re-reads them on save). Hints come in steps; the solution after a confirmation.
 
 LESSON is a lesson's folder name (01-election), its number (1) or a folder
-path. Without one the app opens the lesson list. Progress (where you were, the
+path. Without one the app opens the lesson you were at (lesson 1 the first
+time; the app's l key lists them all). Progress (where you were, the
 tasks done and what completed them) and your copies of the lesson's files are
 kept in .vrrp-lab/ under --home (default: VRRP_LAB_HOME, else the current
 folder); --reset LESSON puts the lesson's files back and forgets its progress.
