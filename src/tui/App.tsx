@@ -33,11 +33,12 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useVirtualClock } from './hooks/use-virtual-clock.js';
 import { useWorkspaceWatch } from './hooks/use-workspace-watch.js';
 import { layoutFor, type Layout } from './layout.js';
+import { settle } from './settle.js';
 import { commandDone, commandFailed, forLesson, handleKey, initialUi, maybeSummary, notify, speedOf, splitKeys, type Effect, type KeyContext, type KeyPress, type UiState } from './state.js';
 
 export interface AppProps {
   readonly host: LabHost;
-  /** The lesson to open; without one the app starts at the lesson list. */
+  /** The lesson to open; without one the lesson to resume (the list when every lesson is done). */
   readonly lesson?: string;
   /** Told of every session the app opens (the host closes the last one on exit). */
   readonly onSession?: (session: LabSession | undefined) => void;
@@ -83,6 +84,7 @@ export function App({ host, lesson, onSession }: AppProps) {
     try {
       await previous?.close();
       const next = await host.open(id);
+      await settle(next);
       setSession(next);
       onSession?.(next);
       setError(undefined);
