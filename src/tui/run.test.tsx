@@ -1,5 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// ink draws only the last frame, at exit, when it believes it runs in CI (is-in-ci,
+// read once when ink loads). This file is about the frames a real terminal gets, so
+// it hides CI's variables until ink has loaded (vi.hoisted runs before the imports),
+// and puts them back for the test files after it.
+const hiddenCi = vi.hoisted(() => {
+  const hidden = Object.entries(process.env).filter(([k]) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
+  for (const [k] of hidden) delete process.env[k];
+  return hidden;
+});
+afterAll(() => {
+  for (const [k, v] of hiddenCi) process.env[k] = v;
+});
 import { mount } from './run.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR } from './terminal.js';
 import { fakeHost, fakeSession } from './fake-session.test-utils.js';
