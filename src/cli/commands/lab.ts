@@ -143,8 +143,9 @@ async function runLab(lesson: string | undefined, options: Readonly<Record<strin
   // React's development build records every render as a performance measure that
   // nothing clears: an app left open for minutes grows by about 1 MB a second
   // (measured: out of memory at a 150 MB heap in 8 minutes). React picks its
-  // build when it is first loaded, which is the import below.
-  process.env['NODE_ENV'] ??= 'production';
+  // build when it is first loaded, which is the import below. Set, not defaulted:
+  // NODE_ENV=development in a JavaScript developer's shell would bring the leak back.
+  process.env['NODE_ENV'] = 'production';
   await (await import('../../tui/index.js')).runLabApp({ host, ...(lessonFile === undefined ? {} : { lesson: lessonFile.lesson.id }), colour });
   return EXIT_OK;
 }
